@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Users, roles and teams"
+
+    def ready(self) -> None:
+        # Permissions exist only once each app has migrated, so role groups get their
+        # permissions after every app's migrate (the groups themselves come from a data migration).
+        post_migrate.connect(_sync_after_migrate, dispatch_uid="accounts.sync_role_permissions")
+
+
+def _sync_after_migrate(sender, using="default", **kwargs):
+    from .roles import sync_role_permissions
+
+    sync_role_permissions(using=using)

@@ -1,0 +1,42 @@
+"""Service navigation: each role sees its own queues."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .roles import Role
+
+
+def _nav_for(user) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = [("Your work", reverse("work_tray"))]
+    if user.has_role(Role.SCREENING_OFFICER, Role.SENIOR_PRACTITIONER):
+        items += [
+            ("New contacts", reverse("referrals:queue_new")),
+            ("In progress", reverse("referrals:queue_in_progress")),
+            ("Log a contact", reverse("referrals:contact_start")),
+        ]
+    if user.has_role(Role.SENIOR_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER):
+        items.append(("Awaiting rating", reverse("referrals:queue_awaiting_rating")))
+    if user.has_role(Role.TEAM_MANAGER):
+        items.append(("Team contacts", reverse("referrals:queue_team")))
+    if user.has_perm("referrals.search_person"):
+        items.append(("Find a person", reverse("referrals:person_search")))
+    if user.is_staff:
+        items.append(("Administration", reverse("admin:index")))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"service_navigation": []}
+    path = request.path
+    items = _nav_for(user)
+    # The longest matching prefix is the current section.
+    current = max((url for _, url in items if path.startswith(url) and url != "/"), key=len, default=None)
+    if current is None and path == reverse("work_tray"):
+        current = path
+    return {
+        "service_navigation": [
+            {"text": text, "href": url, "active": url == current} for text, url in items
+        ]
+    }

@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .roles import Role
+
+
+class TeamKind(models.TextChoices):
+    SCREENING = "screening", "Contact Service screening"
+    MASH = "mash", "MASH"
+    SOCIAL_WORK = "social_work", "Social work (CSSW / CIN)"
+    DISABLED_CHILDREN = "disabled_children", "Disabled children"
+    EARLY_HELP = "early_help", "Early help"
+    OTHER = "other", "Other"
+
+
+class Team(models.Model):
+    """A team of the council. Its members share object permissions through `group`."""
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=TeamKind.choices)
+    duty_email = models.EmailField(blank=True, help_text="Where referrals to this team are sent.")
+    is_active = models.BooleanField(default=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, editable=False, related_name="team")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse service"
+    CAMHS = "camhs", "Child and adolescent mental health"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    YOUTH = "youth", "Youth service"
+    HOUSING = "housing", "Housing"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class PartnerAgency(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    secure_email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "partner agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    agency = models.ForeignKey(
+        PartnerAgency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text="Partner agency users only: the agency whose requests they see.",
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The user's roles, from their groups (cached per instance)."""
+        if not hasattr(self, "_roles_cache"):
+            names = {g.name for g in self.groups.all()}
+            self._roles_cache = frozenset(r for r in Role if r.value in names)
+        return self._roles_cache
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (alerts, things passed to them)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+
+
+class AccessLog(models.Model):
+    """Who read which record, and when. Written on every view of a child's record or a contact."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=10, choices=AccessAction.choices)
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField(null=True)
+    description = models.CharField(max_length=200)
+    path = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="accesslog_record"),
+            models.Index(fields=["user", "-at"], name="accesslog_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.description}"
+
+
+class Heartbeat(models.Model):
+    """Last time a periodic process (Celery beat) proved it is alive; read by /healthz."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,70 @@
+"""Roles are a fixed enum, each seeded as an auth Group; their model-level permissions are data here."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SCREENING_OFFICER = "screening_officer", "Screening officer"
+    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner"
+    MASH_SOCIAL_WORKER = "mash_social_worker", "MASH social worker"
+    MASH_MANAGER = "mash_manager", "MASH manager"
+    PARTNER_AGENCY_USER = "partner_agency_user", "Partner agency user"
+    EARLY_HELP_DUTY_MANAGER = "early_help_duty_manager", "Early help duty manager"
+    EARLY_HELP_WORKER = "early_help_worker", "Early help worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Global (model-level) permissions per role, as "app_label.codename".
+# Object-level permissions (a contact passed to one worker, a team's contacts) are
+# granted by the services that cause them, never here.
+_FRONT_DOOR_READ = [
+    "referrals.view_person",
+    "referrals.view_contact",
+    "referrals.search_person",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.SCREENING_OFFICER: [
+        *_FRONT_DOOR_READ,
+        "referrals.add_contact",
+        "referrals.change_contact",
+        "referrals.screen_contact",
+        "referrals.add_person",
+        "referrals.change_person",
+    ],
+    Role.SENIOR_PRACTITIONER: [
+        *_FRONT_DOOR_READ,
+        "referrals.add_contact",
+        "referrals.change_contact",
+        "referrals.screen_contact",
+        "referrals.rate_contact",
+        "referrals.add_person",
+        "referrals.change_person",
+    ],
+    Role.MASH_SOCIAL_WORKER: [*_FRONT_DOOR_READ],
+    Role.MASH_MANAGER: [*_FRONT_DOOR_READ, "accounts.view_accesslog"],
+    Role.PARTNER_AGENCY_USER: [],
+    Role.EARLY_HELP_DUTY_MANAGER: ["referrals.search_person"],
+    Role.EARLY_HELP_WORKER: [],
+    Role.TEAM_MANAGER: [*_FRONT_DOOR_READ, "accounts.view_accesslog"],
+    Role.ADMINISTRATOR: ["accounts.view_accesslog"],
+}
+
+
+def sync_role_permissions(using: str = "default") -> None:
+    """Give each role group exactly the permissions listed in ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".")
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views as account_views
+
+urlpatterns = [
+    path("healthz", account_views.healthz, name="healthz"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", account_views.home, name="home"),
+    path("work/", account_views.work_tray, name="work_tray"),
+    path("notifications/<int:pk>/read/", account_views.notification_read, name="notification_read"),
+    path("", include("referrals.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "accounts.views.permission_denied"
+handler404 = "accounts.views.page_not_found"
+handler500 = "accounts.views.server_error"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MashConfig(AppConfig):
+    name = "mash"
+    verbose_name = "MASH enquiries"

@@ -1,0 +1,449 @@
+"""People, households, involvements and contacts: what the front door records.
+
+Codes follow the DfE CIN census (sex, ethnicity, referral source) so the statutory
+returns can be produced from these rows without translation tables.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Team
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known or not recorded"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White: British"
+    WIRI = "WIRI", "White: Irish"
+    WIRT = "WIRT", "White: Traveller of Irish heritage"
+    WOTH = "WOTH", "White: any other White background"
+    WROM = "WROM", "White: Gypsy or Roma"
+    MWBC = "MWBC", "Mixed: White and Black Caribbean"
+    MWBA = "MWBA", "Mixed: White and Black African"
+    MWAS = "MWAS", "Mixed: White and Asian"
+    MOTH = "MOTH", "Mixed: any other mixed background"
+    AIND = "AIND", "Asian or Asian British: Indian"
+    APKN = "APKN", "Asian or Asian British: Pakistani"
+    ABAN = "ABAN", "Asian or Asian British: Bangladeshi"
+    AOTH = "AOTH", "Asian or Asian British: any other Asian background"
+    BCRB = "BCRB", "Black or Black British: Caribbean"
+    BAFR = "BAFR", "Black or Black British: African"
+    BOTH = "BOTH", "Black or Black British: any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class NumberSequence(models.Model):
+    """Gap-tolerant counters for human-facing numbers (case numbers, contact references)."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last_value}"
+
+
+class Address(models.Model):
+    line_1 = models.CharField("Address line 1", max_length=120)
+    line_2 = models.CharField("Address line 2", max_length=120, blank=True)
+    town = models.CharField("Town or city", max_length=80, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
+
+
+class Person(models.Model):
+    """A child or adult known to the service. `case_number` is the local case number (CIN LAchildID)."""
+
+    case_number = models.CharField(max_length=20, unique=True, editable=False)
+    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
+    first_name = models.CharField(max_length=80)
+    middle_names = models.CharField(max_length=120, blank=True)
+    last_name = models.CharField(max_length=80)
+    known_as = models.CharField("Also known as", max_length=160, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For an unborn child only."
+    )
+    date_of_death = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    first_language = models.CharField(max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    religion = models.CharField(max_length=60, blank=True)
+    communication_needs = models.TextField(
+        blank=True, help_text="How the person communicates, and any support they need to do so."
+    )
+    special_needs = models.TextField("Special needs or disability", blank=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    school_or_nursery = models.CharField(max_length=160, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    # Matching keys, kept in step with the names by `person_save` (see referrals/matching.py).
+    last_name_key = models.CharField(max_length=12, editable=False, default="")
+    first_name_key = models.CharField(max_length=12, editable=False, default="")
+    first_initial = models.CharField(max_length=1, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        permissions = [("search_person", "Can search for people")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True) | Q(expected_date_of_birth__isnull=True),
+                name="person_dob_or_expected_dob",
+                violation_error_message="Give a date of birth or an expected date of birth, not both.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["expected_date_of_birth"], name="person_expected_dob"),
+            models.Index(fields=["last_name_key", "first_initial"], name="person_name_key"),
+            models.Index(fields=["first_name_key", "date_of_birth"], name="person_first_key_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:person_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_names, self.last_name) if p)
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None and self.expected_date_of_birth is not None
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class RelationshipType(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    PARENTS_PARTNER = "parents_partner", "Parent's partner"
+    GRANDPARENT = "grandparent", "Grandparent"
+    SIBLING = "sibling", "Sibling"
+    AUNT_UNCLE = "aunt_uncle", "Aunt or uncle"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    SPECIAL_GUARDIAN = "special_guardian", "Special guardian"
+    FAMILY_FRIEND = "family_friend", "Family friend"
+    OTHER = "other", "Other"
+
+
+class PersonRelationship(models.Model):
+    """`relative` is the <relationship> of `person` (e.g. relative is the mother of person)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_as_relative")
+    relationship = models.CharField(max_length=20, choices=RelationshipType.choices)
+    has_parental_responsibility = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="relationship_unique_pair"),
+            models.CheckConstraint(condition=~Q(person=models.F("relative")), name="relationship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} is {self.get_relationship_display().lower()} of {self.person}"
+
+
+class Household(models.Model):
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Household {self.pk}" + (f" at {self.address}" if self.address_id else "")
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_memberships")
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=Q(left_on__isnull=True),
+                name="household_member_current_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.household}"
+
+
+class Service(models.TextChoices):
+    SOCIAL_CARE = "cssw", "Children's social care"
+    EARLY_HELP = "early_help", "Early help"
+
+
+class Involvement(models.Model):
+    """A period in which a child's case was open to social care or early help."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
+    service = models.CharField(max_length=12, choices=Service.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="involvement_closes_after_opening",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "closed_on"], name="involvement_person_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.opened_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class ContactSource(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    ECAF = "ecaf", "e-CAF or early help assessment"
+    ONLINE_FORM = "online_form", "Online form"
+    POLICE_MERLIN = "police_merlin", "Police MERLIN report"
+    EDT_REPORT = "edt_report", "Out-of-hours (EDT) report"
+    INFORMATION_REQUEST = "information_request", "Request for information (court, another council, a service)"
+    STEP_UP = "step_up", "Step-up from early help"
+    STEP_DOWN = "step_down", "Step-down from social work"
+
+
+class ReferralSource(models.TextChoices):
+    """The CIN census referral source codes."""
+
+    FAMILY = "1A", "Individual: family member, relative or carer"
+    ACQUAINTANCE = "1B", "Individual: acquaintance (neighbour, childminder)"
+    SELF = "1C", "Individual: self"
+    OTHER_INDIVIDUAL = "1D", "Individual: other"
+    SCHOOL = "2A", "School"
+    EDUCATION = "2B", "Education services"
+    GP = "3A", "Health: GP"
+    HEALTH_VISITOR = "3B", "Health: health visitor"
+    SCHOOL_NURSE = "3C", "Health: school nurse"
+    PRIMARY_HEALTH = "3D", "Health: other primary health services"
+    ACCIDENT_EMERGENCY = "3E", "Health: A&E"
+    OTHER_HEALTH = "3F", "Health: other"
+    HOUSING = "4", "Housing"
+    LA_SOCIAL_CARE = "5A", "Local authority: social care"
+    LA_INTERNAL = "5B", "Local authority: other internal services"
+    LA_EXTERNAL = "5C", "Local authority: another council"
+    LA_EARLY_HELP = "5D", "Local authority: early help"
+    POLICE = "6", "Police"
+    LEGAL_AGENCY = "7", "Other legal agency (courts, probation, Cafcass, prison)"
+    OTHER = "8", "Other (children's centres, voluntary organisations)"
+    ANONYMOUS = "9", "Anonymous"
+    UNKNOWN = "10", "Unknown"
+
+
+# The referral source each way in implies when the referrer does not say otherwise.
+SOURCE_DEFAULT_REFERRAL_SOURCE: dict[str, str] = {
+    ContactSource.POLICE_MERLIN: ReferralSource.POLICE,
+    ContactSource.EDT_REPORT: ReferralSource.LA_SOCIAL_CARE,
+    ContactSource.INFORMATION_REQUEST: ReferralSource.LEGAL_AGENCY,
+    ContactSource.STEP_UP: ReferralSource.LA_EARLY_HELP,
+    ContactSource.STEP_DOWN: ReferralSource.LA_SOCIAL_CARE,
+}
+PUBLIC_REFERRAL_SOURCES = {
+    ReferralSource.FAMILY,
+    ReferralSource.ACQUAINTANCE,
+    ReferralSource.SELF,
+    ReferralSource.OTHER_INDIVIDUAL,
+    ReferralSource.ANONYMOUS,
+}
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ContactStatus(models.TextChoices):
+    DRAFT = "draft", "In progress"
+    SUBMITTED = "submitted", "New: awaiting screening"
+    INFORMATION_ONLY = "information_only", "Closed: information only"
+    PASSED_TO_ALLOCATED_WORKER = "passed_to_worker", "Passed to allocated worker"
+    ASSIGNED_TO_PREVIOUS_TEAM = "assigned_to_team", "Assigned to previous team"
+    AWAITING_RATING = "awaiting_rating", "Awaiting initial rating"
+
+
+class Contact(models.Model):
+    """A worry about one or more children, as it arrived at the front door."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    status = models.CharField(max_length=20, choices=ContactStatus.choices, default=ContactStatus.DRAFT)
+    source = models.CharField(max_length=20, choices=ContactSource.choices)
+    received_at = models.DateTimeField()
+    information_only = models.BooleanField(
+        "The caller wants information or advice only", default=False
+    )
+    ecaf_safeguarding = models.BooleanField(
+        "Safeguarding box ticked on the e-CAF", null=True, blank=True
+    )
+    requesting_body = models.CharField(
+        max_length=160, blank=True, help_text="For a request for information: the court, council or service asking."
+    )
+    # The referrer.
+    referrer_name = models.CharField(max_length=160, blank=True)
+    referrer_is_professional = models.BooleanField(null=True, blank=True)
+    referrer_organisation = models.CharField(max_length=160, blank=True)
+    referrer_role = models.CharField(max_length=120, blank=True)
+    referral_source = models.CharField(
+        "Referral source (CIN census)", max_length=2, choices=ReferralSource.choices, blank=True
+    )
+    referrer_relationship = models.CharField("Relationship to the family", max_length=160, blank=True)
+    referrer_knowledge = models.TextField("How well the referrer knows the family", blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_address = models.CharField(max_length=250, blank=True)
+    # What the referrer told us.
+    concerns = models.TextField("Concerns, in the referrer's words", blank=True)
+    alleged_perpetrator_details = models.TextField(blank=True)
+    family_aware = models.CharField(
+        "Does the family know about the referral?", max_length=10, choices=YesNoUnknown.choices, blank=True
+    )
+    family_agrees = models.CharField(
+        "Does the family agree to the referral?", max_length=10, choices=YesNoUnknown.choices, blank=True
+    )
+    family_agreement_details = models.TextField(blank=True)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
+    # Set by the services.
+    consider_assessment = models.BooleanField(
+        "Consider a Child and Family Assessment", default=False, editable=False
+    )
+    signposting = models.TextField("Information or signposting given", blank=True)
+    screening_rationale = models.TextField(blank=True)
+    assigned_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_contacts"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_contacts",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    screened_at = models.DateTimeField(null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at"]
+        permissions = [
+            ("screen_contact", "Can screen a contact"),
+            ("rate_contact", "Can give a contact its initial rating"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="contact_queue"),
+            models.Index(fields=["created_by", "status", "-created_at"], name="contact_author_queue"),
+            models.Index(fields=["assigned_team", "status", "received_at"], name="contact_team_queue"),
+            models.Index(fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:contact_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ContactStatus.DRAFT
+
+    @property
+    def is_from_public(self) -> bool:
+        return self.referrer_is_professional is False or self.referral_source in PUBLIC_REFERRAL_SOURCES
+
+
+class ContactRole(models.TextChoices):
+    CHILD = "child", "Child the contact is about"
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    HOUSEHOLD_MEMBER = "household_member", "Other member of the household"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+    OTHER_ADULT = "other_adult", "Other significant adult"
+
+
+class KnownStatus(models.TextChoices):
+    """Whether a child was known to the service, as found when the contact was screened."""
+
+    OPEN_SOCIAL_CARE = "open_cssw", "Open to social care"
+    OPEN_EARLY_HELP = "open_eh", "Open to early help"
+    CLOSED_SOCIAL_CARE = "closed_cssw", "Previously known to social care (closed)"
+    CLOSED_EARLY_HELP = "closed_eh", "Previously known to early help (closed)"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class ContactPerson(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="contact_people")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_links")
+    role = models.CharField(max_length=20, choices=ContactRole.choices)
+    relationship_to_children = models.CharField(
+        max_length=20, choices=RelationshipType.choices, blank=True
+    )
+    has_parental_responsibility = models.BooleanField(null=True, blank=True)
+    lives_with_children = models.BooleanField(null=True, blank=True)
+    known_status = models.CharField(max_length=12, choices=KnownStatus.choices, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "person"], name="contact_person_once"),
+        ]
+        indexes = [models.Index(fields=["person", "role"], name="contact_person_role")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}) on {self.contact}"
+
+    @property
+    def is_child(self) -> bool:
+        return self.role == ContactRole.CHILD

@@ -1,0 +1,165 @@
+"""Reads of the front door's records that more than one view or service needs."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import User
+
+from .models import (
+    Contact,
+    ContactPerson,
+    ContactRole,
+    ContactStatus,
+    Involvement,
+    KnownStatus,
+    Person,
+    Service,
+)
+
+
+@dataclass(frozen=True)
+class ChildStatus:
+    """Whether a person is open, previously known or not known, with the involvement behind it."""
+
+    status: KnownStatus
+    involvement: Involvement | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (KnownStatus.OPEN_SOCIAL_CARE, KnownStatus.OPEN_EARLY_HELP)
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            KnownStatus.OPEN_SOCIAL_CARE: "red",
+            KnownStatus.OPEN_EARLY_HELP: "orange",
+            KnownStatus.CLOSED_SOCIAL_CARE: "blue",
+            KnownStatus.CLOSED_EARLY_HELP: "light-blue",
+            KnownStatus.NOT_KNOWN: "grey",
+        }[self.status]
+
+    def closed_since(self, day: dt.date, months: int) -> bool:
+        """True when the latest involvement closed within `months` before `day`."""
+        inv = self.involvement
+        return bool(inv and inv.closed_on and inv.closed_on >= day - relativedelta(months=months))
+
+
+def status_from_involvements(involvements: Iterable[Involvement]) -> ChildStatus:
+    """Open social care beats open early help beats the most recently closed involvement."""
+    involvements = list(involvements)
+    open_ = [i for i in involvements if i.closed_on is None]
+    for service, status in (
+        (Service.SOCIAL_CARE, KnownStatus.OPEN_SOCIAL_CARE),
+        (Service.EARLY_HELP, KnownStatus.OPEN_EARLY_HELP),
+    ):
+        for inv in sorted(open_, key=lambda i: i.opened_on, reverse=True):
+            if inv.service == service:
+                return ChildStatus(status, inv)
+    closed = sorted((i for i in involvements if i.closed_on), key=lambda i: i.closed_on, reverse=True)
+    if closed:
+        latest = closed[0]
+        # Previously known to social care matters more for routing than a later early help closure.
+        cssw = next((i for i in closed if i.service == Service.SOCIAL_CARE), None)
+        if cssw is not None:
+            return ChildStatus(KnownStatus.CLOSED_SOCIAL_CARE, latest if latest.service == Service.SOCIAL_CARE else cssw)
+        return ChildStatus(KnownStatus.CLOSED_EARLY_HELP, latest)
+    return ChildStatus(KnownStatus.NOT_KNOWN, None)
+
+
+def statuses_for(people: Iterable[Person]) -> dict[int, ChildStatus]:
+    """Known/open/closed status for many people in one query."""
+    ids = [p.pk for p in people]
+    by_person: dict[int, list[Involvement]] = defaultdict(list)
+    for inv in Involvement.objects.filter(person_id__in=ids).select_related("team", "allocated_worker"):
+        by_person[inv.person_id].append(inv)
+    return {pk: status_from_involvements(by_person.get(pk, [])) for pk in ids}
+
+
+def latest_closed_involvement(person: Person) -> Involvement | None:
+    return (
+        Involvement.objects.filter(person=person, closed_on__isnull=False)
+        .select_related("team")
+        .order_by("-closed_on")
+        .first()
+    )
+
+
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    """Every contact the user may see: by role-wide permission or by object permission."""
+    return get_objects_for_user(
+        user, "referrals.view_contact", klass=Contact, accept_global_perms=True, with_superuser=True
+    )
+
+
+def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
+    """A queue's rows with everything a list shows loaded up front (no query per row)."""
+    return qs.select_related("created_by", "assigned_team", "assigned_to").prefetch_related(
+        Prefetch(
+            "contact_people",
+            queryset=ContactPerson.objects.filter(role=ContactRole.CHILD).select_related("person"),
+            to_attr="children_links",
+        )
+    )
+
+
+def queue_new(user: User) -> QuerySet[Contact]:
+    """Submitted contacts waiting to be screened, oldest first."""
+    return queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED)).order_by("received_at")
+
+
+def queue_in_progress(user: User) -> QuerySet[Contact]:
+    """Contacts still being logged, most recently started first."""
+    return queue(contacts_visible_to(user).filter(status=ContactStatus.DRAFT)).order_by("-created_at")
+
+
+def queue_awaiting_rating(user: User) -> QuerySet[Contact]:
+    return queue(contacts_visible_to(user).filter(status=ContactStatus.AWAITING_RATING)).order_by("received_at")
+
+
+def queue_for_team(user: User) -> QuerySet[Contact]:
+    """Contacts assigned to the user's team (or to one of its workers), oldest first."""
+    if user.team_id is None:
+        return Contact.objects.none()
+    return queue(
+        contacts_visible_to(user).filter(assigned_team_id=user.team_id).exclude(status=ContactStatus.DRAFT)
+    ).order_by("received_at")
+
+
+def queue_assigned_to(user: User) -> QuerySet[Contact]:
+    """Contacts passed to this worker personally."""
+    return queue(Contact.objects.filter(assigned_to=user)).order_by("-received_at")
+
+
+def previous_contacts(person: Person, *, exclude: Contact | None = None) -> QuerySet[Contact]:
+    """Every submitted contact about this person, newest first."""
+    qs = Contact.objects.filter(contact_people__person=person).exclude(status=ContactStatus.DRAFT)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.select_related("assigned_team").order_by("-received_at").distinct()
+
+
+def repeat_contact_count(person: Person, *, at: dt.datetime, months: int) -> int:
+    """Submitted contacts about the child received in the `months` up to `at` (inclusive)."""
+    since = at - relativedelta(months=months)
+    return (
+        Contact.objects.filter(
+            contact_people__person=person,
+            contact_people__role=ContactRole.CHILD,
+            received_at__gt=since,
+            received_at__lte=at,
+        )
+        .exclude(status=ContactStatus.DRAFT)
+        .distinct()
+        .count()
+    )
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("contacts/new/", views.queue_new, name="queue_new"),
+    path("contacts/in-progress/", views.queue_in_progress, name="queue_in_progress"),
+    path("contacts/awaiting-rating/", views.queue_awaiting_rating, name="queue_awaiting_rating"),
+    path("contacts/team/", views.queue_team, name="queue_team"),
+    path("contacts/start/", views.contact_start, name="contact_start"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.contact_task_list, name="contact_task_list"),
+    path("contacts/<int:pk>/edit/<slug:section>/", views.contact_section, name="contact_section"),
+    path("contacts/<int:pk>/people/find/", views.contact_find_person, name="contact_find_person"),
+    path("contacts/<int:pk>/people/link/<int:person_pk>/", views.contact_link_person, name="contact_link_person"),
+    path("contacts/<int:pk>/people/new/", views.contact_new_person, name="contact_new_person"),
+    path("contacts/<int:pk>/people/<int:link_pk>/remove/", views.contact_unlink_person, name="contact_unlink_person"),
+    path("contacts/<int:pk>/check/", views.contact_check, name="contact_check"),
+    path("contacts/<int:pk>/screen/", views.contact_screen, name="contact_screen"),
+    path("contacts/<int:pk>/access-log/", views.contact_access_log, name="contact_access_log"),
+    path("people/", views.person_search, name="person_search"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/access-log/", views.person_access_log, name="person_access_log"),
+]

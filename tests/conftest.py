@@ -1,0 +1,84 @@
+"""Personas and shared fixtures. Users get their roles through the same services production uses."""
+
+import pytest
+
+from accounts.models import AgencyKind, TeamKind
+from accounts.roles import Role
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from thresholds.models import CouncilProfile
+
+
+@pytest.fixture
+def camden(db) -> CouncilProfile:
+    return CouncilProfile.objects.get(code="camden")
+
+
+@pytest.fixture
+def havering(db) -> CouncilProfile:
+    return CouncilProfile.objects.get(code="havering")
+
+
+@pytest.fixture
+def islington(db) -> CouncilProfile:
+    return CouncilProfile.objects.get(code="islington")
+
+
+@pytest.fixture
+def screening_team(db):
+    return TeamFactory(name="Contact Service screening", kind=TeamKind.SCREENING)
+
+
+@pytest.fixture
+def social_work_team(db):
+    return TeamFactory(name="Children in Need Team A", kind=TeamKind.SOCIAL_WORK)
+
+
+@pytest.fixture
+def police(db):
+    return AgencyFactory(name="Metropolitan Police", kind=AgencyKind.POLICE)
+
+
+@pytest.fixture
+def screening_officer(db, screening_team):
+    return UserFactory(username="screener", roles=[Role.SCREENING_OFFICER], team=screening_team)
+
+
+@pytest.fixture
+def senior_practitioner(db, screening_team):
+    return UserFactory(username="senior", roles=[Role.SENIOR_PRACTITIONER], team=screening_team)
+
+
+@pytest.fixture
+def mash_social_worker(db):
+    return UserFactory(username="mashsw", roles=[Role.MASH_SOCIAL_WORKER])
+
+
+@pytest.fixture
+def mash_manager(db):
+    return UserFactory(username="mashmgr", roles=[Role.MASH_MANAGER])
+
+
+@pytest.fixture
+def partner_user(db, police):
+    return UserFactory(username="police", roles=[Role.PARTNER_AGENCY_USER], agency=police)
+
+
+@pytest.fixture
+def early_help_manager(db):
+    return UserFactory(username="ehmgr", roles=[Role.EARLY_HELP_DUTY_MANAGER])
+
+
+@pytest.fixture
+def team_manager(db, social_work_team):
+    return UserFactory(username="teammgr", roles=[Role.TEAM_MANAGER], team=social_work_team)
+
+
+@pytest.fixture
+def social_worker(db, social_work_team):
+    """An allocated social worker in a CSSW team (no front-door role)."""
+    return UserFactory(username="socialworker", roles=[], team=social_work_team)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", roles=[])

@@ -1,0 +1,126 @@
+"""factory-boy factories. Domain rows are made through the same services production uses."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+from faker import Faker
+from nhs_number import generate
+
+from accounts import services as account_services
+from accounts.models import AgencyKind, TeamKind, User
+from accounts.roles import Role
+from referrals import services
+from referrals.models import ContactSource, Person, Service
+
+fake = Faker("en_GB")
+
+
+class TeamFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    kind = TeamKind.SOCIAL_WORK
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return account_services.team_create(by=None, reason="Test team", **kwargs)
+
+
+class AgencyFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = AgencyKind.POLICE
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return account_services.agency_create(by=None, reason="Test agency", **kwargs)
+
+
+class UserFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = "correct-horse-battery"
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    roles: list[Role] = []
+    team = None
+    agency = None
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> User:
+        return account_services.user_create(by=None, reason="Test user", **kwargs)
+
+
+def nhs_number() -> str:
+    return generate(quantity=1)[0]
+
+
+class PersonFactory(factory.Factory):
+    """A person made through person_create by an administrator-like author."""
+
+    class Meta:
+        model = dict
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.LazyFunction(
+        lambda: fake.date_between(start_date="-17y", end_date="-1y")
+    )
+    nhs_number = factory.LazyFunction(nhs_number)
+    by = None
+
+    @classmethod
+    def _create(cls, model_class, by=None, **kwargs) -> Person:
+        author = by or UserFactory(roles=[Role.SCREENING_OFFICER])
+        return services.person_create(by=author, reason="Test person", **kwargs)
+
+
+def open_involvement(person: Person, *, service=Service.SOCIAL_CARE, team=None, worker=None, opened_on=None):
+    return services.involvement_open(
+        person=person,
+        service=service,
+        team=team,
+        allocated_worker=worker,
+        opened_on=opened_on or timezone.localdate() - dt.timedelta(days=200),
+        by=None,
+        reason="Test involvement",
+    )
+
+
+def closed_involvement(person: Person, *, closed_on: dt.date, service=Service.SOCIAL_CARE, team=None):
+    inv = open_involvement(person, service=service, team=team, opened_on=closed_on - dt.timedelta(days=120))
+    return services.involvement_close(involvement=inv, closed_on=closed_on, closure_reason="Test closure", by=None)
+
+
+def complete_contact(*, by: User, children: list[Person], received_at=None, source=ContactSource.PHONE, **fields):
+    """A draft contact with every required answer given (not yet submitted)."""
+    contact = services.contact_start(by=by, source=source, received_at=received_at or timezone.now())
+    services.contact_update_section(
+        contact=contact,
+        by=by,
+        section="referrer",
+        data={
+            "referrer_is_professional": True,
+            "referrer_name": "Pat Example",
+            "referral_source": "2A",
+            "referrer_organisation": "Example Primary School",
+            "referrer_role": "Designated safeguarding lead",
+            "referrer_phone": "020 7946 0000",
+        },
+    )
+    services.contact_update_section(
+        contact=contact, by=by, section="concerns", data={"concerns": fields.pop("concerns", "Child arrived with bruising.")}
+    )
+    services.contact_update_section(
+        contact=contact, by=by, section="family", data={"family_aware": "yes", "family_agrees": "yes"}
+    )
+    for child in children:
+        services.contact_link_person(contact=contact, person=child, by=by, role="child")
+    return contact
