@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -15,8 +15,9 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.text("username", field_width=Field.WIDTH_20),
-            Field.text("password", field_width=Field.WIDTH_20),
-            Submit("submit", "Sign in"),
+            Field.text("username", field_width=Fixed.TWENTY),
+            Field.text("password", field_width=Fixed.TWENTY),
         )
+        self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
+        self.submit_label = "Sign in"

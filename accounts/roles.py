@@ -44,7 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MASH_SOCIAL_WORKER: [*_FRONT_DOOR_READ],
     Role.MASH_MANAGER: [*_FRONT_DOOR_READ, "accounts.view_accesslog"],
     Role.PARTNER_AGENCY_USER: [],
-    Role.EARLY_HELP_DUTY_MANAGER: ["referrals.search_person"],
+    Role.EARLY_HELP_DUTY_MANAGER: [],
     Role.EARLY_HELP_WORKER: [],
     Role.TEAM_MANAGER: [*_FRONT_DOOR_READ, "accounts.view_accesslog"],
     Role.ADMINISTRATOR: ["accounts.view_accesslog"],

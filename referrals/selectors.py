@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import User
+from accounts.models import AccessLog, User
 
 from .models import (
     Contact,
@@ -163,3 +164,44 @@ def repeat_contact_count(person: Person, *, at: dt.datetime, months: int) -> int
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    user: User | None
+    reason: str
+    changes: tuple[str, ...]
+
+
+def _history_entries(records: list, model) -> list[TimelineEntry]:
+    entries, previous = [], None
+    for record in records:
+        changes: tuple[str, ...] = ()
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changes = tuple(str(model._meta.get_field(c.field).verbose_name) for c in delta.changes)
+        entries.append(TimelineEntry(record.history_date, record.history_user, record.history_change_reason or "", changes))
+        previous = record
+    return entries
+
+
+def contact_timeline(contact: Contact) -> list[TimelineEntry]:
+    """Who changed what on a contact, and why: its own history and its people links, newest first."""
+    own = list(contact.history.select_related("history_user").order_by("history_date", "history_id"))
+    links = list(
+        ContactPerson.history.filter(contact_id=contact.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    entries = _history_entries(own, Contact) + [
+        TimelineEntry(r.history_date, r.history_user, r.history_change_reason or "", ()) for r in links
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def access_log_for(obj) -> QuerySet:
+    """Everyone who read this record, newest first."""
+    return AccessLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("user")

@@ -1,19 +1,495 @@
+"""Pages for logging, matching, screening and reading contacts and people.
 
-def queue_new(request, *a, **k): ...
-def queue_in_progress(request, *a, **k): ...
-def queue_awaiting_rating(request, *a, **k): ...
-def queue_team(request, *a, **k): ...
-def contact_start(request, *a, **k): ...
-def contact_detail(request, *a, **k): ...
-def contact_task_list(request, *a, **k): ...
-def contact_section(request, *a, **k): ...
-def contact_find_person(request, *a, **k): ...
-def contact_link_person(request, *a, **k): ...
-def contact_new_person(request, *a, **k): ...
-def contact_unlink_person(request, *a, **k): ...
-def contact_check(request, *a, **k): ...
-def contact_screen(request, *a, **k): ...
-def contact_access_log(request, *a, **k): ...
-def person_search(request, *a, **k): ...
-def person_detail(request, *a, **k): ...
-def person_access_log(request, *a, **k): ...
+Each view: load through an access helper, bind the form, call one service, message, redirect.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import AccessAction
+from accounts.roles import Role
+from accounts.services import access_record
+from thresholds.selectors import current_profile
+
+from . import selectors, services
+from .access import can, get_contact_for_user, get_contact_person_for_user, get_person_for_user
+from .forms import (
+    SECTION_FORMS,
+    DetailsForm,
+    LinkAdultForm,
+    PersonSearchForm,
+    PersonWithLinkForm,
+    ScreenForm,
+    bool_initial,
+)
+from .matching import SearchTerms, find_candidates
+from .models import Contact, ContactRole, ContactStatus, Person
+
+PAGE_SIZE = 50
+
+
+def _require_perm(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to its field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Queues -------------------------------------------------------------------------------------
+
+
+def _queue(request: HttpRequest, qs: QuerySet[Contact], *, title: str, description: str, empty: str) -> HttpResponse:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/queue.html",
+        {"page": page, "title": title, "description": description, "empty": empty},
+    )
+
+
+def queue_new(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "referrals.screen_contact")
+    return _queue(
+        request,
+        selectors.queue_new(request.user),
+        title="New contacts",
+        description="Contacts logged and waiting to be screened, oldest first.",
+        empty="There are no contacts waiting to be screened.",
+    )
+
+
+def queue_in_progress(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "referrals.add_contact")
+    return _queue(
+        request,
+        selectors.queue_in_progress(request.user),
+        title="Contacts in progress",
+        description="Contacts still being logged. Anyone in the team can pick one up.",
+        empty="There are no contacts in progress.",
+    )
+
+
+def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "referrals.view_contact")
+    return _queue(
+        request,
+        selectors.queue_awaiting_rating(request.user),
+        title="Awaiting initial rating",
+        description="Screened contacts about children not open to a service, waiting for a senior "
+        "practitioner's initial RAG rating, oldest first.",
+        empty="There are no contacts awaiting a rating.",
+    )
+
+
+def queue_team(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.TEAM_MANAGER):
+        raise PermissionDenied
+    return _queue(
+        request,
+        selectors.queue_for_team(request.user),
+        title=f"Contacts for {request.user.team}" if request.user.team else "Team contacts",
+        description="Contacts passed or assigned to your team, oldest first.",
+        empty="There are no contacts for your team.",
+    )
+
+
+# Logging a contact --------------------------------------------------------------------------
+
+
+def contact_start(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "referrals.add_contact")
+    now = timezone.localtime()
+    form = DetailsForm(
+        request.POST or None,
+        initial={"received_date": now.date(), "received_time": f"{now:%H:%M}"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.section_data()
+        contact = services.contact_start(by=request.user, source=data["source"], received_at=data["received_at"])
+        services.contact_update_section(contact=contact, by=request.user, section="details", data=data)
+        messages.success(request, f"Contact {contact.reference} started. It is saved as you go.")
+        return redirect("referrals:contact_task_list", pk=contact.pk)
+    return render(request, "referrals/contact_start.html", {"form": form})
+
+
+def _draft_for(request: HttpRequest, pk: int) -> Contact:
+    contact = get_contact_for_user(request.user, pk, "change_contact")
+    if not contact.is_draft:
+        raise _AlreadySubmitted(contact)
+    return contact
+
+
+class _AlreadySubmitted(Exception):
+    def __init__(self, contact: Contact):
+        self.contact = contact
+
+
+def _draft_view(view):
+    """Send the user to the contact page if it was submitted meanwhile."""
+
+    def wrapped(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, pk, *args, **kwargs)
+        except _AlreadySubmitted as exc:
+            messages.info(request, f"Contact {exc.contact.reference} has been submitted and can no longer be changed.")
+            return redirect(exc.contact.get_absolute_url())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _sections(contact: Contact) -> list[dict]:
+    missing = services.contact_missing_answers(contact)
+    links = list(contact.contact_people.select_related("person"))
+    children = [link for link in links if link.is_child]
+    adults = [link for link in links if not link.is_child]
+    rows = [
+        ("details", "About the contact", reverse("referrals:contact_section", args=[contact.pk, "details"])),
+        ("referrer", "The referrer", reverse("referrals:contact_section", args=[contact.pk, "referrer"])),
+        ("children", "Children", reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=child"),
+        ("adults", "Parents, household and other adults", reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=adult"),
+        ("concerns", "The concerns", reverse("referrals:contact_section", args=[contact.pk, "concerns"])),
+        ("family", "The family's knowledge and agreement", reverse("referrals:contact_section", args=[contact.pk, "family"])),
+    ]
+    result = []
+    for key, label, url in rows:
+        if key == "adults":
+            status, hint = ("optional", f"{len(adults)} added" if adults else "Optional")
+        elif key in missing:
+            status, hint = "incomplete", "; ".join(missing[key])
+        else:
+            status, hint = "complete", f"{len(children)} added" if key == "children" else ""
+        result.append({"key": key, "label": label, "url": url, "status": status, "hint": hint})
+    return result
+
+
+@_draft_view
+def contact_task_list(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _draft_for(request, pk)
+    links = list(contact.contact_people.select_related("person"))
+    return render(
+        request,
+        "referrals/contact_task_list.html",
+        {
+            "contact": contact,
+            "sections": _sections(contact),
+            "links": links,
+            "statuses": selectors.statuses_for(link.person for link in links),
+            "ready": not services.contact_missing_answers(contact),
+        },
+    )
+
+
+@_draft_view
+def contact_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    if section not in SECTION_FORMS:
+        raise Http404
+    contact = _draft_for(request, pk)
+    form_class, title = SECTION_FORMS[section]
+    if form_class is DetailsForm:
+        initial = DetailsForm.initial_from(contact)
+    else:
+        initial = {}
+        for name in form_class.base_fields:
+            value = getattr(contact, name)
+            initial[name] = bool_initial(value) if isinstance(value, bool) or value is None else value
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.section_data() if isinstance(form, DetailsForm) else form.cleaned_data
+        services.contact_update_section(contact=contact, by=request.user, section=section, data=data)
+        messages.success(request, f"{title} saved.")
+        return redirect("referrals:contact_task_list", pk=contact.pk)
+    return render(request, "referrals/contact_section.html", {"contact": contact, "form": form, "title": title})
+
+
+def _role_param(request: HttpRequest) -> str:
+    return "adult" if request.GET.get("role", request.POST.get("role")) == "adult" else "child"
+
+
+def _search(request: HttpRequest, form: PersonSearchForm) -> tuple[list, dict]:
+    """Run a person search, log it, and return candidates with their known/open status."""
+    terms = SearchTerms(
+        first_name=form.cleaned_data.get("first_name", ""),
+        last_name=form.cleaned_data.get("last_name", ""),
+        date_of_birth=form.cleaned_data.get("date_of_birth"),
+        nhs_number=form.cleaned_data.get("nhs_number", ""),
+    )
+    candidates = find_candidates(terms)
+    access_record(
+        user=request.user,
+        obj=None,
+        action=AccessAction.SEARCH,
+        description=f"Person search ({len(candidates)} results)",
+        path=request.path,
+        details={"results": [c.person.case_number for c in candidates]},
+    )
+    return candidates, selectors.statuses_for(c.person for c in candidates)
+
+
+@_draft_view
+def contact_find_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Search before creating anyone: link a match, or create a new record from the terms."""
+    contact = _draft_for(request, pk)
+    role = _role_param(request)
+    searched = "search" in request.GET
+    form = PersonSearchForm(request.GET if searched else None)
+    candidates, statuses = [], {}
+    if searched and form.is_valid():
+        candidates, statuses = _search(request, form)
+    on_contact = set(contact.contact_people.values_list("person_id", flat=True))
+    return render(
+        request,
+        "referrals/contact_find_person.html",
+        {
+            "contact": contact,
+            "form": form,
+            "role": role,
+            "searched": searched and form.is_valid(),
+            "candidates": candidates,
+            "statuses": statuses,
+            "on_contact": on_contact,
+            "new_person_query": request.GET.urlencode(),
+        },
+    )
+
+
+@_draft_view
+def contact_link_person(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    contact = _draft_for(request, pk)
+    person = get_person_for_user(request.user, person_pk)
+    role = _role_param(request)
+    form = LinkAdultForm(request.POST or None) if role == "adult" else None
+    if request.method == "POST":
+        if form is None or form.is_valid():
+            data = form.cleaned_data if form is not None else {"role": ContactRole.CHILD}
+            try:
+                services.contact_link_person(contact=contact, person=person, by=request.user, **data)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("referrals:contact_task_list", pk=contact.pk)
+            messages.success(request, f"{person.full_name} added to the contact.")
+            return redirect("referrals:contact_task_list", pk=contact.pk)
+    if form is None:
+        # Linking a child is a single POST from the search results.
+        return redirect(reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=child")
+    status = selectors.statuses_for([person])[person.pk]
+    return render(
+        request,
+        "referrals/contact_link_adult.html",
+        {"contact": contact, "person": person, "form": form, "status": status},
+    )
+
+
+@_draft_view
+def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _draft_for(request, pk)
+    _require_perm(request, "referrals.add_person")
+    role = _role_param(request)
+    initial = {k: request.GET.get(k, "") for k in ("first_name", "last_name", "nhs_number")}
+    if request.GET.get("date_of_birth_0"):
+        initial["date_of_birth"] = [request.GET.get(f"date_of_birth_{i}", "") for i in range(3)]
+    form = PersonWithLinkForm(request.POST or None, initial=initial, adult=role == "adult")
+    if request.method == "POST" and form.is_valid():
+        data, address = form.person_data()
+        existing = Person.objects.filter(nhs_number=data.get("nhs_number")).first() if data.get("nhs_number") else None
+        if existing is not None:
+            form.add_error(
+                "nhs_number",
+                f"{existing.case_number} already has this NHS number: search for them and add them instead",
+            )
+        else:
+            try:
+                person = services.person_create(by=request.user, reason=f"Created while logging {contact.reference}", address=address, **data)
+                services.contact_link_person(contact=contact, person=person, by=request.user, **form.link_data())
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, f"New record {person.case_number} created for {person.full_name} and added.")
+                return redirect("referrals:contact_task_list", pk=contact.pk)
+    return render(request, "referrals/contact_new_person.html", {"contact": contact, "form": form, "role": role})
+
+
+@require_POST
+@_draft_view
+def contact_unlink_person(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    contact = _draft_for(request, pk)
+    link = get_contact_person_for_user(request.user, contact, link_pk)
+    services.contact_unlink_person(link=link, by=request.user)
+    messages.success(request, f"{link.person.full_name} removed from the contact.")
+    return redirect("referrals:contact_task_list", pk=contact.pk)
+
+
+@_draft_view
+def contact_check(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _draft_for(request, pk)
+    missing = services.contact_missing_answers(contact)
+    if request.method == "POST" and not missing:
+        try:
+            services.contact_submit(contact=contact, by=request.user, profile=current_profile())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Contact {contact.reference} submitted for screening.")
+            return redirect(contact.get_absolute_url())
+    links = list(contact.contact_people.select_related("person", "person__address"))
+    return render(
+        request,
+        "referrals/contact_check.html",
+        {
+            "contact": contact,
+            "missing": missing,
+            "sections": _sections(contact),
+            "links": links,
+            "statuses": selectors.statuses_for(link.person for link in links),
+            "show_errors": request.method == "POST",
+        },
+    )
+
+
+# Reading and screening ---------------------------------------------------------------------
+
+
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_user(request.user, pk)
+    if contact.is_draft and can(request.user, "referrals.change_contact", contact):
+        return redirect("referrals:contact_task_list", pk=contact.pk)
+    access_record(user=request.user, obj=contact, description=f"Contact {contact.reference}", path=request.path)
+    links = list(contact.contact_people.select_related("person", "person__address"))
+    people = [link.person for link in links]
+    previous = (
+        Contact.objects.filter(contact_people__person__in=people)
+        .exclude(pk=contact.pk)
+        .exclude(status=ContactStatus.DRAFT)
+        .select_related("assigned_team")
+        .order_by("-received_at")
+        .distinct()[:50]
+    )
+    return render(
+        request,
+        "referrals/contact_detail.html",
+        {
+            "contact": contact,
+            "links": links,
+            "statuses": selectors.statuses_for(people),
+            "previous": previous,
+            "timeline": selectors.contact_timeline(contact),
+            "can_screen": contact.status == ContactStatus.SUBMITTED
+            and can(request.user, "referrals.screen_contact", contact),
+            "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
+        },
+    )
+
+
+def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_user(request.user, pk, "screen_contact")
+    if contact.status != ContactStatus.SUBMITTED:
+        messages.info(request, f"Contact {contact.reference} has already been screened.")
+        return redirect(contact.get_absolute_url())
+    profile = current_profile()
+    route = services.screening_route(contact, profile=profile, today=timezone.localdate())
+    form = ScreenForm(request.POST or None, information_only=route.status == ContactStatus.INFORMATION_ONLY)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.contact_screen(
+                contact=contact,
+                by=request.user,
+                profile=profile,
+                rationale=form.cleaned_data["rationale"],
+                signposting=form.cleaned_data.get("signposting", ""),
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Contact {contact.reference}: {result.status.label}.")
+            return redirect(contact.get_absolute_url())
+    links = list(contact.contact_people.select_related("person"))
+    return render(
+        request,
+        "referrals/contact_screen.html",
+        {
+            "contact": contact,
+            "form": form,
+            "route": route,
+            "links": links,
+            "statuses": selectors.statuses_for(link.person for link in links),
+        },
+    )
+
+
+def _access_log_page(request: HttpRequest, obj, title: str, back_url: str) -> HttpResponse:
+    _require_perm(request, "accounts.view_accesslog")
+    page = Paginator(selectors.access_log_for(obj), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/access_log.html", {"page": page, "title": title, "back_url": back_url})
+
+
+def contact_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for_user(request.user, pk)
+    return _access_log_page(request, contact, f"Who has viewed contact {contact.reference}", contact.get_absolute_url())
+
+
+def person_search(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "referrals.search_person")
+    searched = "search" in request.GET
+    form = PersonSearchForm(request.GET if searched else None)
+    candidates, statuses = [], {}
+    if searched and form.is_valid():
+        candidates, statuses = _search(request, form)
+    return render(
+        request,
+        "referrals/person_search.html",
+        {"form": form, "searched": searched and form.is_valid(), "candidates": candidates, "statuses": statuses},
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk)
+    access_record(user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path)
+    involvements = list(person.involvements.select_related("team", "allocated_worker"))
+    relationships = list(person.relationships.select_related("relative"))
+    households = list(
+        person.household_memberships.filter(left_on__isnull=True)
+        .select_related("household__address")
+        .prefetch_related("household__members__person")
+    )
+    contacts = list(selectors.previous_contacts(person))
+    visible = set(
+        selectors.contacts_visible_to(request.user)
+        .filter(pk__in=[c.pk for c in contacts])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "referrals/person_detail.html",
+        {
+            "person": person,
+            "status": selectors.status_from_involvements(involvements),
+            "involvements": involvements,
+            "relationships": relationships,
+            "households": households,
+            "contacts": contacts,
+            "visible_contacts": visible,
+            "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk)
+    return _access_log_page(request, person, f"Who has viewed {person.case_number}", person.get_absolute_url())
+

@@ -53,3 +53,16 @@ def nhs_number_display(value: str | None) -> str:
     if len(digits) != 10:
         return value
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def age_today(person) -> str:
+    """A person's age in whole years today (London date)."""
+    age = person.age_on(timezone.localdate())
+    return "" if age is None else f"{age} year{'s' if age != 1 else ''}"

@@ -1,0 +1,438 @@
+"""GOV.UK forms for logging contacts, finding people and screening.
+
+Section forms validate format only (dates, emails, NHS numbers); whether every required
+answer is there is checked once, on the check-your-answers page, so a screening officer can
+save part of a contact and come back to it.
+"""
+
+import datetime as dt
+import re
+import zoneinfo
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from nhs_number import is_valid as nhs_number_is_valid
+
+from .models import (
+    ContactRole,
+    ContactSource,
+    Ethnicity,
+    ReferralSource,
+    RelationshipType,
+    Sex,
+    YesNoUnknown,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def yes_no_field(label: str, *, required: bool = False, help_text: str = "") -> forms.TypedChoiceField:
+    """A Yes/No radio question stored as a nullable boolean."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
+def bool_initial(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def parse_time(value: str) -> dt.time:
+    """'9:30am', '14:05', '2pm', '9.30' -> a time; ValueError otherwise."""
+    match = _TIME.match(value or "")
+    if not match:
+        raise ValueError(value)
+    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise ValueError(value)
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    return dt.time(hour, minute)
+
+
+def clean_nhs_number(value: str) -> str:
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits:
+        return ""
+    if not digits.isdigit() or len(digits) != 10:
+        raise forms.ValidationError("NHS number must be 10 digits, like 943 476 5919")
+    if not nhs_number_is_valid(digits):
+        raise forms.ValidationError("Enter a valid NHS number: check the digits have been typed correctly")
+    return digits
+
+
+def not_in_future(day: dt.date | None, label: str) -> dt.date | None:
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(f"{label} must be today or in the past")
+    return day
+
+
+class GovukForm(forms.Form):
+    """A form with a crispy GOV.UK helper; subclasses give `layout_fields` and a submit label."""
+
+    submit_label = "Save and continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(*self.layout())
+
+    def layout(self) -> list:
+        return [self.field_layout(name) for name in self.fields]
+
+    def field_layout(self, name: str):
+        field = self.fields[name]
+        if isinstance(field.widget, forms.RadioSelect):
+            return Field.radios(name, legend_size=Size.SMALL, inline=len(field.choices) <= 3)
+        if isinstance(field.widget, forms.Textarea):
+            return Field.textarea(name, label_size=Size.SMALL, rows=5)
+        if isinstance(field.widget, forms.Select):
+            return Field.select(name, label_size=Size.SMALL)
+        if isinstance(field, DateInputField):
+            return Field(name, legend_size=Size.SMALL)
+        return Field.text(name, label_size=Size.SMALL)
+
+
+class ReceivedAtMixin(forms.Form):
+    received_date = DateInputField(label="Date received", help_text="For example, 24 11 2026")
+    received_time = forms.CharField(
+        label="Time received",
+        help_text="For example, 9:30am or 14:05",
+        max_length=8,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the time the contact was received"},
+    )
+
+    def clean_received_time(self) -> dt.time:
+        try:
+            return parse_time(self.cleaned_data["received_time"])
+        except ValueError:
+            raise forms.ValidationError("Enter a real time, like 9:30am or 14:05") from None
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("received_date"), cleaned.get("received_time")
+        if day and time:
+            london = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+            received = dt.datetime.combine(day, time, tzinfo=london)
+            if received > timezone.now() + dt.timedelta(minutes=5):
+                self.add_error("received_date", "The date and time received must be in the past")
+            else:
+                cleaned["received_at"] = received
+        return cleaned
+
+
+class DetailsForm(ReceivedAtMixin, GovukForm):
+    source = forms.ChoiceField(
+        label="How did the contact arrive?",
+        choices=ContactSource.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the contact arrived"},
+    )
+    information_only = yes_no_field(
+        "Does the caller only want information or advice?",
+        help_text="For example, how to find a parenting course. No child needs to be identified.",
+    )
+    ecaf_safeguarding = yes_no_field(
+        "Is the safeguarding box ticked on the e-CAF?", help_text="Answer this for an e-CAF only."
+    )
+    requesting_body = forms.CharField(
+        label="Who is requesting information?",
+        help_text="For a request for information only: the court, council or service asking.",
+        required=False,
+        max_length=160,
+    )
+
+    def layout(self) -> list:
+        return [
+            Field.radios("source", legend_size=Size.SMALL),
+            Fieldset(
+                Field("received_date"),
+                Field.text("received_time", label_size=Size.SMALL),
+                legend="When was it received?",
+                legend_size=Size.SMALL,
+            ),
+            self.field_layout("information_only"),
+            self.field_layout("ecaf_safeguarding"),
+            self.field_layout("requesting_body"),
+        ]
+
+    @classmethod
+    def initial_from(cls, contact) -> dict:
+        local = timezone.localtime(contact.received_at)
+        return {
+            "source": contact.source,
+            "received_date": local.date(),
+            "received_time": f"{local:%H:%M}",
+            "information_only": bool_initial(contact.information_only),
+            "ecaf_safeguarding": bool_initial(contact.ecaf_safeguarding),
+            "requesting_body": contact.requesting_body,
+        }
+
+    def section_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("source", "ecaf_safeguarding", "requesting_body")}
+        data["received_at"] = self.cleaned_data["received_at"]
+        data["information_only"] = bool(self.cleaned_data["information_only"])
+        return data
+
+
+class ReferrerForm(GovukForm):
+    referrer_is_professional = yes_no_field("Is the referrer a professional?")
+    referrer_name = forms.CharField(label="Referrer's full name", required=False, max_length=160)
+    referral_source = forms.ChoiceField(
+        label="Who is the referrer?",
+        help_text="This is the referral source reported in the children in need census.",
+        choices=[("", "Select the referrer")] + ReferralSource.choices,
+        required=False,
+    )
+    referrer_organisation = forms.CharField(label="Organisation or agency", required=False, max_length=160)
+    referrer_role = forms.CharField(label="Role or job title", required=False, max_length=120)
+    referrer_relationship = forms.CharField(
+        label="Relationship to the child or family", required=False, max_length=160
+    )
+    referrer_knowledge = forms.CharField(
+        label="How well do they know the family?", required=False, widget=forms.Textarea
+    )
+    referrer_phone = forms.CharField(label="Phone number", required=False, max_length=40)
+    referrer_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    referrer_address = forms.CharField(label="Postal address", required=False, max_length=250)
+
+    def clean_referrer_phone(self) -> str:
+        phone = self.cleaned_data["referrer_phone"].strip()
+        if phone and not re.fullmatch(r"[0-9+() -]{6,40}", phone):
+            raise forms.ValidationError("Enter a phone number, like 020 7946 0000 or 07700 900 982")
+        return phone
+
+
+class ConcernsForm(GovukForm):
+    concerns = forms.CharField(
+        label="What are the concerns, or what is being asked for?",
+        help_text="Write them in the referrer's own words.",
+        required=False,
+        widget=forms.Textarea,
+    )
+    alleged_perpetrator_details = forms.CharField(
+        label="Details of any alleged perpetrator",
+        help_text="Add them as a person on the contact too, if they can be identified.",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class FamilyForm(GovukForm):
+    family_aware = forms.ChoiceField(
+        label="Does the family know about the referral?",
+        choices=YesNoUnknown.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    family_agrees = forms.ChoiceField(
+        label="Does the family agree to the referral?",
+        choices=YesNoUnknown.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    family_agreement_details = forms.CharField(
+        label="Anything more about the family's knowledge or agreement",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+SECTION_FORMS: dict[str, tuple[type[GovukForm], str]] = {
+    "details": (DetailsForm, "About the contact"),
+    "referrer": (ReferrerForm, "The referrer"),
+    "concerns": (ConcernsForm, "The concerns"),
+    "family": (FamilyForm, "The family's knowledge and agreement"),
+}
+
+
+class PersonSearchForm(GovukForm):
+    """A GET form: no CSRF token in the address bar."""
+
+    submit_label = "Search"
+    first_name = forms.CharField(label="First name or initial", required=False, max_length=80)
+    last_name = forms.CharField(label="Last name", required=False, max_length=80)
+    date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 2015")
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.disable_csrf = True
+
+    def clean_nhs_number(self) -> str:
+        return clean_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(k) for k in self.fields):
+            raise forms.ValidationError("Enter a name, date of birth or NHS number to search for")
+        return cleaned
+
+
+class PersonForm(GovukForm):
+    submit_label = "Create record"
+    first_name = forms.CharField(max_length=80, error_messages={"required": "Enter the first name"})
+    middle_names = forms.CharField(max_length=120, required=False)
+    last_name = forms.CharField(max_length=80, error_messages={"required": "Enter the last name"})
+    known_as = forms.CharField(label="Also known as", max_length=160, required=False)
+    date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 2015")
+    expected_date_of_birth = DateInputField(
+        label="Expected date of birth", required=False, help_text="For an unborn child only."
+    )
+    sex = forms.ChoiceField(choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
+    ethnicity = forms.ChoiceField(choices=Ethnicity.choices, initial=Ethnicity.NOBT)
+    first_language = forms.CharField(max_length=60, required=False)
+    interpreter_needed = yes_no_field("Is an interpreter needed?")
+    religion = forms.CharField(max_length=60, required=False)
+    communication_needs = forms.CharField(
+        label="How do they communicate, and what support do they need?", required=False, widget=forms.Textarea
+    )
+    special_needs = forms.CharField(label="Special needs or disability", required=False, widget=forms.Textarea)
+    school_or_nursery = forms.CharField(label="School or nursery", max_length=160, required=False)
+    line_1 = forms.CharField(label="Address line 1", max_length=120, required=False)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=120, required=False)
+    town = forms.CharField(label="Town or city", max_length=80, required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    phone = forms.CharField(label="Phone number", max_length=40, required=False)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+
+    def layout(self) -> list:
+        names = list(self.fields)
+        address = ["line_1", "line_2", "town", "postcode"]
+        rest = [n for n in names if n not in address]
+        return [self.field_layout(n) for n in rest[:-2]] + [
+            Fieldset(*[self.field_layout(n) for n in address], legend="Address", legend_size=Size.SMALL),
+            *[self.field_layout(n) for n in rest[-2:]],
+        ]
+
+    def clean_nhs_number(self) -> str:
+        return clean_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean_date_of_birth(self):
+        return not_in_future(self.cleaned_data.get("date_of_birth"), "Date of birth")
+
+    def clean_expected_date_of_birth(self):
+        day = self.cleaned_data.get("expected_date_of_birth")
+        if day and day < timezone.localdate() - dt.timedelta(days=31):
+            raise forms.ValidationError("Expected date of birth must be in the future, or give a date of birth")
+        return day
+
+    def clean_postcode(self) -> str:
+        postcode = " ".join(self.cleaned_data["postcode"].upper().split())
+        if postcode and not re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}", postcode):
+            raise forms.ValidationError("Enter a real postcode, like NW1 2DB")
+        return postcode
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_of_birth") and cleaned.get("expected_date_of_birth"):
+            self.add_error("expected_date_of_birth", "Give a date of birth or an expected date of birth, not both")
+        if any(cleaned.get(k) for k in ("line_2", "town", "postcode")) and not cleaned.get("line_1"):
+            self.add_error("line_1", "Enter address line 1, or leave the whole address blank")
+        return cleaned
+
+    def person_data(self) -> tuple[dict, dict]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("line_1", "line_2", "town", "postcode")}
+        data["interpreter_needed"] = bool(data.get("interpreter_needed"))
+        address = {k: self.cleaned_data[k] for k in ("line_1", "line_2", "town", "postcode")}
+        return data, address
+
+
+ADULT_ROLES = [(r.value, r.label) for r in ContactRole if r != ContactRole.CHILD]
+
+
+class LinkAdultForm(GovukForm):
+    """How an adult relates to the children on this contact."""
+
+    submit_label = "Add to contact"
+    role = forms.ChoiceField(
+        label="Their part in this contact",
+        choices=ADULT_ROLES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their part in this contact"},
+    )
+    relationship_to_children = forms.ChoiceField(
+        label="Relationship to the child or children",
+        choices=[("", "Select a relationship")] + RelationshipType.choices,
+        required=False,
+    )
+    has_parental_responsibility = yes_no_field("Do they have parental responsibility?")
+    lives_with_children = yes_no_field("Do they live with the child or children?")
+
+
+class PersonWithLinkForm(PersonForm):
+    """Create an adult and say how they relate to the children, on one page."""
+
+    def __init__(self, *args, adult: bool = False, **kwargs):
+        self.adult = adult
+        super().__init__(*args, **kwargs)
+        if adult:
+            for name, field in LinkAdultForm.base_fields.items():
+                self.fields[name] = field
+            self.helper.layout = Layout(*self.layout())
+
+    def layout(self) -> list:
+        base = super().layout()
+        if not self.adult:
+            return base
+        link = [self.field_layout(n) for n in LinkAdultForm.base_fields]
+        return [HTML('<h2 class="govuk-heading-m">Their part in this contact</h2>'), *link,
+                HTML('<h2 class="govuk-heading-m">Their details</h2>'), *base]
+
+    def link_data(self) -> dict:
+        if not self.adult:
+            return {"role": ContactRole.CHILD}
+        return {name: self.cleaned_data.get(name) for name in LinkAdultForm.base_fields}
+
+    def person_data(self) -> tuple[dict, dict]:
+        data, address = super().person_data()
+        for name in LinkAdultForm.base_fields:
+            data.pop(name, None)
+        return data, address
+
+
+class ScreenForm(GovukForm):
+    submit_label = "Confirm screening decision"
+    rationale = forms.CharField(
+        label="Screening notes",
+        help_text="Anything the next person should know: checks done, who you spoke to.",
+        required=False,
+        widget=forms.Textarea,
+    )
+    signposting = forms.CharField(
+        label="Information or signposting given",
+        help_text="What the caller was told, and which services they were pointed to.",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, information_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not information_only:
+            del self.fields["signposting"]
+            self.helper.layout = Layout(*self.layout())
+

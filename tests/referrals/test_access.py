@@ -1,0 +1,91 @@
+"""Every URL x every persona -> the status the access rules require."""
+
+import pytest
+from django.urls import reverse
+
+from referrals import services
+from tests.factories import PersonFactory, complete_contact
+
+PERSONAS = [
+    "anonymous",
+    "screening_officer",
+    "senior_practitioner",
+    "mash_social_worker",
+    "mash_manager",
+    "partner_user",
+    "early_help_manager",
+    "team_manager",
+    "social_worker",
+    "outsider",
+]
+FRONT_DOOR = {"screening_officer", "senior_practitioner"}
+READERS = FRONT_DOOR | {"mash_social_worker", "mash_manager", "team_manager"}
+MANAGERS = {"mash_manager", "team_manager"}
+
+
+def expect(allowed: set[str], *, readers: set[str] | None = None, otherwise: int = 403, ok: int = 200):
+    """ok for `allowed`; 403 for those who may read but not act; `otherwise` for the rest."""
+    readers = readers or set()
+
+    def status(persona: str) -> int:
+        if persona == "anonymous":
+            return 302
+        if persona in allowed:
+            return ok
+        if persona in readers:
+            return 403
+        return otherwise
+
+    return status
+
+
+# (name, url builder, method, expectation)
+TABLE = [
+    ("home", lambda o: reverse("home"), "get", expect(set(PERSONAS), ok=302)),
+    ("work tray", lambda o: reverse("work_tray"), "get", expect(set(PERSONAS))),
+    ("new queue", lambda o: reverse("referrals:queue_new"), "get", expect(FRONT_DOOR)),
+    ("in progress queue", lambda o: reverse("referrals:queue_in_progress"), "get", expect(FRONT_DOOR)),
+    ("awaiting rating queue", lambda o: reverse("referrals:queue_awaiting_rating"), "get", expect(READERS)),
+    ("team queue", lambda o: reverse("referrals:queue_team"), "get", expect({"team_manager"})),
+    ("start contact", lambda o: reverse("referrals:contact_start"), "get", expect(FRONT_DOOR)),
+    ("contact page", lambda o: reverse("referrals:contact_detail", args=[o["submitted"].pk]), "get", expect(READERS, otherwise=404)),
+    ("task list", lambda o: reverse("referrals:contact_task_list", args=[o["draft"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("section", lambda o: reverse("referrals:contact_section", args=[o["draft"].pk, "referrer"]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("find person", lambda o: reverse("referrals:contact_find_person", args=[o["draft"].pk]) + "?role=child&search=1&last_name=Smith", "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("link adult", lambda o: reverse("referrals:contact_link_person", args=[o["draft"].pk, o["person"].pk]) + "?role=adult", "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("new person", lambda o: reverse("referrals:contact_new_person", args=[o["draft"].pk]) + "?role=child", "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("unlink person", lambda o: reverse("referrals:contact_unlink_person", args=[o["draft"].pk, o["link"].pk]), "post", expect(FRONT_DOOR, readers=READERS, otherwise=404, ok=302)),
+    ("check answers", lambda o: reverse("referrals:contact_check", args=[o["draft"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("screen", lambda o: reverse("referrals:contact_screen", args=[o["submitted"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
+    ("contact access log", lambda o: reverse("referrals:contact_access_log", args=[o["submitted"].pk]), "get", expect(MANAGERS, readers=READERS, otherwise=404)),
+    ("person search", lambda o: reverse("referrals:person_search") + "?search=1&last_name=Smith", "get", expect(READERS)),
+    ("person page", lambda o: reverse("referrals:person_detail", args=[o["person"].pk]), "get", expect(READERS, otherwise=404)),
+    ("person access log", lambda o: reverse("referrals:person_access_log", args=[o["person"].pk]), "get", expect(MANAGERS, readers=READERS, otherwise=404)),
+]
+
+
+@pytest.fixture
+def records(screening_officer, camden):
+    child = PersonFactory(last_name="Smith")
+    adult = PersonFactory(last_name="Jones")
+    submitted = complete_contact(by=screening_officer, children=[child])
+    services.contact_submit(contact=submitted, by=screening_officer, profile=camden)
+    draft = complete_contact(by=screening_officer, children=[child])
+    link = draft.contact_people.get()
+    return {"submitted": submitted, "draft": draft, "person": adult, "link": link}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
+def test_access_table(request, client, records, persona, name, url, method, expectation):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = getattr(client, method)(url(records))
+    assert response.status_code == expectation(persona), f"{name} as {persona}"
+
+
+def test_healthz_needs_no_login_and_reports_database_and_broker(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"] == "ok"
