@@ -1,36 +1,74 @@
 """Finding whether a person is already known: NHS number, then names and dates of birth.
 
 Recall comes from indexed keys (phonetic surname key + first initial, date of birth
-and its day/month swap); precision from scoring the small candidate set in Python.
-Tolerated: spelling variants (Mohammed/Muhammad, Smith/Smyth), initials ("J Smith"),
-a day and month swapped in the date of birth, and first/last names given the wrong
-way round.
+and its day/month swap, expected date of birth); precision from scoring the small
+candidate set in Python. Tolerated: spelling variants (Mohammed/Muhammad, Smith/Smyth,
+Catherine/Kathryn), initials ("J Smith"), a day and month swapped in the date of birth,
+first/last names given the wrong way round, one half of a double-barrelled name, a
+middle or known-as name used as the first name, and a baby recorded before birth
+("Unborn Smith" with an expected date) being referred again after it.
 """
 
 import datetime as dt
+import enum
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import reduce
 
 import jellyfish
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from .models import Person
 
 MAX_CANDIDATES = 25
+# Bounds the rows scored in Python; keyed sets are far smaller except for a bare
+# common surname with no first name or date of birth.
+MAX_FETCHED = 500
+# Babies arrive up to a few weeks either side of the expected date.
+EXPECTED_DATE_WINDOW = dt.timedelta(days=42)
+NEAR_DATE_WINDOW = dt.timedelta(days=31)
+# First names that mean "not named yet", recorded for unborn children.
+PLACEHOLDER_FIRST_NAMES = frozenset({"unborn", "baby", "babyof", "unnamed", "unknown"})
+
 _NON_LETTERS = re.compile(r"[^a-z ]+")
+_NAME_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+# Letters that NFKD leaves alone, so encoding to ASCII would silently drop them
+# ("Łukasz" would become "ukasz" and lose its initial).
+_TRANSLITERATE = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "TH",
+    }
+)
 
 
 def normalise_name(value: str) -> str:
     """Lower-case ASCII letters and single spaces: 'Zoë O'Brien-Smith' -> 'zoe obriensmith'."""
-    folded = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
+    value = (value or "").translate(_TRANSLITERATE)
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     letters = _NON_LETTERS.sub("", folded.lower().replace("-", "").replace("'", ""))
     return " ".join(letters.split())
 
 
 def name_key(value: str) -> str:
     """The phonetic key stored and indexed for a name ('' for an empty name)."""
-    norm = normalise_name(value).replace(" ", "")
+    norm = _compact(value)
     return jellyfish.soundex(norm) if norm else ""
 
 
@@ -61,9 +99,27 @@ class SearchTerms:
     date_of_birth: dt.date | None = None
     nhs_number: str = ""
 
+    def __post_init__(self) -> None:
+        # NHS numbers are written "943 476 5919" as often as "9434765919".
+        object.__setattr__(self, "nhs_number", re.sub(r"\D", "", self.nhs_number or ""))
+
     @property
     def is_empty(self) -> bool:
-        return not (self.first_name or self.last_name or self.date_of_birth or self.nhs_number)
+        return not (
+            normalise_name(self.first_name)
+            or normalise_name(self.last_name)
+            or self.date_of_birth
+            or self.nhs_number
+        )
+
+    @property
+    def given_first_name(self) -> str:
+        """The first name, or '' when it is only a placeholder such as 'Unborn'."""
+        return "" if _is_placeholder(self.first_name) else self.first_name
+
+    @property
+    def is_unborn(self) -> bool:
+        return _is_placeholder(self.first_name)
 
 
 @dataclass(frozen=True)
@@ -81,105 +137,295 @@ class Candidate:
         return "Weak match"
 
 
-def _name_similarity(given: str, stored: str) -> float:
-    """0..1 similarity; a single-letter given name matches any name with that initial."""
-    g, s = normalise_name(given), normalise_name(stored)
+# --- comparing names -------------------------------------------------------------
+
+
+class Agreement(enum.Enum):
+    SAME = "same"
+    VARIANT = "variant"  # sounds the same or a slip of the keyboard: Smyth, Kathryn, Jonh
+    PART = "part"  # one part of a double-barrelled or two-part name
+    OTHER_NAME = "other name"  # the stored middle or known-as name
+    INITIAL = "initial"
+    SIMILAR = "similar"  # looks alike but is probably another name: Oliver/Olivia
+    DIFFERENT = "different"
+
+
+# A different first name is evidence against (a twin or sibling shares surname and
+# birthday); a different last name is not (children's surnames change).
+_LAST_POINTS = {
+    Agreement.SAME: 30,
+    Agreement.VARIANT: 25,
+    Agreement.PART: 25,
+    Agreement.INITIAL: 10,
+    Agreement.SIMILAR: 10,
+    Agreement.DIFFERENT: 0,
+}
+_FIRST_POINTS = {
+    Agreement.SAME: 15,
+    Agreement.VARIANT: 12,
+    Agreement.PART: 12,
+    Agreement.OTHER_NAME: 12,
+    Agreement.INITIAL: 10,
+    Agreement.SIMILAR: 0,
+    Agreement.DIFFERENT: -30,
+}
+_LAST_REASONS = {
+    Agreement.SAME: "Same last name",
+    Agreement.VARIANT: "Similar last name",
+    Agreement.PART: "Part of the last name matches",
+    Agreement.INITIAL: "Last name initial matches",
+    Agreement.SIMILAR: "Last name looks similar",
+}
+_FIRST_REASONS = {
+    Agreement.SAME: "Same first name",
+    Agreement.VARIANT: "Similar first name",
+    Agreement.PART: "Part of the first name matches",
+    Agreement.OTHER_NAME: "Matches a middle or known-as name",
+    Agreement.INITIAL: "Initial matches first name",
+    Agreement.SIMILAR: "First name looks similar",
+    Agreement.DIFFERENT: "Different first name",
+}
+_NAME_EVIDENCE = {Agreement.SAME, Agreement.VARIANT, Agreement.PART, Agreement.OTHER_NAME}
+_CLOSE = {Agreement.SAME, Agreement.VARIANT}
+# Names given without a date of birth to compare reach at most this (never strong).
+_NAMES_ONLY_CEILING = 80
+
+
+def _compact(value: str) -> str:
+    return normalise_name(value).replace(" ", "")
+
+
+def _is_placeholder(first_name: str) -> bool:
+    return _compact(first_name) in PLACEHOLDER_FIRST_NAMES
+
+
+def _parts(value: str) -> list[str]:
+    """The parts of a name of two or more letters: "Smith-Jones" -> ['smith', 'jones']."""
+    parts = (_compact(p) for p in _NAME_SEPARATORS.split(value or ""))
+    return [p for p in parts if len(p) > 1]
+
+
+def _sounds_alike(a: str, b: str) -> bool:
+    similarity = jellyfish.jaro_winkler_similarity(a, b)
+    if similarity >= 0.93:
+        return True
+    # Metaphone knows C/K and Ph/F (Catherine/Kathryn, Philippa/Filipa) but its short
+    # codes are coarse (Kyle/Cole), so a short code needs the spelling to agree too.
+    sound = jellyfish.metaphone(a)
+    if sound == jellyfish.metaphone(b) and (len(sound) >= 3 or similarity >= 0.8):
+        return True
+    return jellyfish.soundex(a) == jellyfish.soundex(b) and similarity >= 0.85
+
+
+def _agreement(given: str, stored: str) -> Agreement | None:
+    """How far two names agree; None when either is missing."""
+    g, s = _compact(given), _compact(stored)
     if not g or not s:
-        return 0.0
-    if len(g) == 1:
-        return 0.9 if s.startswith(g) else 0.0
-    if name_key(g) == name_key(s):
-        return max(0.9, jellyfish.jaro_winkler_similarity(g, s))
-    return jellyfish.jaro_winkler_similarity(g, s)
+        return None
+    if g == s:
+        return Agreement.SAME
+    if len(g) == 1 or len(s) == 1:
+        return Agreement.INITIAL if g[0] == s[0] else Agreement.DIFFERENT
+    if _sounds_alike(g, s):
+        return Agreement.VARIANT
+    given_parts, stored_parts = _parts(given), _parts(stored)
+    several = len(given_parts) > 1 or len(stored_parts) > 1
+    if several and any(a == b or _sounds_alike(a, b) for a in given_parts for b in stored_parts):
+        return Agreement.PART
+    if jellyfish.jaro_winkler_similarity(g, s) >= 0.75:
+        return Agreement.SIMILAR
+    return Agreement.DIFFERENT
+
+
+def _first_name_agreement(given: str, person: Person) -> Agreement | None:
+    stored = "" if _is_placeholder(person.first_name) else person.first_name
+    found = _agreement(given, stored)
+    if given and found not in _CLOSE:
+        # Children are often known by a middle name or a short name recorded as known-as.
+        for other in _parts(person.middle_names) + _parts(person.known_as):
+            if _agreement(given, other) in _CLOSE:
+                return Agreement.OTHER_NAME
+    return found
+
+
+def _compare_names(person: Person, terms: SearchTerms) -> tuple[int, list[str]] | None:
+    """Points and reasons for the names, or None when no name agrees well enough."""
+    first_given = terms.given_first_name
+    last = _agreement(terms.last_name, person.last_name)
+    first = _first_name_agreement(first_given, person)
+    swapped = False
+    if last not in _CLOSE and first_given and terms.last_name:
+        swapped_last = _agreement(first_given, person.last_name)
+        swapped_first = _agreement(terms.last_name, person.first_name)
+        if swapped_last in _CLOSE and swapped_first in _CLOSE:
+            last, first, swapped = swapped_last, swapped_first, True
+    if last not in _NAME_EVIDENCE and first not in _NAME_EVIDENCE:
+        # A shared birthday alone is not a match: dozens share each date in a large borough.
+        return None
+    reasons = ["First and last names swapped"] if swapped else []
+    points = 0
+    if last is not None:
+        points += _LAST_POINTS[last]
+        if not swapped and last in _LAST_REASONS:
+            reasons.append(_LAST_REASONS[last])
+    if first is not None:
+        points += _FIRST_POINTS[first]
+        if not swapped:
+            reasons.append(_FIRST_REASONS[first])
+    return points, reasons
+
+
+def _compare_dates(person: Person, terms: SearchTerms) -> tuple[int, str] | None:
+    """Points and a reason for the dates of birth, or None when there is nothing to compare."""
+    wanted = terms.date_of_birth
+    if wanted is None:
+        return None
+    if person.date_of_birth:
+        dob = person.date_of_birth
+        gap = abs(dob - wanted)
+        if dob == wanted:
+            return 55, "Same date of birth"
+        if swapped_day_month(wanted) == dob:
+            return 40, "Date of birth with day and month swapped"
+        if terms.is_unborn and gap <= EXPECTED_DATE_WINDOW:
+            return 40, "Born near the expected date of birth"
+        if (dob.month, dob.day) == (wanted.month, wanted.day):
+            return 25, "Same birthday, different year"
+        if gap <= NEAR_DATE_WINDOW:
+            return 20, "Date of birth within a month"
+        return -5, "Different date of birth"
+    if person.expected_date_of_birth:
+        expected = person.expected_date_of_birth
+        if expected == wanted:
+            return 55, "Same expected date of birth"
+        if abs(expected - wanted) <= EXPECTED_DATE_WINDOW:
+            return 40, "Born near the expected date of birth"
+        return -5, "Different expected date of birth"
+    return None
 
 
 def score(person: Person, terms: SearchTerms) -> tuple[int, tuple[str, ...]]:
     """Score 0..100 of how likely `person` is the one described by `terms`, with reasons."""
     if terms.nhs_number and person.nhs_number == terms.nhs_number:
         return 100, ("Same NHS number",)
-    reasons: list[str] = []
-    points = 0.0
-    first = _name_similarity(terms.first_name, person.first_name) if terms.first_name else None
-    last = _name_similarity(terms.last_name, person.last_name) if terms.last_name else None
-    crossed = 0.0
-    if terms.first_name and terms.last_name:
-        crossed = min(
-            _name_similarity(terms.first_name, person.last_name),
-            _name_similarity(terms.last_name, person.first_name),
-        )
-    best_name = max(first or 0.0, last or 0.0, crossed)
-    if (terms.first_name or terms.last_name) and best_name < 0.7:
-        # A shared birthday alone is not a match: hundreds share each date in a large borough.
+    names = _compare_names(person, terms)
+    if names is None:
         return 0, ()
-    if last is not None:
-        if crossed > max(last, 0.85) and crossed >= 0.85:
-            points += 45 * crossed
-            reasons.append("First and last names swapped")
-            first = None
-        else:
-            points += 30 * last
-            if last == 1.0:
-                reasons.append("Same last name")
-            elif last >= 0.85:
-                reasons.append("Similar last name")
-    if first is not None:
-        points += 15 * first
-        if first == 1.0:
-            reasons.append("Same first name")
-        elif first >= 0.85:
-            reasons.append("First name similar or matching initial")
-    dob = person.date_of_birth or person.expected_date_of_birth
-    if terms.date_of_birth and dob:
-        if dob == terms.date_of_birth:
-            points += 55
-            reasons.append("Same date of birth")
-        elif swapped_day_month(terms.date_of_birth) == dob:
-            points += 40
-            reasons.append("Date of birth with day and month swapped")
-        elif (dob.month, dob.day) == (terms.date_of_birth.month, terms.date_of_birth.day):
-            points += 25
-            reasons.append("Same birthday, different year")
-        elif abs((dob - terms.date_of_birth).days) <= 31:
-            points += 20
-            reasons.append("Date of birth within a month")
-    elif not terms.date_of_birth:
-        # Without a date of birth the names carry the whole score.
-        points = points * 100 / 45 if (terms.first_name and terms.last_name) else points
+    points, reasons = names
+    dates = _compare_dates(person, terms)
+    if dates is None:
+        # Without dates to compare, names alone can suggest a match but never prove one.
+        points = points * _NAMES_ONLY_CEILING / 45
+    else:
+        points += dates[0]
+        reasons.append(dates[1])
     if terms.nhs_number and person.nhs_number and person.nhs_number != terms.nhs_number:
+        # NHS numbers are unique and check-digited: a different one is strong evidence.
         points -= 40
         reasons.append("Different NHS number")
     return max(0, min(99, round(points))), tuple(reasons)
 
 
+# --- finding candidates ------------------------------------------------------------
+
+
+def _initials(norm: str) -> list[str]:
+    """First letters a name may have been spelt with: Catherine/Kathryn, Gemma/Jemma."""
+    if norm.startswith("ph"):
+        return ["p", "f"]
+    alike = {"c": "ck", "k": "kc", "g": "gj", "j": "jg", "f": "fp"}
+    return list(alike.get(norm[:1], norm[:1]))
+
+
+def _keys(value: str) -> list[str]:
+    """The soundex keys a spelling of this name may have been stored under."""
+    norm = _compact(value)
+    if not norm:
+        return []
+    key = name_key(value)
+    return [letter.upper() + key[1:] for letter in _initials(norm)]
+
+
+def _around(day: dt.date, window: dt.timedelta) -> tuple[dt.date, dt.date]:
+    return day - window, day + window
+
+
+def _dob_related(wanted: dt.date) -> Q:
+    """Stored dates of birth that `score` would not count against a name match."""
+    return (
+        Q(date_of_birth__isnull=True, expected_date_of_birth__isnull=True)
+        | Q(date_of_birth__range=_around(wanted, EXPECTED_DATE_WINDOW))
+        | Q(date_of_birth__month=wanted.month, date_of_birth__day=wanted.day)
+        | Q(expected_date_of_birth__range=_around(wanted, EXPECTED_DATE_WINDOW))
+    )
+
+
+def _by_names(surname: str, forename: str, terms: SearchTerms) -> Q:
+    """People under the surname's keys (and the forename's initial), narrowed in the heap.
+
+    The index finds everyone with the surname sound and initial; the extra filter keeps
+    only those `score` could rank: a related (or unknown) date of birth, or the same
+    first-name sound. A common surname and initial run to thousands in a large borough.
+    """
+    surname_keys = [key for part in [surname, *_parts(surname)] for key in _keys(part)]
+    q = Q(last_name_key__in=sorted(set(surname_keys)))
+    forename_norm = _compact(forename)
+    if not forename_norm:
+        return q & _dob_related(terms.date_of_birth) if terms.date_of_birth else q
+    q &= Q(first_initial__in=_initials(forename_norm))
+    narrowing = []
+    if len(forename_norm) > 1:
+        # Same first-name sound, or a record holding only an initial ("J Smith").
+        forename_keys = [*_keys(forename), forename_norm[0].upper() + "000"]
+        narrowing.append(Q(first_name_key__in=forename_keys))
+    if terms.date_of_birth:
+        narrowing.append(_dob_related(terms.date_of_birth))
+    return q & reduce(operator.or_, narrowing) if narrowing else q
+
+
 def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
     """Every person who could match, found through indexed columns only."""
     q = Q(pk__in=[])
+    when_found = []
     if terms.nhs_number:
         q |= Q(nhs_number=terms.nhs_number)
-    dobs = [d for d in (terms.date_of_birth, swapped_day_month(terms.date_of_birth)) if d]
-    if dobs:
-        q |= Q(date_of_birth__in=dobs) | Q(expected_date_of_birth__in=dobs)
-    first_keys = person_keys(terms.first_name, terms.last_name)
-    if terms.last_name:
-        by_last = Q(last_name_key=first_keys["last_name_key"])
-        if terms.first_name:
-            by_last &= Q(first_initial=first_keys["first_initial"])
-        q |= by_last
-        if terms.first_name:
+        when_found.append(When(nhs_number=terms.nhs_number, then=Value(0)))
+    if terms.date_of_birth:
+        dobs = [d for d in (terms.date_of_birth, swapped_day_month(terms.date_of_birth)) if d]
+        wanted = terms.date_of_birth
+        by_date = (
+            Q(date_of_birth__in=dobs)
+            | Q(expected_date_of_birth__in=dobs)
+            # An unborn record is found again by the baby's real date of birth.
+            | Q(expected_date_of_birth__range=_around(wanted, EXPECTED_DATE_WINDOW))
+        )
+        q |= by_date
+        when_found.append(
+            When(Q(date_of_birth__in=dobs) | Q(expected_date_of_birth__in=dobs), then=Value(1))
+        )
+    first_given = terms.given_first_name
+    if _compact(terms.last_name):
+        q |= _by_names(terms.last_name, first_given, terms)
+        if _compact(first_given):
             # Names given the wrong way round.
-            swapped = person_keys(terms.last_name, terms.first_name)
-            q |= Q(last_name_key=swapped["last_name_key"], first_initial=swapped["first_initial"])
-    elif terms.first_name and dobs:
-        q |= Q(first_name_key=first_keys["first_name_key"], date_of_birth__in=dobs)
-    return Person.objects.filter(q)
+            q |= _by_names(first_given, terms.last_name, terms)
+    # People found by NHS number or date of birth sort first, so capping the fetch in
+    # find_candidates never drops them for a crowd of namesakes.
+    # An expression, not an annotation, so `.count()` of a slice still works; and never a
+    # bare constant, which PostgreSQL would read as "ORDER BY the second column".
+    ordering = (
+        [Case(*when_found, default=Value(2), output_field=IntegerField())] if when_found else []
+    )
+    return Person.objects.filter(q).order_by(*ordering, "pk")
 
 
-def find_candidates(terms: SearchTerms, *, limit: int = MAX_CANDIDATES, minimum: int = 40) -> list[Candidate]:
+def find_candidates(
+    terms: SearchTerms, *, limit: int = MAX_CANDIDATES, minimum: int = 40
+) -> list[Candidate]:
     """Ranked candidates for `terms`, best first."""
     if terms.is_empty:
         return []
-    # The keyed sets are small (a surname sound + initial, or a birth date); cap defensively.
-    people = list(candidate_queryset(terms).select_related("address")[:500])
+    people = list(candidate_queryset(terms).select_related("address")[:MAX_FETCHED])
     ranked = []
     for person in people:
         points, reasons = score(person, terms)

@@ -83,7 +83,7 @@ def test_screening_officer_logs_phone_contact_for_open_child(pages, screening_of
     expect(page.locator("#screening-route")).to_contain_text("Passed to allocated worker")
     pages.check()
     page.get_by_role("button", name="Confirm screening decision").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Passed to allocated worker")
+    expect(page.locator("main .govuk-tag").first).to_have_text("Passed to allocated worker")
     pages.check()
 
     contact = Contact.objects.get()
