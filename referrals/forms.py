@@ -5,6 +5,7 @@ answer is there is checked once, on the check-your-answers page, so a screening 
 save part of a contact and come back to it.
 """
 
+import copy
 import datetime as dt
 import re
 import zoneinfo
@@ -321,12 +322,13 @@ class PersonForm(GovukForm):
     )
 
     def layout(self) -> list:
-        names = list(self.fields)
         address = ["line_1", "line_2", "town", "postcode"]
-        rest = [n for n in names if n not in address]
-        return [self.field_layout(n) for n in rest[:-2]] + [
+        before = [n for n in PersonForm.base_fields if n not in address and n not in ("phone", "email")]
+        return [
+            *[self.field_layout(n) for n in before],
             Fieldset(*[self.field_layout(n) for n in address], legend="Address", legend_size=Size.SMALL),
-            *[self.field_layout(n) for n in rest[-2:]],
+            self.field_layout("phone"),
+            self.field_layout("email"),
         ]
 
     def clean_nhs_number(self) -> str:
@@ -392,12 +394,12 @@ class PersonWithLinkForm(PersonForm):
         super().__init__(*args, **kwargs)
         if adult:
             for name, field in LinkAdultForm.base_fields.items():
-                self.fields[name] = field
+                self.fields[name] = copy.deepcopy(field)
             self.helper.layout = Layout(*self.layout())
 
     def layout(self) -> list:
         base = super().layout()
-        if not self.adult:
+        if not self.adult or "role" not in self.fields:
             return base
         link = [self.field_layout(n) for n in LinkAdultForm.base_fields]
         return [HTML('<h2 class="govuk-heading-m">Their part in this contact</h2>'), *link,

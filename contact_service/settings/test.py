@@ -9,8 +9,13 @@ DATABASES = {
         default="postgres://contact_service:contact_service@127.0.0.1:5432/contact_service",
     )
 }
+# Several suites may share one server (parallel CI jobs, developers): name the test database.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_contact_service")}
 CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Unit tests run tasks in-process; tests/accounts/test_celery_worker.py runs a real worker on Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True

@@ -1,0 +1,149 @@
+"""Pages: logging through forms, errors that keep what was typed, the access log, queues."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccessLog
+from referrals import services
+from referrals.models import Contact, ContactStatus, Person
+from tests.factories import PersonFactory, complete_contact
+
+
+def test_start_contact_rejects_future_time_and_keeps_answers(client, screening_officer):
+    client.force_login(screening_officer)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        reverse("referrals:contact_start"),
+        {
+            "source": "phone",
+            "received_date_0": tomorrow.day,
+            "received_date_1": tomorrow.month,
+            "received_date_2": tomorrow.year,
+            "received_time": "9:30am",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "must be in the past" in body
+    assert 'value="9:30am"' in body
+    assert not Contact.objects.exists()
+
+
+def test_start_contact_rejects_nonsense_time(client, screening_officer):
+    client.force_login(screening_officer)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("referrals:contact_start"),
+        {"source": "phone", "received_date_0": today.day, "received_date_1": today.month,
+         "received_date_2": today.year, "received_time": "25:99"},
+    )
+    assert "Enter a real time" in response.content.decode()
+
+
+def test_start_contact_creates_draft_and_opens_task_list(client, screening_officer):
+    client.force_login(screening_officer)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("referrals:contact_start"),
+        {"source": "ecaf", "received_date_0": today.day, "received_date_1": today.month,
+         "received_date_2": today.year, "received_time": "00:05", "ecaf_safeguarding": "yes"},
+    )
+    contact = Contact.objects.get()
+    assert response.url == reverse("referrals:contact_task_list", args=[contact.pk])
+    assert contact.status == ContactStatus.DRAFT and contact.ecaf_safeguarding is True
+
+
+def test_new_person_with_invalid_nhs_number_is_refused_next_to_the_field(client, screening_officer):
+    client.force_login(screening_officer)
+    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    response = client.post(
+        reverse("referrals:contact_new_person", args=[contact.pk]) + "?role=child",
+        {"first_name": "Noah", "last_name": "Green", "sex": "M", "ethnicity": "WBRI", "nhs_number": "943 476 5918"},
+    )
+    body = response.content.decode()
+    assert "Enter a valid NHS number" in body
+    assert 'value="Noah"' in body
+    assert not Person.objects.filter(last_name="Green").exists()
+
+
+def test_new_person_with_an_existing_nhs_number_points_to_the_record(client, screening_officer):
+    existing = PersonFactory()
+    client.force_login(screening_officer)
+    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    response = client.post(
+        reverse("referrals:contact_new_person", args=[contact.pk]) + "?role=child",
+        {"first_name": "Other", "last_name": "Name", "sex": "U", "ethnicity": "NOBT", "nhs_number": existing.nhs_number},
+    )
+    assert existing.case_number in response.content.decode()
+
+
+def test_new_adult_is_created_and_linked_with_parental_responsibility(client, screening_officer):
+    client.force_login(screening_officer)
+    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    response = client.post(
+        reverse("referrals:contact_new_person", args=[contact.pk]) + "?role=adult",
+        {"role": "parent_carer", "relationship_to_children": "father", "has_parental_responsibility": "yes",
+         "lives_with_children": "no", "first_name": "Tom", "last_name": "Baker", "sex": "M", "ethnicity": "WBRI",
+         "line_1": "1 Camden Road", "postcode": "nw1 9aa"},
+    )
+    assert response.status_code == 302
+    link = contact.contact_people.get()
+    assert link.has_parental_responsibility is True and link.lives_with_children is False
+    assert link.person.address.postcode == "NW1 9AA"
+
+
+def test_viewing_contact_and_person_is_logged_and_managers_see_who(client, screening_officer, mash_manager, camden):
+    child = PersonFactory()
+    contact = complete_contact(by=screening_officer, children=[child])
+    services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    client.force_login(screening_officer)
+    client.get(reverse("referrals:contact_detail", args=[contact.pk]))
+    client.get(reverse("referrals:person_detail", args=[child.pk]))
+    assert AccessLog.objects.filter(user=screening_officer, object_id=contact.pk).exists()
+    assert AccessLog.objects.filter(user=screening_officer, object_id=child.pk).exists()
+    client.force_login(mash_manager)
+    page = client.get(reverse("referrals:person_access_log", args=[child.pk])).content.decode()
+    assert screening_officer.username in page
+
+
+def test_searches_are_logged_with_the_people_they_returned(client, screening_officer):
+    child = PersonFactory(last_name="Okonkwo")
+    client.force_login(screening_officer)
+    client.get(reverse("referrals:person_search"), {"search": "1", "last_name": "Okonkwo"})
+    entry = AccessLog.objects.get(action="search")
+    assert entry.details["results"] == [child.case_number]
+
+
+def test_empty_search_asks_for_something_to_search_for(client, screening_officer):
+    client.force_login(screening_officer)
+    body = client.get(reverse("referrals:person_search"), {"search": "1"}).content.decode()
+    assert "Enter a name, date of birth or NHS number" in body
+
+
+def test_draft_submitted_elsewhere_sends_editor_to_contact_page(client, screening_officer, camden):
+    contact = complete_contact(by=screening_officer, children=[PersonFactory()])
+    services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    client.force_login(screening_officer)
+    response = client.get(reverse("referrals:contact_section", args=[contact.pk, "concerns"]))
+    assert response.url == contact.get_absolute_url()
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_queue_issues_the_same_number_of_queries_whatever_its_length(client, screening_officer, camden, rows):
+    children = [PersonFactory() for _ in range(2)]
+    for _ in range(rows):
+        contact = complete_contact(by=screening_officer, children=children)
+        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    client.force_login(screening_officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("referrals:queue_new"))
+    assert response.status_code == 200
+    assert response.content.decode().count("govuk-table__row") == rows + 1
+    # Session, user, roles, count, rows + prefetch: constant.
+    assert len(ctx.captured_queries) <= 10, [q["sql"] for q in ctx.captured_queries]
