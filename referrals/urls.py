@@ -22,5 +22,6 @@ urlpatterns = [
     path("contacts/<int:pk>/access-log/", views.contact_access_log, name="contact_access_log"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/access-log/", views.person_access_log, name="person_access_log"),
 ]

@@ -24,6 +24,7 @@ from .forms import (
     SECTION_FORMS,
     DetailsForm,
     LinkAdultForm,
+    PersonForm,
     PersonSearchForm,
     PersonWithLinkForm,
     ScreenForm,
@@ -484,9 +485,33 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "visible_contacts": visible,
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
-            "today": timezone.localdate(),
+            "can_edit": can(request.user, "referrals.change_person", person),
         },
     )
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk, "change_person")
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)}
+    initial["interpreter_needed"] = bool_initial(person.interpreter_needed)
+    if person.address:
+        initial.update({name: getattr(person.address, name) for name in ("line_1", "line_2", "town", "postcode")})
+    form = PersonForm(request.POST or None, initial=initial)
+    form.submit_label = "Save changes"
+    if request.method == "POST" and form.is_valid():
+        data, address = form.person_data()
+        clash = data.get("nhs_number") and Person.objects.filter(nhs_number=data["nhs_number"]).exclude(pk=person.pk).first()
+        if clash:
+            form.add_error("nhs_number", f"{clash.case_number} already has this NHS number")
+        else:
+            try:
+                services.person_update(person=person, by=request.user, reason="Details corrected", address=address, **data)
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Details of {person.case_number} saved.")
+                return redirect(person.get_absolute_url())
+    return render(request, "referrals/person_edit.html", {"person": person, "form": form})
 
 
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:

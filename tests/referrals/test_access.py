@@ -60,6 +60,7 @@ TABLE = [
     ("contact access log", lambda o: reverse("referrals:contact_access_log", args=[o["submitted"].pk]), "get", expect(MANAGERS, readers=READERS, otherwise=404)),
     ("person search", lambda o: reverse("referrals:person_search") + "?search=1&last_name=Smith", "get", expect(READERS)),
     ("person page", lambda o: reverse("referrals:person_detail", args=[o["person"].pk]), "get", expect(READERS, otherwise=404)),
+    ("person edit", lambda o: reverse("referrals:person_edit", args=[o["person"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
     ("person access log", lambda o: reverse("referrals:person_access_log", args=[o["person"].pk]), "get", expect(MANAGERS, readers=READERS, otherwise=404)),
 ]
 

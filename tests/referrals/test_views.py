@@ -147,3 +147,21 @@ def test_queue_issues_the_same_number_of_queries_whatever_its_length(client, scr
     assert response.content.decode().count("govuk-table__row") == rows + 1
     # Session, user, roles, count, rows + prefetch: constant.
     assert len(ctx.captured_queries) <= 10, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_person_details_are_corrected_with_history(client, screening_officer):
+    person = PersonFactory(first_name="Jon", last_name="Smith")
+    client.force_login(screening_officer)
+    form = client.get(reverse("referrals:person_edit", args=[person.pk]))
+    assert 'value="Jon"' in form.content.decode()
+    response = client.post(
+        reverse("referrals:person_edit", args=[person.pk]),
+        {"first_name": "John", "last_name": "Smith", "sex": "M", "ethnicity": "WBRI", "nhs_number": person.nhs_number,
+         "date_of_birth_0": person.date_of_birth.day, "date_of_birth_1": person.date_of_birth.month,
+         "date_of_birth_2": person.date_of_birth.year},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.first_name == "John" and person.first_name_key == "J500"
+    latest = person.history.first()
+    assert latest.history_user == screening_officer and latest.history_change_reason == "Details corrected"
