@@ -16,14 +16,18 @@ src=node_modules/govuk-frontend/dist/govuk
 dest=static/govuk-frontend
 rm -rf "$dest"
 mkdir -p "$dest" static/vendor static/js
-cp -R "$src/assets" "$dest/assets"
-cp "$src"/govuk-frontend.min.css "$src"/govuk-frontend.min.css.map \
-   "$src"/govuk-frontend.min.js "$src"/govuk-frontend.min.js.map "$dest/"
-# The CSS hard-codes /assets/...; make it relative to the CSS file so fonts and
-# images resolve under STATIC_URL (and whitenoise's manifest storage hashes them).
-sed -i 's#url(/assets/#url(assets/#g' "$dest/govuk-frontend.min.css"
-if grep -q 'url(/assets/' "$dest/govuk-frontend.min.css"; then
-    echo "build-assets: absolute asset URLs remain in the CSS" >&2
+# Images only: the GDS Transport fonts are licensed for GOV.UK services alone.
+mkdir -p "$dest/assets"
+cp -R "$src/assets/images" "$dest/assets/images"
+cp "$src/assets/manifest.json" "$dest/assets/"
+cp "$src"/govuk-frontend.min.js "$src"/govuk-frontend.min.js.map "$dest/"
+# The CSS is compiled from Sass (assets-src/govuk-frontend.scss) with Arial in
+# place of GDS Transport and asset URLs relative to the CSS file, so they resolve
+# under STATIC_URL and whitenoise's manifest storage hashes them.
+npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+    assets-src/govuk-frontend.scss "$dest/govuk-frontend.min.css"
+if grep -q -e 'url(/assets/' -e 'GDS Transport' "$dest/govuk-frontend.min.css"; then
+    echo "build-assets: the CSS still has absolute asset URLs or the GDS Transport font" >&2
     exit 1
 fi
 
