@@ -1,0 +1,206 @@
+"""`manage.py seed_demo`: load invented demo data (staff, families, case history, contacts).
+
+`make run` calls this after `migrate`. It does nothing if the demo users already exist, and
+refuses to run with DEBUG off unless told `--force`, so it cannot fill a live service with
+made-up children by accident. The families and contacts are made in `referrals/demo.py`.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts import services as account_services
+from accounts.models import AgencyKind, PartnerAgency, Team, TeamKind, User
+from accounts.roles import Role
+from referrals import demo
+from referrals.models import Contact, ContactStatus, Involvement, Service
+from thresholds.selectors import current_profile
+
+DEMO_PASSWORD = "demo-contact-2026"
+REASON = "Demo data"
+
+SCREENING, MASH, CIN_A, CIN_B, CP = (
+    "Contact Service screening",
+    "MASH",
+    "Children in Need Team A",
+    "Children in Need Team B",
+    "Child Protection Team",
+)
+FSEH, FAMILY_SUPPORT = "First Stop Early Help", "Family Support Team"
+TEAMS: tuple[tuple[str, TeamKind], ...] = (
+    (SCREENING, TeamKind.SCREENING),
+    (MASH, TeamKind.MASH),
+    (CIN_A, TeamKind.SOCIAL_WORK),
+    (CIN_B, TeamKind.SOCIAL_WORK),
+    (CP, TeamKind.SOCIAL_WORK),
+    ("Disabled Children's Team", TeamKind.DISABLED_CHILDREN),
+    (FSEH, TeamKind.EARLY_HELP),
+    (FAMILY_SUPPORT, TeamKind.EARLY_HELP),
+)
+POLICE = "Metropolitan Police (Camden PPD)"
+AGENCIES: tuple[tuple[str, AgencyKind], ...] = (
+    (POLICE, AgencyKind.POLICE),
+    ("Camden Health (health visiting, school nursing)", AgencyKind.HEALTH),
+    ("Education Welfare", AgencyKind.EDUCATION),
+    ("London Probation", AgencyKind.PROBATION),
+    ("Camden Safety Net", AgencyKind.DOMESTIC_ABUSE),
+    ("CAMHS", AgencyKind.CAMHS),
+    ("Substance Misuse Service", AgencyKind.SUBSTANCE_MISUSE),
+    ("Integrated Youth Support Service", AgencyKind.YOUTH),
+    ("Camden Housing", AgencyKind.HOUSING),
+)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    username: str
+    first_name: str
+    last_name: str
+    job_title: str
+    role: Role | None  # None: a worker with no front-door role (allocated to cases)
+    team: str = ""
+    agency: str = ""
+
+
+# One login per role, then the workers who hold the open cases.
+STAFF: tuple[StaffMember, ...] = (
+    StaffMember("admin", "Helen", "Clarke", "Systems administrator", Role.ADMINISTRATOR),
+    StaffMember("screening", "Janet", "Okoye", "Screening officer", Role.SCREENING_OFFICER,
+                SCREENING),
+    StaffMember("senior", "Daniel", "Hughes", "Senior practitioner", Role.SENIOR_PRACTITIONER,
+                SCREENING),
+    StaffMember("mashworker", "Aisha", "Rahman", "MASH social worker", Role.MASH_SOCIAL_WORKER,
+                MASH),
+    StaffMember("mashmanager", "Fiona", "McAllister", "MASH manager", Role.MASH_MANAGER, MASH),
+    StaffMember("police", "Mark", "Reynolds", "Detective Constable, Public Protection Desk",
+                Role.PARTNER_AGENCY_USER, agency=POLICE),
+    StaffMember("ehmanager", "Sarah", "Bennett", "Early Help duty team manager",
+                Role.EARLY_HELP_DUTY_MANAGER, FSEH),
+    StaffMember("ehworker", "Tom", "Gallagher", "Early help coordinator", Role.EARLY_HELP_WORKER,
+                FAMILY_SUPPORT),
+    StaffMember("teammanager", "Grace", "Ogunleye", "Team manager", Role.TEAM_MANAGER, CIN_A),
+    StaffMember("socialworker1", "Chloe", "Walsh", "Social worker", None, CIN_A),
+    StaffMember("socialworker2", "Yusuf", "Demir", "Senior social worker", None, CIN_A),
+    StaffMember("socialworker3", "Hannah", "Price", "Social worker", None, CIN_B),
+    StaffMember("socialworker4", "Kwabena", "Asiedu", "Social worker", None, CP),
+    StaffMember("familyworker", "Marcia", "Thompson", "Family worker", None, FAMILY_SUPPORT),
+)  # fmt: skip
+
+
+def _email(name: str) -> str:
+    return f"{slugify(name)}@example.org"
+
+
+def create_staff() -> dict[str, User]:
+    """Teams, partner agencies and demo users, through the account services."""
+    admin_spec, *others = STAFF
+    admin = _create_user(admin_spec, by=None, teams={}, agencies={})
+    # Reuse a team or agency someone has already set up under the same name.
+    teams = {t.name: t for t in Team.objects.filter(name__in=[name for name, _ in TEAMS])}
+    for name, kind in TEAMS:
+        if name not in teams:
+            teams[name] = account_services.team_create(
+                name=name, kind=kind, duty_email=_email(name), by=admin, reason=REASON
+            )
+    agencies = {a.name: a for a in PartnerAgency.objects.filter(name__in=[n for n, _ in AGENCIES])}
+    for name, kind in AGENCIES:
+        if name not in agencies:
+            agencies[name] = account_services.agency_create(
+                name=name, kind=kind, secure_email=_email(name), by=admin, reason=REASON
+            )
+    staff = {"admin": admin}
+    for spec in others:
+        staff[spec.username] = _create_user(spec, by=admin, teams=teams, agencies=agencies)
+    return staff
+
+
+def _create_user(
+    spec: StaffMember,
+    *,
+    by: User | None,
+    teams: dict[str, Team],
+    agencies: dict[str, PartnerAgency],
+) -> User:
+    return account_services.user_create(
+        username=spec.username,
+        password=DEMO_PASSWORD,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        email=f"{spec.username}@example.org",
+        roles=[spec.role] if spec.role else [],
+        team=teams.get(spec.team),
+        agency=agencies.get(spec.agency),
+        job_title=spec.job_title,
+        by=by,
+        reason=REASON,
+    )
+
+
+class Command(BaseCommand):
+    help = "Load invented demo data: staff, families, case history and contacts. Safe to run twice."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even though DEBUG is off. Never use this on a live service.",
+        )
+
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "DEBUG is off, so this may be a live service: refusing to load made-up children. "
+                "Use --force if you are sure this is a demo or test database."
+            )
+        usernames = [s.username for s in STAFF]
+        existing = User.objects.filter(username__in=usernames).order_by("username")
+        if existing.exists():
+            names = ", ".join(existing.values_list("username", flat=True))
+            self.stdout.write(f"Demo users already exist ({names}): nothing to do.")
+            return
+        started = time.monotonic()
+        profile = current_profile()
+        # One transaction: a failed run leaves nothing behind, so the next run starts clean.
+        with transaction.atomic():
+            staff = create_staff()
+            families = demo.seed(staff=staff, profile=profile)
+        self._summary(profile.name, families, time.monotonic() - started)
+
+    def _summary(self, profile: str, families: list[demo.Family], seconds: float) -> None:
+        write = self.stdout.write
+        write(self.style.SUCCESS(f"Demo data loaded in {seconds:.1f} s ({profile} profile)."))
+        teams, agencies = Team.objects.count(), PartnerAgency.objects.count()
+        write(f"  {teams} teams, {agencies} partner agencies, {User.objects.count()} users")
+        children = [c for f in families for c in f.children]
+        unborn = sum(1 for c in children if c.is_unborn)
+        adults = sum(len(f.adults) for f in families)
+        n = len(families)
+        write(f"  {len(children)} children ({unborn} unborn) and {adults} adults in {n} families")
+        recent = timezone.localdate() - relativedelta(months=3)
+        open_ = Involvement.objects.filter(closed_on=None)
+        closed = Involvement.objects.exclude(closed_on=None)
+        social_care, early_help = Service.SOCIAL_CARE, Service.EARLY_HELP
+        write(
+            f"  Involvements: {open_.filter(service=social_care).count()} open to social care, "
+            f"{open_.filter(service=early_help).count()} open to early help, "
+            f"{closed.filter(closed_on__gte=recent).count()} closed in the last 3 months, "
+            f"{closed.filter(closed_on__lt=recent).count()} closed before that"
+        )
+        statuses = Counter(Contact.objects.values_list("status", flat=True))
+        by_status = ", ".join(f"{statuses[s]} {s.label}" for s in ContactStatus if statuses[s])
+        write(f"  {sum(statuses.values())} contacts: {by_status}")
+        flagged = Contact.objects.filter(consider_assessment=True).count()
+        write(f"  {flagged} flagged 'consider a Child and Family Assessment'")
+        write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for spec in STAFF:
+            role = spec.role.label if spec.role else "no role"
+            name = f"{spec.first_name} {spec.last_name}"
+            write(f"  {spec.username:<14} {name}, {spec.job_title} ({role})")
