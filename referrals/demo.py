@@ -1002,7 +1002,7 @@ PLAN: tuple[Planned, ...] = (
     Planned("court_s7", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 6, by="senior"),
     Planned("self_referral", CLOSED_LONG, S.AWAITING_RATING, 6),
     Planned("ae_fracture", NOT_KNOWN, S.AWAITING_RATING, 5, by="senior"),
-    Planned("step_up", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 5),
+    Planned("step_up", OPEN_EH, S.AWAITING_RATING, 5),
     Planned("school_disclosure", CLOSED_RECENT, S.AWAITING_RATING, 4),
     Planned("grandparent_drink", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 3, family="B"),
     Planned("neighbour_shouting", CLOSED_RECENT, S.AWAITING_RATING, 3),

@@ -389,6 +389,16 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
     children = [link.person for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person")]
     statuses = selectors.statuses_for(children)
     open_involvements = [s.involvement for s in statuses.values() if s.is_open]
+    if contact.source == ContactSource.STEP_UP and all(
+        inv.service == Service.EARLY_HELP for inv in open_involvements
+    ):
+        # New concerns raised by early help itself: passing them back to the family
+        # worker would loop; they are screened afresh for step-up (DOMAIN §5).
+        return ScreeningRoute(
+            ContactStatus.AWAITING_RATING,
+            "A step-up from early help: the contact goes to the senior practitioners for an "
+            "initial RAG rating rather than back to the early help worker.",
+        )
     if open_involvements:
         workers = []
         for inv in open_involvements:

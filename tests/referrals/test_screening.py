@@ -214,3 +214,23 @@ def test_open_case_without_allocated_worker_goes_to_its_team(camden, screening_o
 def test_user_roles_come_from_groups(db):
     user = UserFactory(roles=[Role.SCREENING_OFFICER, Role.SENIOR_PRACTITIONER])
     assert user.roles == {Role.SCREENING_OFFICER, Role.SENIOR_PRACTITIONER}
+
+
+def test_step_up_from_early_help_is_rated_not_passed_back_to_the_family_worker(camden, screening_officer, social_worker):
+    child = PersonFactory()
+    open_involvement(child, service=Service.EARLY_HELP, worker=social_worker)
+    contact = complete_contact(by=screening_officer, children=[child], source="step_up")
+    services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.AWAITING_RATING
+
+
+def test_long_screening_rationale_is_kept_in_history(camden, screening_officer):
+    rationale = "Spoke to the school DSL and the health visitor; " * 10
+    contact = _submit_and_screen(screening_officer, camden, [PersonFactory()])
+    assert contact  # screened with a short note above; now a long one on another contact
+    other = complete_contact(by=screening_officer, children=[PersonFactory()])
+    services.contact_submit(contact=other, by=screening_officer, profile=camden)
+    services.contact_screen(contact=other, by=screening_officer, profile=camden, rationale=rationale)
+    assert rationale.strip() in other.history.first().history_change_reason
