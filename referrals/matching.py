@@ -15,7 +15,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 
 import jellyfish
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -23,8 +23,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from .models import Person
 
 MAX_CANDIDATES = 25
-# Bounds the rows scored in Python; keyed sets are far smaller except for a bare
-# common surname with no first name or date of birth.
+# Bounds the rows scored in Python. Keyed sets are far smaller (under 300 at a million
+# people, see benchmarks/README.md) except for a common name searched with no date of birth.
 MAX_FETCHED = 500
 # Babies arrive up to a few weeks either side of the expected date.
 EXPECTED_DATE_WINDOW = dt.timedelta(days=42)
@@ -191,6 +191,9 @@ _CLOSE = {Agreement.SAME, Agreement.VARIANT}
 _NAMES_ONLY_CEILING = 80
 
 
+# Names repeat a great deal (the searched name against every candidate, popular names
+# across candidates), so the pure comparisons below are memoised.
+@lru_cache(maxsize=65_536)
 def _compact(value: str) -> str:
     return normalise_name(value).replace(" ", "")
 
@@ -199,10 +202,11 @@ def _is_placeholder(first_name: str) -> bool:
     return _compact(first_name) in PLACEHOLDER_FIRST_NAMES
 
 
-def _parts(value: str) -> list[str]:
-    """The parts of a name of two or more letters: "Smith-Jones" -> ['smith', 'jones']."""
+@lru_cache(maxsize=65_536)
+def _parts(value: str) -> tuple[str, ...]:
+    """The parts of a name of two or more letters: "Smith-Jones" -> ('smith', 'jones')."""
     parts = (_compact(p) for p in _NAME_SEPARATORS.split(value or ""))
-    return [p for p in parts if len(p) > 1]
+    return tuple(p for p in parts if len(p) > 1)
 
 
 def _sounds_alike(a: str, b: str) -> bool:
@@ -217,6 +221,7 @@ def _sounds_alike(a: str, b: str) -> bool:
     return jellyfish.soundex(a) == jellyfish.soundex(b) and similarity >= 0.85
 
 
+@lru_cache(maxsize=65_536)
 def _agreement(given: str, stored: str) -> Agreement | None:
     """How far two names agree; None when either is missing."""
     g, s = _compact(given), _compact(stored)
@@ -242,7 +247,7 @@ def _first_name_agreement(given: str, person: Person) -> Agreement | None:
     found = _agreement(given, stored)
     if given and found not in _CLOSE:
         # Children are often known by a middle name or a short name recorded as known-as.
-        for other in _parts(person.middle_names) + _parts(person.known_as):
+        for other in (*_parts(person.middle_names), *_parts(person.known_as)):
             if _agreement(given, other) in _CLOSE:
                 return Agreement.OTHER_NAME
     return found
@@ -293,14 +298,18 @@ def _compare_dates(person: Person, terms: SearchTerms) -> tuple[int, str] | None
             return 25, "Same birthday, different year"
         if gap <= NEAR_DATE_WINDOW:
             return 20, "Date of birth within a month"
-        return -5, "Different date of birth"
+        if (dob.year, dob.day) == (wanted.year, wanted.day):
+            return 20, "Date of birth differs only in the month"
+        # More than one slip of the pen: most likely another person of the same name. (A
+        # search without a date of birth still lists every namesake.)
+        return -20, "Different date of birth"
     if person.expected_date_of_birth:
         expected = person.expected_date_of_birth
         if expected == wanted:
             return 55, "Same expected date of birth"
         if abs(expected - wanted) <= EXPECTED_DATE_WINDOW:
             return 40, "Born near the expected date of birth"
-        return -5, "Different expected date of birth"
+        return -20, "Different expected date of birth"
     return None
 
 
@@ -356,31 +365,25 @@ def _dob_related(wanted: dt.date) -> Q:
         Q(date_of_birth__isnull=True, expected_date_of_birth__isnull=True)
         | Q(date_of_birth__range=_around(wanted, EXPECTED_DATE_WINDOW))
         | Q(date_of_birth__month=wanted.month, date_of_birth__day=wanted.day)
+        | Q(date_of_birth__year=wanted.year, date_of_birth__day=wanted.day)
         | Q(expected_date_of_birth__range=_around(wanted, EXPECTED_DATE_WINDOW))
     )
 
 
-def _by_names(surname: str, forename: str, terms: SearchTerms) -> Q:
-    """People under the surname's keys (and the forename's initial), narrowed in the heap.
-
-    The index finds everyone with the surname sound and initial; the extra filter keeps
-    only those `score` could rank: a related (or unknown) date of birth, or the same
-    first-name sound. A common surname and initial run to thousands in a large borough.
-    """
-    surname_keys = [key for part in [surname, *_parts(surname)] for key in _keys(part)]
-    q = Q(last_name_key__in=sorted(set(surname_keys)))
+def _name_keys(surname: str, forename: str) -> Q:
+    """The (last_name_key, first_initial) index entries a spelling of these names may have."""
+    surname_keys = {key for part in (surname, *_parts(surname)) for key in _keys(part)}
+    q = Q(last_name_key__in=sorted(surname_keys))
     forename_norm = _compact(forename)
-    if not forename_norm:
-        return q & _dob_related(terms.date_of_birth) if terms.date_of_birth else q
-    q &= Q(first_initial__in=_initials(forename_norm))
-    narrowing = []
-    if len(forename_norm) > 1:
-        # Same first-name sound, or a record holding only an initial ("J Smith").
-        forename_keys = [*_keys(forename), forename_norm[0].upper() + "000"]
-        narrowing.append(Q(first_name_key__in=forename_keys))
-    if terms.date_of_birth:
-        narrowing.append(_dob_related(terms.date_of_birth))
-    return q & reduce(operator.or_, narrowing) if narrowing else q
+    return q & Q(first_initial__in=_initials(forename_norm)) if forename_norm else q
+
+
+def _same_first_name(forename: str) -> Q | None:
+    """The first-name sound, or a record holding only the initial ("J Smith")."""
+    norm = _compact(forename)
+    if len(norm) < 2:
+        return None
+    return Q(first_name_key__in=[*_keys(forename), norm[0].upper() + "000"])
 
 
 def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
@@ -405,10 +408,25 @@ def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
         )
     first_given = terms.given_first_name
     if _compact(terms.last_name):
-        q |= _by_names(terms.last_name, first_given, terms)
+        # As given, and the wrong way round.
+        orders = [(terms.last_name, first_given)]
         if _compact(first_given):
-            # Names given the wrong way round.
-            q |= _by_names(first_given, terms.last_name, terms)
+            orders.append((first_given, terms.last_name))
+        # A common surname sound and initial run to thousands of people in a large
+        # borough, so the index scan is narrowed in the heap to those `score` could rank:
+        # with a date of birth, a related or unknown one; without, the same first-name sound.
+        keyed = [_name_keys(surname, forename) for surname, forename in orders]
+        if terms.date_of_birth:
+            q |= reduce(operator.or_, keyed) & _dob_related(terms.date_of_birth)
+        else:
+            for (_, forename), names in zip(orders, keyed, strict=True):
+                same_first = _same_first_name(forename)
+                q |= names if same_first is None else names & same_first
+            # Names alone can match more people than are fetched: exact spellings first.
+            exact = Q(last_name__iexact=terms.last_name.strip())
+            if first_given.strip():
+                exact &= Q(first_name__iexact=first_given.strip())
+            when_found.append(When(exact, then=Value(1)))
     # People found by NHS number or date of birth sort first, so capping the fetch in
     # find_candidates never drops them for a crowd of namesakes.
     # An expression, not an annotation, so `.count()` of a slice still works; and never a
