@@ -32,7 +32,9 @@ def navigation(request: HttpRequest) -> dict:
     path = request.path
     items = _nav_for(user)
     # The longest matching prefix is the current section.
-    current = max((url for _, url in items if path.startswith(url) and url != "/"), key=len, default=None)
+    current = max(
+        (url for _, url in items if path.startswith(url) and url != "/"), key=len, default=None
+    )
     if current is None and path == reverse("work_tray"):
         current = path
     return {

@@ -23,7 +23,9 @@ class Team(models.Model):
     kind = models.CharField(max_length=20, choices=TeamKind.choices)
     duty_email = models.EmailField(blank=True, help_text="Where referrals to this team are sent.")
     is_active = models.BooleanField(default=True)
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, editable=False, related_name="team")
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, editable=False, related_name="team"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -64,7 +66,9 @@ class PartnerAgency(models.Model):
 
 
 class User(AbstractUser):
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
     agency = models.ForeignKey(
         PartnerAgency,
         null=True,
@@ -97,7 +101,9 @@ class User(AbstractUser):
 class Notification(models.Model):
     """An in-app notice for one user (alerts, things passed to them)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -108,7 +114,9 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -125,7 +133,9 @@ class AccessLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=10, choices=AccessAction.choices)
-    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.BigIntegerField(null=True)
     description = models.CharField(max_length=200)
     path = models.CharField(max_length=300, blank=True)

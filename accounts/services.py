@@ -6,12 +6,24 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .audit import save_audited
-from .models import AccessAction, AccessLog, AgencyKind, Heartbeat, Notification, PartnerAgency, Team, TeamKind, User
+from .models import (
+    AccessAction,
+    AccessLog,
+    AgencyKind,
+    Heartbeat,
+    Notification,
+    PartnerAgency,
+    Team,
+    TeamKind,
+    User,
+)
 from .roles import Role
 
 
 @transaction.atomic
-def team_create(*, name: str, kind: TeamKind | str, duty_email: str = "", by: User | None, reason: str) -> Team:
+def team_create(
+    *, name: str, kind: TeamKind | str, duty_email: str = "", by: User | None, reason: str
+) -> Team:
     """Create a team with the auth group its members share object permissions through."""
     group, _ = Group.objects.get_or_create(name=f"team:{name}")
     team = Team(name=name, kind=kind, duty_email=duty_email, group=group)
@@ -75,7 +87,9 @@ def user_create(
     return user
 
 
-def notify(*, user: User, title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
+def notify(
+    *, user: User, title: str, body: str = "", url: str = "", email: bool = True
+) -> Notification:
     """Give `user` an in-app notice and, after commit, an email. Titles must never name a child."""
     notice = Notification(user=user, title=title, body=body, url=url)
     save_audited(notice, user=None, reason="Notification raised")

@@ -78,7 +78,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         hb = Heartbeat.objects.filter(name="beat").first()
         if hb is not None:
             age = timezone.now() - hb.last_seen_at
-            beat = {"last_seen": hb.last_seen_at.isoformat(), "stale": age > dt.timedelta(minutes=5)}
+            beat = {
+                "last_seen": hb.last_seen_at.isoformat(),
+                "stale": age > dt.timedelta(minutes=5),
+            }
     healthy = db_ok and broker_ok
     return JsonResponse(
         {

@@ -16,7 +16,9 @@ def can(user: User, perm: str, obj=None) -> bool:
 
 def get_contact_for_user(user: User, pk: int, perm: str = "view_contact") -> Contact:
     contact = get_object_or_404(
-        Contact.objects.select_related("created_by", "assigned_team", "assigned_to", "screened_by", "household"),
+        Contact.objects.select_related(
+            "created_by", "assigned_team", "assigned_to", "screened_by", "household"
+        ),
         pk=pk,
     )
     if not can(user, "referrals.view_contact", contact):
@@ -28,7 +30,9 @@ def get_contact_for_user(user: User, pk: int, perm: str = "view_contact") -> Con
 
 def get_contact_person_for_user(user: User, contact: Contact, link_pk: int) -> ContactPerson:
     """A person's link to a contact the user may already change."""
-    return get_object_or_404(ContactPerson.objects.select_related("person"), pk=link_pk, contact=contact)
+    return get_object_or_404(
+        ContactPerson.objects.select_related("person"), pk=link_pk, contact=contact
+    )
 
 
 def get_person_for_user(user: User, pk: int, perm: str = "view_person") -> Person:

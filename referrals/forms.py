@@ -32,7 +32,9 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
 
-def yes_no_field(label: str, *, required: bool = False, help_text: str = "") -> forms.TypedChoiceField:
+def yes_no_field(
+    label: str, *, required: bool = False, help_text: str = ""
+) -> forms.TypedChoiceField:
     """A Yes/No radio question stored as a nullable boolean."""
     return forms.TypedChoiceField(
         label=label,
@@ -54,7 +56,11 @@ def parse_time(value: str) -> dt.time:
     match = _TIME.match(value or "")
     if not match:
         raise ValueError(value)
-    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+    hour, minute, meridiem = (
+        int(match.group(1)),
+        int(match.group(2) or 0),
+        (match.group(3) or "").lower(),
+    )
     if meridiem:
         if not 1 <= hour <= 12:
             raise ValueError(value)
@@ -69,7 +75,9 @@ def clean_nhs_number(value: str) -> str:
     if not digits.isdigit() or len(digits) != 10:
         raise forms.ValidationError("NHS number must be 10 digits, like 943 476 5919")
     if not nhs_number_is_valid(digits):
-        raise forms.ValidationError("Enter a valid NHS number: check the digits have been typed correctly")
+        raise forms.ValidationError(
+            "Enter a valid NHS number: check the digits have been typed correctly"
+        )
     return digits
 
 
@@ -200,7 +208,9 @@ class ReferrerForm(GovukForm):
         choices=[("", "Select the referrer")] + ReferralSource.choices,
         required=False,
     )
-    referrer_organisation = forms.CharField(label="Organisation or agency", required=False, max_length=160)
+    referrer_organisation = forms.CharField(
+        label="Organisation or agency", required=False, max_length=160
+    )
     referrer_role = forms.CharField(label="Role or job title", required=False, max_length=120)
     referrer_relationship = forms.CharField(
         label="Relationship to the child or family", required=False, max_length=160
@@ -212,7 +222,9 @@ class ReferrerForm(GovukForm):
     referrer_email = forms.EmailField(
         label="Email address",
         required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
     )
     referrer_address = forms.CharField(label="Postal address", required=False, max_length=250)
 
@@ -272,7 +284,9 @@ class PersonSearchForm(GovukForm):
     submit_label = "Search"
     first_name = forms.CharField(label="First name or initial", required=False, max_length=80)
     last_name = forms.CharField(label="Last name", required=False, max_length=80)
-    date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 2015")
+    date_of_birth = DateInputField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
 
     def __init__(self, *args, **kwargs):
@@ -295,7 +309,9 @@ class PersonForm(GovukForm):
     middle_names = forms.CharField(max_length=120, required=False)
     last_name = forms.CharField(max_length=80, error_messages={"required": "Enter the last name"})
     known_as = forms.CharField(label="Also known as", max_length=160, required=False)
-    date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 2015")
+    date_of_birth = DateInputField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
     expected_date_of_birth = DateInputField(
         label="Expected date of birth", required=False, help_text="For an unborn child only."
     )
@@ -306,9 +322,13 @@ class PersonForm(GovukForm):
     interpreter_needed = yes_no_field("Is an interpreter needed?")
     religion = forms.CharField(max_length=60, required=False)
     communication_needs = forms.CharField(
-        label="How do they communicate, and what support do they need?", required=False, widget=forms.Textarea
+        label="How do they communicate, and what support do they need?",
+        required=False,
+        widget=forms.Textarea,
     )
-    special_needs = forms.CharField(label="Special needs or disability", required=False, widget=forms.Textarea)
+    special_needs = forms.CharField(
+        label="Special needs or disability", required=False, widget=forms.Textarea
+    )
     school_or_nursery = forms.CharField(label="School or nursery", max_length=160, required=False)
     line_1 = forms.CharField(label="Address line 1", max_length=120, required=False)
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=120, required=False)
@@ -318,15 +338,21 @@ class PersonForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
     )
 
     def layout(self) -> list:
         address = ["line_1", "line_2", "town", "postcode"]
-        before = [n for n in PersonForm.base_fields if n not in address and n not in ("phone", "email")]
+        before = [
+            n for n in PersonForm.base_fields if n not in address and n not in ("phone", "email")
+        ]
         return [
             *[self.field_layout(n) for n in before],
-            Fieldset(*[self.field_layout(n) for n in address], legend="Address", legend_size=Size.SMALL),
+            Fieldset(
+                *[self.field_layout(n) for n in address], legend="Address", legend_size=Size.SMALL
+            ),
             self.field_layout("phone"),
             self.field_layout("email"),
         ]
@@ -340,7 +366,9 @@ class PersonForm(GovukForm):
     def clean_expected_date_of_birth(self):
         day = self.cleaned_data.get("expected_date_of_birth")
         if day and day < timezone.localdate() - dt.timedelta(days=31):
-            raise forms.ValidationError("Expected date of birth must be in the future, or give a date of birth")
+            raise forms.ValidationError(
+                "Expected date of birth must be in the future, or give a date of birth"
+            )
         return day
 
     def clean_postcode(self) -> str:
@@ -352,13 +380,22 @@ class PersonForm(GovukForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date_of_birth") and cleaned.get("expected_date_of_birth"):
-            self.add_error("expected_date_of_birth", "Give a date of birth or an expected date of birth, not both")
-        if any(cleaned.get(k) for k in ("line_2", "town", "postcode")) and not cleaned.get("line_1"):
+            self.add_error(
+                "expected_date_of_birth",
+                "Give a date of birth or an expected date of birth, not both",
+            )
+        if any(cleaned.get(k) for k in ("line_2", "town", "postcode")) and not cleaned.get(
+            "line_1"
+        ):
             self.add_error("line_1", "Enter address line 1, or leave the whole address blank")
         return cleaned
 
     def person_data(self) -> tuple[dict, dict]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("line_1", "line_2", "town", "postcode")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("line_1", "line_2", "town", "postcode")
+        }
         data["interpreter_needed"] = bool(data.get("interpreter_needed"))
         address = {k: self.cleaned_data[k] for k in ("line_1", "line_2", "town", "postcode")}
         return data, address
@@ -402,8 +439,12 @@ class PersonWithLinkForm(PersonForm):
         if not self.adult or "role" not in self.fields:
             return base
         link = [self.field_layout(n) for n in LinkAdultForm.base_fields]
-        return [HTML('<h2 class="govuk-heading-m">Their part in this contact</h2>'), *link,
-                HTML('<h2 class="govuk-heading-m">Their details</h2>'), *base]
+        return [
+            HTML('<h2 class="govuk-heading-m">Their part in this contact</h2>'),
+            *link,
+            HTML('<h2 class="govuk-heading-m">Their details</h2>'),
+            *base,
+        ]
 
     def link_data(self) -> dict:
         if not self.adult:
@@ -437,4 +478,3 @@ class ScreenForm(GovukForm):
         if not information_only:
             del self.fields["signposting"]
             self.helper.layout = Layout(*self.layout())
-

@@ -91,7 +91,9 @@ class Person(models.Model):
         blank=True, help_text="How the person communicates, and any support they need to do so."
     )
     special_needs = models.TextField("Special needs or disability", blank=True)
-    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     school_or_nursery = models.CharField(max_length=160, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
@@ -159,7 +161,9 @@ class PersonRelationship(models.Model):
     """`relative` is the <relationship> of `person` (e.g. relative is the mother of person)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
-    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_as_relative")
+    relative = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_as_relative"
+    )
     relationship = models.CharField(max_length=20, choices=RelationshipType.choices)
     has_parental_responsibility = models.BooleanField(default=False)
     history = HistoricalRecords()
@@ -167,7 +171,9 @@ class PersonRelationship(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "relative"], name="relationship_unique_pair"),
-            models.CheckConstraint(condition=~Q(person=models.F("relative")), name="relationship_not_self"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")), name="relationship_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,7 +181,9 @@ class PersonRelationship(models.Model):
 
 
 class Household(models.Model):
-    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -185,7 +193,9 @@ class Household(models.Model):
 
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household_memberships")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="household_memberships"
+    )
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
@@ -213,7 +223,9 @@ class Involvement(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
     service = models.CharField(max_length=12, choices=Service.choices)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     allocated_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -246,7 +258,10 @@ class ContactSource(models.TextChoices):
     ONLINE_FORM = "online_form", "Online form"
     POLICE_MERLIN = "police_merlin", "Police MERLIN report"
     EDT_REPORT = "edt_report", "Out-of-hours (EDT) report"
-    INFORMATION_REQUEST = "information_request", "Request for information (court, another council, a service)"
+    INFORMATION_REQUEST = (
+        "information_request",
+        "Request for information (court, another council, a service)",
+    )
     STEP_UP = "step_up", "Step-up from early help"
     STEP_DOWN = "step_down", "Step-down from social work"
 
@@ -314,7 +329,9 @@ class Contact(models.Model):
     """A worry about one or more children, as it arrived at the front door."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    status = models.CharField(max_length=20, choices=ContactStatus.choices, default=ContactStatus.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=ContactStatus.choices, default=ContactStatus.DRAFT
+    )
     source = models.CharField(max_length=20, choices=ContactSource.choices)
     received_at = models.DateTimeField()
     information_only = models.BooleanField(
@@ -324,7 +341,9 @@ class Contact(models.Model):
         "Safeguarding box ticked on the e-CAF", null=True, blank=True
     )
     requesting_body = models.CharField(
-        max_length=160, blank=True, help_text="For a request for information: the court, council or service asking."
+        max_length=160,
+        blank=True,
+        help_text="For a request for information: the court, council or service asking.",
     )
     # The referrer.
     referrer_name = models.CharField(max_length=160, blank=True)
@@ -334,7 +353,9 @@ class Contact(models.Model):
     referral_source = models.CharField(
         "Referral source (CIN census)", max_length=2, choices=ReferralSource.choices, blank=True
     )
-    referrer_relationship = models.CharField("Relationship to the family", max_length=160, blank=True)
+    referrer_relationship = models.CharField(
+        "Relationship to the family", max_length=160, blank=True
+    )
     referrer_knowledge = models.TextField("How well the referrer knows the family", blank=True)
     referrer_phone = models.CharField(max_length=40, blank=True)
     referrer_email = models.EmailField(blank=True)
@@ -343,13 +364,21 @@ class Contact(models.Model):
     concerns = models.TextField("Concerns, in the referrer's words", blank=True)
     alleged_perpetrator_details = models.TextField(blank=True)
     family_aware = models.CharField(
-        "Does the family know about the referral?", max_length=10, choices=YesNoUnknown.choices, blank=True
+        "Does the family know about the referral?",
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        blank=True,
     )
     family_agrees = models.CharField(
-        "Does the family agree to the referral?", max_length=10, choices=YesNoUnknown.choices, blank=True
+        "Does the family agree to the referral?",
+        max_length=10,
+        choices=YesNoUnknown.choices,
+        blank=True,
     )
     family_agreement_details = models.TextField(blank=True)
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     # Set by the services.
     consider_assessment = models.BooleanField(
         "Consider a Child and Family Assessment", default=False, editable=False
@@ -366,7 +395,9 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_contacts",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     screened_at = models.DateTimeField(null=True, blank=True)
@@ -384,9 +415,15 @@ class Contact(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contact_queue"),
-            models.Index(fields=["created_by", "status", "-created_at"], name="contact_author_queue"),
-            models.Index(fields=["assigned_team", "status", "received_at"], name="contact_team_queue"),
-            models.Index(fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"),
+            models.Index(
+                fields=["created_by", "status", "-created_at"], name="contact_author_queue"
+            ),
+            models.Index(
+                fields=["assigned_team", "status", "received_at"], name="contact_team_queue"
+            ),
+            models.Index(
+                fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -401,7 +438,10 @@ class Contact(models.Model):
 
     @property
     def is_from_public(self) -> bool:
-        return self.referrer_is_professional is False or self.referral_source in PUBLIC_REFERRAL_SOURCES
+        return (
+            self.referrer_is_professional is False
+            or self.referral_source in PUBLIC_REFERRAL_SOURCES
+        )
 
 
 class ContactRole(models.TextChoices):
@@ -431,7 +471,9 @@ class ContactPerson(models.Model):
     )
     has_parental_responsibility = models.BooleanField(null=True, blank=True)
     lives_with_children = models.BooleanField(null=True, blank=True)
-    known_status = models.CharField(max_length=12, choices=KnownStatus.choices, blank=True, editable=False)
+    known_status = models.CharField(
+        max_length=12, choices=KnownStatus.choices, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -63,13 +63,18 @@ def status_from_involvements(involvements: Iterable[Involvement]) -> ChildStatus
         for inv in sorted(open_, key=lambda i: i.opened_on, reverse=True):
             if inv.service == service:
                 return ChildStatus(status, inv)
-    closed = sorted((i for i in involvements if i.closed_on), key=lambda i: i.closed_on, reverse=True)
+    closed = sorted(
+        (i for i in involvements if i.closed_on), key=lambda i: i.closed_on, reverse=True
+    )
     if closed:
         latest = closed[0]
         # Previously known to social care matters more for routing than a later early help closure.
         cssw = next((i for i in closed if i.service == Service.SOCIAL_CARE), None)
         if cssw is not None:
-            return ChildStatus(KnownStatus.CLOSED_SOCIAL_CARE, latest if latest.service == Service.SOCIAL_CARE else cssw)
+            return ChildStatus(
+                KnownStatus.CLOSED_SOCIAL_CARE,
+                latest if latest.service == Service.SOCIAL_CARE else cssw,
+            )
         return ChildStatus(KnownStatus.CLOSED_EARLY_HELP, latest)
     return ChildStatus(KnownStatus.NOT_KNOWN, None)
 
@@ -78,7 +83,9 @@ def statuses_for(people: Iterable[Person]) -> dict[int, ChildStatus]:
     """Known/open/closed status for many people in one query."""
     ids = [p.pk for p in people]
     by_person: dict[int, list[Involvement]] = defaultdict(list)
-    for inv in Involvement.objects.filter(person_id__in=ids).select_related("team", "allocated_worker"):
+    for inv in Involvement.objects.filter(person_id__in=ids).select_related(
+        "team", "allocated_worker"
+    ):
         by_person[inv.person_id].append(inv)
     return {pk: status_from_involvements(by_person.get(pk, [])) for pk in ids}
 
@@ -112,16 +119,22 @@ def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
 
 def queue_new(user: User) -> QuerySet[Contact]:
     """Submitted contacts waiting to be screened, oldest first."""
-    return queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED)).order_by("received_at")
+    return queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED)).order_by(
+        "received_at"
+    )
 
 
 def queue_in_progress(user: User) -> QuerySet[Contact]:
     """Contacts still being logged, most recently started first."""
-    return queue(contacts_visible_to(user).filter(status=ContactStatus.DRAFT)).order_by("-created_at")
+    return queue(contacts_visible_to(user).filter(status=ContactStatus.DRAFT)).order_by(
+        "-created_at"
+    )
 
 
 def queue_awaiting_rating(user: User) -> QuerySet[Contact]:
-    return queue(contacts_visible_to(user).filter(status=ContactStatus.AWAITING_RATING)).order_by("received_at")
+    return queue(contacts_visible_to(user).filter(status=ContactStatus.AWAITING_RATING)).order_by(
+        "received_at"
+    )
 
 
 def queue_for_team(user: User) -> QuerySet[Contact]:
@@ -129,7 +142,9 @@ def queue_for_team(user: User) -> QuerySet[Contact]:
     if user.team_id is None:
         return Contact.objects.none()
     return queue(
-        contacts_visible_to(user).filter(assigned_team_id=user.team_id).exclude(status=ContactStatus.DRAFT)
+        contacts_visible_to(user)
+        .filter(assigned_team_id=user.team_id)
+        .exclude(status=ContactStatus.DRAFT)
     ).order_by("received_at")
 
 
@@ -181,21 +196,31 @@ def _history_entries(records: list, model) -> list[TimelineEntry]:
         if previous is not None:
             delta = record.diff_against(previous)
             changes = tuple(str(model._meta.get_field(c.field).verbose_name) for c in delta.changes)
-        entries.append(TimelineEntry(record.history_date, record.history_user, record.history_change_reason or "", changes))
+        entries.append(
+            TimelineEntry(
+                record.history_date,
+                record.history_user,
+                record.history_change_reason or "",
+                changes,
+            )
+        )
         previous = record
     return entries
 
 
 def contact_timeline(contact: Contact) -> list[TimelineEntry]:
     """Who changed what on a contact, and why: its own history and its people links, newest first."""
-    own = list(contact.history.select_related("history_user").order_by("history_date", "history_id"))
+    own = list(
+        contact.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     links = list(
         ContactPerson.history.filter(contact_id=contact.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
     entries = _history_entries(own, Contact) + [
-        TimelineEntry(r.history_date, r.history_user, r.history_change_reason or "", ()) for r in links
+        TimelineEntry(r.history_date, r.history_user, r.history_change_reason or "", ())
+        for r in links
     ]
     return sorted(entries, key=lambda e: e.at, reverse=True)
 

@@ -73,7 +73,9 @@ PERSON_FIELDS = (
 ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode")
 
 
-def _apply_address(person: Person, address: dict[str, str] | None, *, by: User, reason: str) -> None:
+def _apply_address(
+    person: Person, address: dict[str, str] | None, *, by: User, reason: str
+) -> None:
     if address is None:
         return
     if not address.get("line_1"):
@@ -93,7 +95,9 @@ def _set_keys(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, by: User, reason: str, address: dict[str, str] | None = None, **data: Any) -> Person:
+def person_create(
+    *, by: User, reason: str, address: dict[str, str] | None = None, **data: Any
+) -> Person:
     """Create a person record with a new case number."""
     _require(by, "referrals.add_person")
     unknown = set(data) - set(PERSON_FIELDS)
@@ -110,7 +114,9 @@ def person_create(*, by: User, reason: str, address: dict[str, str] | None = Non
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: User, reason: str, address: dict[str, str] | None = None, **data: Any) -> Person:
+def person_update(
+    *, person: Person, by: User, reason: str, address: dict[str, str] | None = None, **data: Any
+) -> Person:
     """Change a person's details."""
     _require(by, "referrals.change_person", person)
     for name, value in data.items():
@@ -138,7 +144,11 @@ def involvement_open(
 ) -> Involvement:
     """Record that a child's case is open to social care or early help."""
     inv = Involvement(
-        person=person, service=service, team=team, allocated_worker=allocated_worker, opened_on=opened_on
+        person=person,
+        service=service,
+        team=team,
+        allocated_worker=allocated_worker,
+        opened_on=opened_on,
     )
     inv.full_clean()
     save_audited(inv, user=by, reason=reason)
@@ -148,7 +158,9 @@ def involvement_open(
 
 
 @transaction.atomic
-def involvement_close(*, involvement: Involvement, closed_on: dt.date, closure_reason: str, by: User | None) -> Involvement:
+def involvement_close(
+    *, involvement: Involvement, closed_on: dt.date, closure_reason: str, by: User | None
+) -> Involvement:
     """Close an open involvement."""
     involvement.closed_on = closed_on
     involvement.closure_reason = closure_reason
@@ -160,7 +172,13 @@ def involvement_close(*, involvement: Involvement, closed_on: dt.date, closure_r
 # Logging a contact ---------------------------------------------------------------------------
 
 CONTACT_SECTIONS: dict[str, tuple[str, ...]] = {
-    "details": ("source", "received_at", "information_only", "ecaf_safeguarding", "requesting_body"),
+    "details": (
+        "source",
+        "received_at",
+        "information_only",
+        "ecaf_safeguarding",
+        "requesting_body",
+    ),
     "referrer": (
         "referrer_is_professional",
         "referrer_name",
@@ -199,7 +217,9 @@ def _ensure_draft(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_update_section(*, contact: Contact, by: User, section: str, data: dict[str, Any]) -> Contact:
+def contact_update_section(
+    *, contact: Contact, by: User, section: str, data: dict[str, Any]
+) -> Contact:
     """Save one section of a draft contact (partial answers allowed)."""
     _require(by, "referrals.change_contact", contact)
     _ensure_draft(contact)
@@ -240,7 +260,9 @@ def contact_link_person(
         has_parental_responsibility=has_parental_responsibility,
         lives_with_children=lives_with_children,
     )
-    save_audited(link, user=by, reason=f"Linked {person.case_number} as {link.get_role_display().lower()}")
+    save_audited(
+        link, user=by, reason=f"Linked {person.case_number} as {link.get_role_display().lower()}"
+    )
     return link
 
 
@@ -301,14 +323,22 @@ def _record_household(contact: Contact, children: list[Person], *, by: User) -> 
         household = existing.household
     else:
         household = Household(address=next((c.address for c in children if c.address_id), None))
-        save_audited(household, user=by, reason=f"Household recorded from contact {contact.reference}")
+        save_audited(
+            household, user=by, reason=f"Household recorded from contact {contact.reference}"
+        )
     current = set(
-        HouseholdMember.objects.filter(household=household, left_on__isnull=True).values_list("person_id", flat=True)
+        HouseholdMember.objects.filter(household=household, left_on__isnull=True).values_list(
+            "person_id", flat=True
+        )
     )
     for person in members:
         if person.pk not in current:
-            member = HouseholdMember(household=household, person=person, joined_on=timezone.localdate())
-            save_audited(member, user=by, reason=f"Household member from contact {contact.reference}")
+            member = HouseholdMember(
+                household=household, person=person, joined_on=timezone.localdate()
+            )
+            save_audited(
+                member, user=by, reason=f"Household member from contact {contact.reference}"
+            )
     contact.household = household
 
 
@@ -326,7 +356,9 @@ def _record_relationships(contact: Contact, children: list[Person], *, by: User)
             rel.relationship = link.relationship_to_children
             if link.has_parental_responsibility is not None:
                 rel.has_parental_responsibility = link.has_parental_responsibility
-            save_audited(rel, user=by, reason=f"Relationship recorded from contact {contact.reference}")
+            save_audited(
+                rel, user=by, reason=f"Relationship recorded from contact {contact.reference}"
+            )
 
 
 @transaction.atomic
@@ -386,7 +418,10 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
             ContactStatus.INFORMATION_ONLY,
             "The caller wants information or advice only: signpost them and close the contact.",
         )
-    children = [link.person for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person")]
+    children = [
+        link.person
+        for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person")
+    ]
     statuses = selectors.statuses_for(children)
     open_involvements = [s.involvement for s in statuses.values() if s.is_open]
     if contact.source == ContactSource.STEP_UP and all(
@@ -417,7 +452,9 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
         recent = [
             s.involvement
             for s in statuses.values()
-            if s.involvement and s.closed_since(today, profile.recently_closed_months) and s.involvement.team
+            if s.involvement
+            and s.closed_since(today, profile.recently_closed_months)
+            and s.involvement.team
         ]
         if recent:
             latest = max(recent, key=lambda inv: inv.closed_on)

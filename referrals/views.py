@@ -53,7 +53,9 @@ def _add_service_errors(form, error: ValidationError) -> None:
 # Queues -------------------------------------------------------------------------------------
 
 
-def _queue(request: HttpRequest, qs: QuerySet[Contact], *, title: str, description: str, empty: str) -> HttpResponse:
+def _queue(
+    request: HttpRequest, qs: QuerySet[Contact], *, title: str, description: str, empty: str
+) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -120,8 +122,12 @@ def contact_start(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.section_data()
-        contact = services.contact_start(by=request.user, source=data["source"], received_at=data["received_at"])
-        services.contact_update_section(contact=contact, by=request.user, section="details", data=data)
+        contact = services.contact_start(
+            by=request.user, source=data["source"], received_at=data["received_at"]
+        )
+        services.contact_update_section(
+            contact=contact, by=request.user, section="details", data=data
+        )
         messages.success(request, f"Contact {contact.reference} started. It is saved as you go.")
         return redirect("referrals:contact_task_list", pk=contact.pk)
     return render(request, "referrals/contact_start.html", {"form": form})
@@ -146,7 +152,10 @@ def _draft_view(view):
         try:
             return view(request, pk, *args, **kwargs)
         except _AlreadySubmitted as exc:
-            messages.info(request, f"Contact {exc.contact.reference} has been submitted and can no longer be changed.")
+            messages.info(
+                request,
+                f"Contact {exc.contact.reference} has been submitted and can no longer be changed.",
+            )
             return redirect(exc.contact.get_absolute_url())
 
     wrapped.__name__ = view.__name__
@@ -160,12 +169,36 @@ def _sections(contact: Contact) -> list[dict]:
     children = [link for link in links if link.is_child]
     adults = [link for link in links if not link.is_child]
     rows = [
-        ("details", "About the contact", reverse("referrals:contact_section", args=[contact.pk, "details"])),
-        ("referrer", "The referrer", reverse("referrals:contact_section", args=[contact.pk, "referrer"])),
-        ("children", "Children", reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=child"),
-        ("adults", "Parents, household and other adults", reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=adult"),
-        ("concerns", "The concerns", reverse("referrals:contact_section", args=[contact.pk, "concerns"])),
-        ("family", "The family's knowledge and agreement", reverse("referrals:contact_section", args=[contact.pk, "family"])),
+        (
+            "details",
+            "About the contact",
+            reverse("referrals:contact_section", args=[contact.pk, "details"]),
+        ),
+        (
+            "referrer",
+            "The referrer",
+            reverse("referrals:contact_section", args=[contact.pk, "referrer"]),
+        ),
+        (
+            "children",
+            "Children",
+            reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=child",
+        ),
+        (
+            "adults",
+            "Parents, household and other adults",
+            reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=adult",
+        ),
+        (
+            "concerns",
+            "The concerns",
+            reverse("referrals:contact_section", args=[contact.pk, "concerns"]),
+        ),
+        (
+            "family",
+            "The family's knowledge and agreement",
+            reverse("referrals:contact_section", args=[contact.pk, "family"]),
+        ),
     ]
     result = []
     for key, label, url in rows:
@@ -208,14 +241,22 @@ def contact_section(request: HttpRequest, pk: int, section: str) -> HttpResponse
         initial = {}
         for name in form_class.base_fields:
             value = getattr(contact, name)
-            initial[name] = bool_initial(value) if isinstance(value, bool) or value is None else value
+            initial[name] = (
+                bool_initial(value) if isinstance(value, bool) or value is None else value
+            )
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.section_data() if isinstance(form, DetailsForm) else form.cleaned_data
-        services.contact_update_section(contact=contact, by=request.user, section=section, data=data)
+        services.contact_update_section(
+            contact=contact, by=request.user, section=section, data=data
+        )
         messages.success(request, f"{title} saved.")
         return redirect("referrals:contact_task_list", pk=contact.pk)
-    return render(request, "referrals/contact_section.html", {"contact": contact, "form": form, "title": title})
+    return render(
+        request,
+        "referrals/contact_section.html",
+        {"contact": contact, "form": form, "title": title},
+    )
 
 
 def _role_param(request: HttpRequest) -> str:
@@ -275,16 +316,15 @@ def contact_link_person(request: HttpRequest, pk: int, person_pk: int) -> HttpRe
     person = get_person_for_user(request.user, person_pk)
     role = _role_param(request)
     form = LinkAdultForm(request.POST or None) if role == "adult" else None
-    if request.method == "POST":
-        if form is None or form.is_valid():
-            data = form.cleaned_data if form is not None else {"role": ContactRole.CHILD}
-            try:
-                services.contact_link_person(contact=contact, person=person, by=request.user, **data)
-            except ValidationError as exc:
-                messages.error(request, exc.messages[0])
-                return redirect("referrals:contact_task_list", pk=contact.pk)
-            messages.success(request, f"{person.full_name} added to the contact.")
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {"role": ContactRole.CHILD}
+        try:
+            services.contact_link_person(contact=contact, person=person, by=request.user, **data)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
             return redirect("referrals:contact_task_list", pk=contact.pk)
+        messages.success(request, f"{person.full_name} added to the contact.")
+        return redirect("referrals:contact_task_list", pk=contact.pk)
     if form is None:
         # Linking a child is a single POST from the search results.
         return redirect(reverse("referrals:contact_find_person", args=[contact.pk]) + "?role=child")
@@ -307,7 +347,11 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonWithLinkForm(request.POST or None, initial=initial, adult=role == "adult")
     if request.method == "POST" and form.is_valid():
         data, address = form.person_data()
-        existing = Person.objects.filter(nhs_number=data.get("nhs_number")).first() if data.get("nhs_number") else None
+        existing = (
+            Person.objects.filter(nhs_number=data.get("nhs_number")).first()
+            if data.get("nhs_number")
+            else None
+        )
         if existing is not None:
             form.add_error(
                 "nhs_number",
@@ -315,14 +359,28 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             try:
-                person = services.person_create(by=request.user, reason=f"Created while logging {contact.reference}", address=address, **data)
-                services.contact_link_person(contact=contact, person=person, by=request.user, **form.link_data())
+                person = services.person_create(
+                    by=request.user,
+                    reason=f"Created while logging {contact.reference}",
+                    address=address,
+                    **data,
+                )
+                services.contact_link_person(
+                    contact=contact, person=person, by=request.user, **form.link_data()
+                )
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
-                messages.success(request, f"New record {person.case_number} created for {person.full_name} and added.")
+                messages.success(
+                    request,
+                    f"New record {person.case_number} created for {person.full_name} and added.",
+                )
                 return redirect("referrals:contact_task_list", pk=contact.pk)
-    return render(request, "referrals/contact_new_person.html", {"contact": contact, "form": form, "role": role})
+    return render(
+        request,
+        "referrals/contact_new_person.html",
+        {"contact": contact, "form": form, "role": role},
+    )
 
 
 @require_POST
@@ -369,7 +427,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
     if contact.is_draft and can(request.user, "referrals.change_contact", contact):
         return redirect("referrals:contact_task_list", pk=contact.pk)
-    access_record(user=request.user, obj=contact, description=f"Contact {contact.reference}", path=request.path)
+    access_record(
+        user=request.user,
+        obj=contact,
+        description=f"Contact {contact.reference}",
+        path=request.path,
+    )
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
     previous = (
@@ -403,7 +466,9 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(contact.get_absolute_url())
     profile = current_profile()
     route = services.screening_route(contact, profile=profile, today=timezone.localdate())
-    form = ScreenForm(request.POST or None, information_only=route.status == ContactStatus.INFORMATION_ONLY)
+    form = ScreenForm(
+        request.POST or None, information_only=route.status == ContactStatus.INFORMATION_ONLY
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = services.contact_screen(
@@ -435,12 +500,16 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
 def _access_log_page(request: HttpRequest, obj, title: str, back_url: str) -> HttpResponse:
     _require_perm(request, "accounts.view_accesslog")
     page = Paginator(selectors.access_log_for(obj), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/access_log.html", {"page": page, "title": title, "back_url": back_url})
+    return render(
+        request, "referrals/access_log.html", {"page": page, "title": title, "back_url": back_url}
+    )
 
 
 def contact_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
-    return _access_log_page(request, contact, f"Who has viewed contact {contact.reference}", contact.get_absolute_url())
+    return _access_log_page(
+        request, contact, f"Who has viewed contact {contact.reference}", contact.get_absolute_url()
+    )
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
@@ -453,13 +522,20 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/person_search.html",
-        {"form": form, "searched": searched and form.is_valid(), "candidates": candidates, "statuses": statuses},
+        {
+            "form": form,
+            "searched": searched and form.is_valid(),
+            "candidates": candidates,
+            "statuses": statuses,
+        },
     )
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
-    access_record(user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path)
+    access_record(
+        user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path
+    )
     involvements = list(person.involvements.select_related("team", "allocated_worker"))
     relationships = list(person.relationships.select_related("relative"))
     households = list(
@@ -492,20 +568,36 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk, "change_person")
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)}
+    initial = {
+        name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)
+    }
     initial["interpreter_needed"] = bool_initial(person.interpreter_needed)
     if person.address:
-        initial.update({name: getattr(person.address, name) for name in ("line_1", "line_2", "town", "postcode")})
+        initial.update(
+            {
+                name: getattr(person.address, name)
+                for name in ("line_1", "line_2", "town", "postcode")
+            }
+        )
     form = PersonForm(request.POST or None, initial=initial)
     form.submit_label = "Save changes"
     if request.method == "POST" and form.is_valid():
         data, address = form.person_data()
-        clash = data.get("nhs_number") and Person.objects.filter(nhs_number=data["nhs_number"]).exclude(pk=person.pk).first()
+        clash = (
+            data.get("nhs_number")
+            and Person.objects.filter(nhs_number=data["nhs_number"]).exclude(pk=person.pk).first()
+        )
         if clash:
             form.add_error("nhs_number", f"{clash.case_number} already has this NHS number")
         else:
             try:
-                services.person_update(person=person, by=request.user, reason="Details corrected", address=address, **data)
+                services.person_update(
+                    person=person,
+                    by=request.user,
+                    reason="Details corrected",
+                    address=address,
+                    **data,
+                )
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
@@ -516,5 +608,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
-    return _access_log_page(request, person, f"Who has viewed {person.case_number}", person.get_absolute_url())
-
+    return _access_log_page(
+        request, person, f"Who has viewed {person.case_number}", person.get_absolute_url()
+    )

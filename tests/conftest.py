@@ -1,11 +1,30 @@
 """Personas and shared fixtures. Users get their roles through the same services production uses."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from accounts.models import AgencyKind, TeamKind
 from accounts.roles import Role
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 from thresholds.models import CouncilProfile
+
+
+def _seed_profiles() -> None:
+    """Council profiles exactly as the data migration ships them."""
+    migration = importlib.import_module("thresholds.migrations.0002_seed_profiles")
+    migration.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test's flush empties every table; post_migrate brings back the role
+    groups, and this brings back the data-migration rows the service needs (profiles)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        _seed_profiles()
 
 
 @pytest.fixture

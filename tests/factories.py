@@ -82,7 +82,9 @@ class PersonFactory(factory.Factory):
         return services.person_create(by=author, reason="Test person", **kwargs)
 
 
-def open_involvement(person: Person, *, service=Service.SOCIAL_CARE, team=None, worker=None, opened_on=None):
+def open_involvement(
+    person: Person, *, service=Service.SOCIAL_CARE, team=None, worker=None, opened_on=None
+):
     return services.involvement_open(
         person=person,
         service=service,
@@ -94,14 +96,24 @@ def open_involvement(person: Person, *, service=Service.SOCIAL_CARE, team=None, 
     )
 
 
-def closed_involvement(person: Person, *, closed_on: dt.date, service=Service.SOCIAL_CARE, team=None):
-    inv = open_involvement(person, service=service, team=team, opened_on=closed_on - dt.timedelta(days=120))
-    return services.involvement_close(involvement=inv, closed_on=closed_on, closure_reason="Test closure", by=None)
+def closed_involvement(
+    person: Person, *, closed_on: dt.date, service=Service.SOCIAL_CARE, team=None
+):
+    inv = open_involvement(
+        person, service=service, team=team, opened_on=closed_on - dt.timedelta(days=120)
+    )
+    return services.involvement_close(
+        involvement=inv, closed_on=closed_on, closure_reason="Test closure", by=None
+    )
 
 
-def complete_contact(*, by: User, children: list[Person], received_at=None, source=ContactSource.PHONE, **fields):
+def complete_contact(
+    *, by: User, children: list[Person], received_at=None, source=ContactSource.PHONE, **fields
+):
     """A draft contact with every required answer given (not yet submitted)."""
-    contact = services.contact_start(by=by, source=source, received_at=received_at or timezone.now())
+    contact = services.contact_start(
+        by=by, source=source, received_at=received_at or timezone.now()
+    )
     services.contact_update_section(
         contact=contact,
         by=by,
@@ -116,10 +128,16 @@ def complete_contact(*, by: User, children: list[Person], received_at=None, sour
         },
     )
     services.contact_update_section(
-        contact=contact, by=by, section="concerns", data={"concerns": fields.pop("concerns", "Child arrived with bruising.")}
+        contact=contact,
+        by=by,
+        section="concerns",
+        data={"concerns": fields.pop("concerns", "Child arrived with bruising.")},
     )
     services.contact_update_section(
-        contact=contact, by=by, section="family", data={"family_aware": "yes", "family_agrees": "yes"}
+        contact=contact,
+        by=by,
+        section="family",
+        data={"family_aware": "yes", "family_agrees": "yes"},
     )
     for child in children:
         services.contact_link_person(contact=contact, person=child, by=by, role="child")

@@ -13,7 +13,7 @@ from accounts.services import notify
 from accounts.tasks import beat_heartbeat
 from contact_service.celery import app
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -38,7 +38,11 @@ def wait_for(predicate, timeout=15.0):
 
 def test_notification_email_goes_through_redis_once(worker, social_worker):
     with transaction.atomic():
-        notice = notify(user=social_worker, title="New contact C0000042 on a case allocated to you", url="/contacts/42/")
+        notice = notify(
+            user=social_worker,
+            title="New contact C0000042 on a case allocated to you",
+            url="/contacts/42/",
+        )
     assert wait_for(lambda: Notification.objects.get(pk=notice.pk).emailed_at is not None)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "New contact C0000042 on a case allocated to you"

@@ -2,7 +2,9 @@ from django.urls import reverse
 
 
 def test_sign_in_takes_screening_officer_to_new_contacts(client, screening_officer):
-    response = client.post(reverse("login"), {"username": "screener", "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("login"), {"username": "screener", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     assert client.get(response.url).url == reverse("referrals:queue_new")
 
@@ -17,7 +19,9 @@ def test_wrong_password_shows_error_summary_and_keeps_username(client, screening
 def test_repeated_failures_lock_the_account(client, screening_officer, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "screener", "password": "wrong"})
-    response = client.post(reverse("login"), {"username": "screener", "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("login"), {"username": "screener", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 429
     assert "Your account is locked" in response.content.decode()
 

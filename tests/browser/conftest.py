@@ -51,7 +51,9 @@ class Pages:
         self.checked.append(self.page.url)
         if SCREENSHOTS:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            name = f"{len(self.checked):02d}-" + self.page.url.split("//", 1)[1].split("/", 1)[1].replace("/", "_")
+            name = f"{len(self.checked):02d}-" + self.page.url.split("//", 1)[1].split("/", 1)[
+                1
+            ].replace("/", "_")
             self.page.screenshot(path=SCREENSHOTS / f"{name[:80]}.png", full_page=True)
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
 

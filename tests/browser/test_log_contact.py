@@ -9,19 +9,26 @@ from playwright.sync_api import expect
 from referrals.models import Contact, ContactStatus
 from tests.factories import PersonFactory, closed_involvement, open_involvement
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _fill_referrer(page):
     page.get_by_role("link", name="The referrer").click()
-    page.get_by_role("group", name="Is the referrer a professional?").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Is the referrer a professional?").get_by_label(
+        "Yes", exact=True
+    ).check()
     page.get_by_label("Referrer's full name").fill("Sam Teacher")
     page.get_by_label("Who is the referrer?").select_option("2A")
     page.get_by_label("Organisation or agency").fill("Primrose Hill Primary School")
     page.get_by_label("Phone number").fill("020 7946 0123")
 
 
-def test_screening_officer_logs_phone_contact_for_open_child(pages, screening_officer, social_worker, social_work_team):
+def test_screening_officer_logs_phone_contact_for_open_child(
+    pages, screening_officer, social_worker, social_work_team
+):
     child = PersonFactory(first_name="Amara", last_name="Smith", date_of_birth=dt.date(2016, 4, 9))
     open_involvement(child, team=social_work_team, worker=social_worker)
     page = pages.page
@@ -39,9 +46,13 @@ def test_screening_officer_logs_phone_contact_for_open_child(pages, screening_of
     # A bad email is caught next to the field, and nothing typed is lost.
     page.get_by_label("Email address").fill("not-an-email")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address in the correct format")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter an email address in the correct format"
+    )
     expect(page.get_by_label("Referrer's full name")).to_have_value("Sam Teacher")
-    expect(page.get_by_label("Organisation or agency")).to_have_value("Primrose Hill Primary School")
+    expect(page.get_by_label("Organisation or agency")).to_have_value(
+        "Primrose Hill Primary School"
+    )
     pages.check()
     page.get_by_label("Email address").fill("sam.teacher@example.org")
     page.get_by_role("button", name="Save and continue").click()
@@ -68,15 +79,23 @@ def test_screening_officer_logs_phone_contact_for_open_child(pages, screening_of
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="The family's knowledge and agreement").click()
     pages.check()
-    page.get_by_role("group", name="Does the family know about the referral?").get_by_label("No", exact=True).check()
-    page.get_by_role("group", name="Does the family agree to the referral?").get_by_label("Not known").check()
+    page.get_by_role("group", name="Does the family know about the referral?").get_by_label(
+        "No", exact=True
+    ).check()
+    page.get_by_role("group", name="Does the family agree to the referral?").get_by_label(
+        "Not known"
+    ).check()
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_role("button", name="Check answers and submit").click()
-    expect(page.get_by_role("heading", name="Check your answers before submitting the contact")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Check your answers before submitting the contact")
+    ).to_be_visible()
     pages.check()
     page.get_by_role("button", name="Submit contact").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("submitted for screening")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "submitted for screening"
+    )
     pages.check()
 
     page.get_by_role("button", name="Screen this contact").click()
@@ -91,15 +110,21 @@ def test_screening_officer_logs_phone_contact_for_open_child(pages, screening_of
     assert contact.assigned_to == social_worker
 
 
-def test_closed_child_goes_to_senior_practitioners_for_rating(pages, screening_officer, social_work_team):
+def test_closed_child_goes_to_senior_practitioners_for_rating(
+    pages, screening_officer, social_work_team
+):
     child = PersonFactory(first_name="Leo", last_name="Okafor", date_of_birth=dt.date(2019, 1, 23))
-    closed_involvement(child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=400))
+    closed_involvement(
+        child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=400)
+    )
     page = pages.page
     pages.sign_in("screener")
     pages.goto("/people/")
     page.get_by_label("Last name").fill("Okafor")
     page.get_by_role("button", name="Search").click()
-    expect(page.locator("#search-results")).to_contain_text("Previously known to social care (closed)")
+    expect(page.locator("#search-results")).to_contain_text(
+        "Previously known to social care (closed)"
+    )
     pages.check()
     page.get_by_role("link", name="Leo Okafor").first.click()
     expect(page.get_by_role("heading", name="Leo Okafor")).to_be_visible()

@@ -23,7 +23,9 @@ READERS = FRONT_DOOR | {"mash_social_worker", "mash_manager", "team_manager"}
 MANAGERS = {"mash_manager", "team_manager"}
 
 
-def expect(allowed: set[str], *, readers: set[str] | None = None, otherwise: int = 403, ok: int = 200):
+def expect(
+    allowed: set[str], *, readers: set[str] | None = None, otherwise: int = 403, ok: int = 200
+):
     """ok for `allowed`; 403 for those who may read but not act; `otherwise` for the rest."""
     readers = readers or set()
 
@@ -44,24 +46,110 @@ TABLE = [
     ("home", lambda o: reverse("home"), "get", expect(set(PERSONAS), ok=302)),
     ("work tray", lambda o: reverse("work_tray"), "get", expect(set(PERSONAS))),
     ("new queue", lambda o: reverse("referrals:queue_new"), "get", expect(FRONT_DOOR)),
-    ("in progress queue", lambda o: reverse("referrals:queue_in_progress"), "get", expect(FRONT_DOOR)),
-    ("awaiting rating queue", lambda o: reverse("referrals:queue_awaiting_rating"), "get", expect(READERS)),
+    (
+        "in progress queue",
+        lambda o: reverse("referrals:queue_in_progress"),
+        "get",
+        expect(FRONT_DOOR),
+    ),
+    (
+        "awaiting rating queue",
+        lambda o: reverse("referrals:queue_awaiting_rating"),
+        "get",
+        expect(READERS),
+    ),
     ("team queue", lambda o: reverse("referrals:queue_team"), "get", expect({"team_manager"})),
     ("start contact", lambda o: reverse("referrals:contact_start"), "get", expect(FRONT_DOOR)),
-    ("contact page", lambda o: reverse("referrals:contact_detail", args=[o["submitted"].pk]), "get", expect(READERS, otherwise=404)),
-    ("task list", lambda o: reverse("referrals:contact_task_list", args=[o["draft"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("section", lambda o: reverse("referrals:contact_section", args=[o["draft"].pk, "referrer"]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("find person", lambda o: reverse("referrals:contact_find_person", args=[o["draft"].pk]) + "?role=child&search=1&last_name=Smith", "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("link adult", lambda o: reverse("referrals:contact_link_person", args=[o["draft"].pk, o["person"].pk]) + "?role=adult", "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("new person", lambda o: reverse("referrals:contact_new_person", args=[o["draft"].pk]) + "?role=child", "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("unlink person", lambda o: reverse("referrals:contact_unlink_person", args=[o["draft"].pk, o["link"].pk]), "post", expect(FRONT_DOOR, readers=READERS, otherwise=404, ok=302)),
-    ("check answers", lambda o: reverse("referrals:contact_check", args=[o["draft"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("screen", lambda o: reverse("referrals:contact_screen", args=[o["submitted"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("contact access log", lambda o: reverse("referrals:contact_access_log", args=[o["submitted"].pk]), "get", expect(MANAGERS, readers=READERS, otherwise=404)),
-    ("person search", lambda o: reverse("referrals:person_search") + "?search=1&last_name=Smith", "get", expect(READERS)),
-    ("person page", lambda o: reverse("referrals:person_detail", args=[o["person"].pk]), "get", expect(READERS, otherwise=404)),
-    ("person edit", lambda o: reverse("referrals:person_edit", args=[o["person"].pk]), "get", expect(FRONT_DOOR, readers=READERS, otherwise=404)),
-    ("person access log", lambda o: reverse("referrals:person_access_log", args=[o["person"].pk]), "get", expect(MANAGERS, readers=READERS, otherwise=404)),
+    (
+        "contact page",
+        lambda o: reverse("referrals:contact_detail", args=[o["submitted"].pk]),
+        "get",
+        expect(READERS, otherwise=404),
+    ),
+    (
+        "task list",
+        lambda o: reverse("referrals:contact_task_list", args=[o["draft"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "section",
+        lambda o: reverse("referrals:contact_section", args=[o["draft"].pk, "referrer"]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "find person",
+        lambda o: (
+            reverse("referrals:contact_find_person", args=[o["draft"].pk])
+            + "?role=child&search=1&last_name=Smith"
+        ),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "link adult",
+        lambda o: (
+            reverse("referrals:contact_link_person", args=[o["draft"].pk, o["person"].pk])
+            + "?role=adult"
+        ),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "new person",
+        lambda o: reverse("referrals:contact_new_person", args=[o["draft"].pk]) + "?role=child",
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "unlink person",
+        lambda o: reverse("referrals:contact_unlink_person", args=[o["draft"].pk, o["link"].pk]),
+        "post",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404, ok=302),
+    ),
+    (
+        "check answers",
+        lambda o: reverse("referrals:contact_check", args=[o["draft"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "screen",
+        lambda o: reverse("referrals:contact_screen", args=[o["submitted"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "contact access log",
+        lambda o: reverse("referrals:contact_access_log", args=[o["submitted"].pk]),
+        "get",
+        expect(MANAGERS, readers=READERS, otherwise=404),
+    ),
+    (
+        "person search",
+        lambda o: reverse("referrals:person_search") + "?search=1&last_name=Smith",
+        "get",
+        expect(READERS),
+    ),
+    (
+        "person page",
+        lambda o: reverse("referrals:person_detail", args=[o["person"].pk]),
+        "get",
+        expect(READERS, otherwise=404),
+    ),
+    (
+        "person edit",
+        lambda o: reverse("referrals:person_edit", args=[o["person"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "person access log",
+        lambda o: reverse("referrals:person_access_log", args=[o["person"].pk]),
+        "get",
+        expect(MANAGERS, readers=READERS, otherwise=404),
+    ),
 ]
 
 

@@ -11,7 +11,13 @@ from accounts.models import Notification
 from accounts.roles import Role
 from referrals import services
 from referrals.models import ContactStatus, KnownStatus, Service
-from tests.factories import PersonFactory, UserFactory, closed_involvement, complete_contact, open_involvement
+from tests.factories import (
+    PersonFactory,
+    UserFactory,
+    closed_involvement,
+    complete_contact,
+    open_involvement,
+)
 
 PROFILES = ["camden", "havering", "islington"]
 
@@ -19,14 +25,21 @@ PROFILES = ["camden", "havering", "islington"]
 def _submit_and_screen(officer, profile, children, **screen_kwargs):
     contact = complete_contact(by=officer, children=children)
     services.contact_submit(contact=contact, by=officer, profile=profile)
-    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="Checked LCS", **screen_kwargs)
+    services.contact_screen(
+        contact=contact, by=officer, profile=profile, rationale="Checked LCS", **screen_kwargs
+    )
     contact.refresh_from_db()
     return contact
 
 
 @pytest.mark.parametrize("code", PROFILES)
 def test_child_open_to_social_care_is_passed_to_allocated_worker_with_an_alert(
-    request, code, screening_officer, social_worker, social_work_team, django_capture_on_commit_callbacks
+    request,
+    code,
+    screening_officer,
+    social_worker,
+    social_work_team,
+    django_capture_on_commit_callbacks,
 ):
     profile = request.getfixturevalue(code)
     child = PersonFactory()
@@ -45,7 +58,9 @@ def test_child_open_to_social_care_is_passed_to_allocated_worker_with_an_alert(
 
 
 @pytest.mark.parametrize("code", PROFILES)
-def test_child_open_to_early_help_is_passed_to_the_family_worker(request, code, screening_officer, social_worker):
+def test_child_open_to_early_help_is_passed_to_the_family_worker(
+    request, code, screening_officer, social_worker
+):
     profile = request.getfixturevalue(code)
     child = PersonFactory()
     open_involvement(child, service=Service.EARLY_HELP, worker=social_worker)
@@ -66,47 +81,79 @@ def test_havering_sends_child_closed_within_three_months_to_the_last_team(
     havering, screening_officer, social_work_team, team_manager
 ):
     child = PersonFactory()
-    closed_involvement(child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=60))
+    closed_involvement(
+        child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=60)
+    )
     contact = _submit_and_screen(screening_officer, havering, [child])
     assert contact.status == ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM
     assert contact.assigned_team == social_work_team
     # The team (through its group) can now see it; its manager is alerted.
     assert team_manager.has_perm("referrals.view_contact", contact)
-    assert Notification.objects.filter(user=team_manager, title__contains=contact.reference).exists()
+    assert Notification.objects.filter(
+        user=team_manager, title__contains=contact.reference
+    ).exists()
 
 
 @pytest.mark.parametrize("code", ["camden", "islington"])
-def test_other_councils_rate_a_recently_closed_child_afresh(request, code, screening_officer, social_work_team):
+def test_other_councils_rate_a_recently_closed_child_afresh(
+    request, code, screening_officer, social_work_team
+):
     profile = request.getfixturevalue(code)
     child = PersonFactory()
-    closed_involvement(child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=60))
+    closed_involvement(
+        child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=60)
+    )
     contact = _submit_and_screen(screening_officer, profile, [child])
     assert contact.status == ContactStatus.AWAITING_RATING
     assert contact.contact_people.get().known_status == KnownStatus.CLOSED_SOCIAL_CARE
 
 
-def test_havering_rates_a_child_closed_more_than_three_months_ago(havering, screening_officer, social_work_team):
+def test_havering_rates_a_child_closed_more_than_three_months_ago(
+    havering, screening_officer, social_work_team
+):
     child = PersonFactory()
-    closed_involvement(child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=100))
+    closed_involvement(
+        child, team=social_work_team, closed_on=timezone.localdate() - dt.timedelta(days=100)
+    )
     contact = _submit_and_screen(screening_officer, havering, [child])
     assert contact.status == ContactStatus.AWAITING_RATING
 
 
 def test_information_only_call_is_signposted_and_closed(camden, screening_officer):
-    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
-    services.contact_update_section(contact=contact, by=screening_officer, section="details", data={"information_only": True})
+    contact = services.contact_start(
+        by=screening_officer, source="phone", received_at=timezone.now()
+    )
+    services.contact_update_section(
+        contact=contact, by=screening_officer, section="details", data={"information_only": True}
+    )
     services.contact_update_section(
         contact=contact,
         by=screening_officer,
         section="referrer",
-        data={"referral_source": "1A", "referrer_name": "A parent", "referrer_is_professional": False, "referrer_phone": "07700 900982"},
+        data={
+            "referral_source": "1A",
+            "referrer_name": "A parent",
+            "referrer_is_professional": False,
+            "referrer_phone": "07700 900982",
+        },
     )
-    services.contact_update_section(contact=contact, by=screening_officer, section="concerns", data={"concerns": "How do I find a parenting course?"})
+    services.contact_update_section(
+        contact=contact,
+        by=screening_officer,
+        section="concerns",
+        data={"concerns": "How do I find a parenting course?"},
+    )
     services.contact_submit(contact=contact, by=screening_officer, profile=camden)
     with pytest.raises(ValidationError):
-        services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="", signposting=" ")
+        services.contact_screen(
+            contact=contact, by=screening_officer, profile=camden, rationale="", signposting=" "
+        )
     services.contact_screen(
-        contact=contact, by=screening_officer, profile=camden, rationale="", signposting="Family Hub parenting courses"
+        contact=contact,
+        by=screening_officer,
+        profile=camden,
+        rationale="",
+        signposting="Family Hub parenting courses",
     )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.INFORMATION_ONLY
@@ -117,7 +164,9 @@ def test_third_contact_in_twelve_months_flags_consider_assessment(camden, screen
     child = PersonFactory()
     now = timezone.now()
     for days_ago in (300, 100):
-        old = complete_contact(by=screening_officer, children=[child], received_at=now - dt.timedelta(days=days_ago))
+        old = complete_contact(
+            by=screening_officer, children=[child], received_at=now - dt.timedelta(days=days_ago)
+        )
         services.contact_submit(contact=old, by=screening_officer, profile=camden)
         assert not old.consider_assessment
     third = complete_contact(by=screening_officer, children=[child])
@@ -129,7 +178,9 @@ def test_contacts_older_than_twelve_months_do_not_count_towards_the_flag(camden,
     child = PersonFactory()
     now = timezone.now()
     for days_ago in (400, 100):
-        old = complete_contact(by=screening_officer, children=[child], received_at=now - dt.timedelta(days=days_ago))
+        old = complete_contact(
+            by=screening_officer, children=[child], received_at=now - dt.timedelta(days=days_ago)
+        )
         services.contact_submit(contact=old, by=screening_officer, profile=camden)
     third = complete_contact(by=screening_officer, children=[child])
     services.contact_submit(contact=third, by=screening_officer, profile=camden)
@@ -146,11 +197,15 @@ def test_only_front_door_roles_may_screen(camden, screening_officer, mash_social
     contact = complete_contact(by=screening_officer, children=[PersonFactory()])
     services.contact_submit(contact=contact, by=screening_officer, profile=camden)
     with pytest.raises(PermissionDenied):
-        services.contact_screen(contact=contact, by=mash_social_worker, profile=camden, rationale="")
+        services.contact_screen(
+            contact=contact, by=mash_social_worker, profile=camden, rationale=""
+        )
 
 
 def test_incomplete_contact_cannot_be_submitted(camden, screening_officer):
-    contact = services.contact_start(by=screening_officer, source="ecaf", received_at=timezone.now())
+    contact = services.contact_start(
+        by=screening_officer, source="ecaf", received_at=timezone.now()
+    )
     with pytest.raises(ValidationError) as exc:
         services.contact_submit(contact=contact, by=screening_officer, profile=camden)
     messages = " ".join(exc.value.messages)
@@ -174,14 +229,19 @@ def test_submission_records_household_and_parental_responsibility(camden, screen
     services.contact_submit(contact=contact, by=screening_officer, profile=camden)
     rel = child.relationships.get()
     assert rel.relative == mother and rel.has_parental_responsibility
-    assert set(contact.household.members.values_list("person_id", flat=True)) == {child.pk, mother.pk}
+    assert set(contact.household.members.values_list("person_id", flat=True)) == {
+        child.pk,
+        mother.pk,
+    }
 
 
 def test_submitted_contact_can_no_longer_be_edited(camden, screening_officer):
     contact = complete_contact(by=screening_officer, children=[PersonFactory()])
     services.contact_submit(contact=contact, by=screening_officer, profile=camden)
     with pytest.raises(ValidationError):
-        services.contact_update_section(contact=contact, by=screening_officer, section="concerns", data={"concerns": "x"})
+        services.contact_update_section(
+            contact=contact, by=screening_officer, section="concerns", data={"concerns": "x"}
+        )
 
 
 def test_every_service_write_records_user_and_reason(camden, screening_officer):
@@ -202,7 +262,9 @@ def test_senior_practitioner_may_also_screen(camden, senior_practitioner):
     assert contact.screened_by == senior_practitioner
 
 
-def test_open_case_without_allocated_worker_goes_to_its_team(camden, screening_officer, social_work_team, team_manager):
+def test_open_case_without_allocated_worker_goes_to_its_team(
+    camden, screening_officer, social_work_team, team_manager
+):
     child = PersonFactory()
     open_involvement(child, team=social_work_team, worker=None)
     contact = _submit_and_screen(screening_officer, camden, [child])
@@ -216,7 +278,9 @@ def test_user_roles_come_from_groups(db):
     assert user.roles == {Role.SCREENING_OFFICER, Role.SENIOR_PRACTITIONER}
 
 
-def test_step_up_from_early_help_is_rated_not_passed_back_to_the_family_worker(camden, screening_officer, social_worker):
+def test_step_up_from_early_help_is_rated_not_passed_back_to_the_family_worker(
+    camden, screening_officer, social_worker
+):
     child = PersonFactory()
     open_involvement(child, service=Service.EARLY_HELP, worker=social_worker)
     contact = complete_contact(by=screening_officer, children=[child], source="step_up")
@@ -232,5 +296,7 @@ def test_long_screening_rationale_is_kept_in_history(camden, screening_officer):
     assert contact  # screened with a short note above; now a long one on another contact
     other = complete_contact(by=screening_officer, children=[PersonFactory()])
     services.contact_submit(contact=other, by=screening_officer, profile=camden)
-    services.contact_screen(contact=other, by=screening_officer, profile=camden, rationale=rationale)
+    services.contact_screen(
+        contact=other, by=screening_officer, profile=camden, rationale=rationale
+    )
     assert rationale.strip() in other.history.first().history_change_reason

@@ -40,8 +40,13 @@ def test_start_contact_rejects_nonsense_time(client, screening_officer):
     today = timezone.localdate()
     response = client.post(
         reverse("referrals:contact_start"),
-        {"source": "phone", "received_date_0": today.day, "received_date_1": today.month,
-         "received_date_2": today.year, "received_time": "25:99"},
+        {
+            "source": "phone",
+            "received_date_0": today.day,
+            "received_date_1": today.month,
+            "received_date_2": today.year,
+            "received_time": "25:99",
+        },
     )
     assert "Enter a real time" in response.content.decode()
 
@@ -51,8 +56,14 @@ def test_start_contact_creates_draft_and_opens_task_list(client, screening_offic
     today = timezone.localdate()
     response = client.post(
         reverse("referrals:contact_start"),
-        {"source": "ecaf", "received_date_0": today.day, "received_date_1": today.month,
-         "received_date_2": today.year, "received_time": "00:05", "ecaf_safeguarding": "yes"},
+        {
+            "source": "ecaf",
+            "received_date_0": today.day,
+            "received_date_1": today.month,
+            "received_date_2": today.year,
+            "received_time": "00:05",
+            "ecaf_safeguarding": "yes",
+        },
     )
     contact = Contact.objects.get()
     assert response.url == reverse("referrals:contact_task_list", args=[contact.pk])
@@ -61,10 +72,18 @@ def test_start_contact_creates_draft_and_opens_task_list(client, screening_offic
 
 def test_new_person_with_invalid_nhs_number_is_refused_next_to_the_field(client, screening_officer):
     client.force_login(screening_officer)
-    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    contact = services.contact_start(
+        by=screening_officer, source="phone", received_at=timezone.now()
+    )
     response = client.post(
         reverse("referrals:contact_new_person", args=[contact.pk]) + "?role=child",
-        {"first_name": "Noah", "last_name": "Green", "sex": "M", "ethnicity": "WBRI", "nhs_number": "943 476 5918"},
+        {
+            "first_name": "Noah",
+            "last_name": "Green",
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "nhs_number": "943 476 5918",
+        },
     )
     body = response.content.decode()
     assert "Enter a valid NHS number" in body
@@ -75,22 +94,41 @@ def test_new_person_with_invalid_nhs_number_is_refused_next_to_the_field(client,
 def test_new_person_with_an_existing_nhs_number_points_to_the_record(client, screening_officer):
     existing = PersonFactory()
     client.force_login(screening_officer)
-    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    contact = services.contact_start(
+        by=screening_officer, source="phone", received_at=timezone.now()
+    )
     response = client.post(
         reverse("referrals:contact_new_person", args=[contact.pk]) + "?role=child",
-        {"first_name": "Other", "last_name": "Name", "sex": "U", "ethnicity": "NOBT", "nhs_number": existing.nhs_number},
+        {
+            "first_name": "Other",
+            "last_name": "Name",
+            "sex": "U",
+            "ethnicity": "NOBT",
+            "nhs_number": existing.nhs_number,
+        },
     )
     assert existing.case_number in response.content.decode()
 
 
 def test_new_adult_is_created_and_linked_with_parental_responsibility(client, screening_officer):
     client.force_login(screening_officer)
-    contact = services.contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    contact = services.contact_start(
+        by=screening_officer, source="phone", received_at=timezone.now()
+    )
     response = client.post(
         reverse("referrals:contact_new_person", args=[contact.pk]) + "?role=adult",
-        {"role": "parent_carer", "relationship_to_children": "father", "has_parental_responsibility": "yes",
-         "lives_with_children": "no", "first_name": "Tom", "last_name": "Baker", "sex": "M", "ethnicity": "WBRI",
-         "line_1": "1 Camden Road", "postcode": "nw1 9aa"},
+        {
+            "role": "parent_carer",
+            "relationship_to_children": "father",
+            "has_parental_responsibility": "yes",
+            "lives_with_children": "no",
+            "first_name": "Tom",
+            "last_name": "Baker",
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "line_1": "1 Camden Road",
+            "postcode": "nw1 9aa",
+        },
     )
     assert response.status_code == 302
     link = contact.contact_people.get()
@@ -98,7 +136,9 @@ def test_new_adult_is_created_and_linked_with_parental_responsibility(client, sc
     assert link.person.address.postcode == "NW1 9AA"
 
 
-def test_viewing_contact_and_person_is_logged_and_managers_see_who(client, screening_officer, mash_manager, camden):
+def test_viewing_contact_and_person_is_logged_and_managers_see_who(
+    client, screening_officer, mash_manager, camden
+):
     child = PersonFactory()
     contact = complete_contact(by=screening_officer, children=[child])
     services.contact_submit(contact=contact, by=screening_officer, profile=camden)
@@ -135,7 +175,9 @@ def test_draft_submitted_elsewhere_sends_editor_to_contact_page(client, screenin
 
 
 @pytest.mark.parametrize("rows", [1, 15])
-def test_queue_issues_the_same_number_of_queries_whatever_its_length(client, screening_officer, camden, rows):
+def test_queue_issues_the_same_number_of_queries_whatever_its_length(
+    client, screening_officer, camden, rows
+):
     children = [PersonFactory() for _ in range(2)]
     for _ in range(rows):
         contact = complete_contact(by=screening_officer, children=children)
@@ -156,12 +198,22 @@ def test_person_details_are_corrected_with_history(client, screening_officer):
     assert 'value="Jon"' in form.content.decode()
     response = client.post(
         reverse("referrals:person_edit", args=[person.pk]),
-        {"first_name": "John", "last_name": "Smith", "sex": "M", "ethnicity": "WBRI", "nhs_number": person.nhs_number,
-         "date_of_birth_0": person.date_of_birth.day, "date_of_birth_1": person.date_of_birth.month,
-         "date_of_birth_2": person.date_of_birth.year},
+        {
+            "first_name": "John",
+            "last_name": "Smith",
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "nhs_number": person.nhs_number,
+            "date_of_birth_0": person.date_of_birth.day,
+            "date_of_birth_1": person.date_of_birth.month,
+            "date_of_birth_2": person.date_of_birth.year,
+        },
     )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.first_name == "John" and person.first_name_key == "J500"
     latest = person.history.first()
-    assert latest.history_user == screening_officer and latest.history_change_reason == "Details corrected"
+    assert (
+        latest.history_user == screening_officer
+        and latest.history_change_reason == "Details corrected"
+    )
