@@ -97,7 +97,7 @@ class Person(models.Model):
     school_or_nursery = models.CharField(max_length=160, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    # Matching keys, kept in step with the names by `person_save` (see referrals/matching.py).
+    # Matching keys, kept in step with the names by person_create/person_update (referrals/matching.py).
     last_name_key = models.CharField(max_length=12, editable=False, default="")
     first_name_key = models.CharField(max_length=12, editable=False, default="")
     first_initial = models.CharField(max_length=1, editable=False, default="")
