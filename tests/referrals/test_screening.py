@@ -300,3 +300,33 @@ def test_long_screening_rationale_is_kept_in_history(camden, screening_officer):
         contact=other, by=screening_officer, profile=camden, rationale=rationale
     )
     assert rationale.strip() in other.history.first().history_change_reason
+
+
+@pytest.mark.parametrize(
+    "source,code",
+    [
+        ("police_merlin", "6"),
+        ("edt_report", "5A"),
+        ("information_request", "7"),
+        ("step_up", "5D"),
+        ("step_down", "5A"),
+        ("phone", ""),
+    ],
+)
+def test_each_way_in_implies_its_cin_referral_source(screening_officer, source, code):
+    contact = services.contact_start(
+        by=screening_officer, source=source, received_at=timezone.now()
+    )
+    assert contact.referral_source == code
+
+
+def test_anonymous_referrer_needs_no_name_and_is_public(camden, screening_officer):
+    contact = complete_contact(by=screening_officer, children=[PersonFactory()])
+    services.contact_update_section(
+        contact=contact,
+        by=screening_officer,
+        section="referrer",
+        data={"referral_source": "9", "referrer_name": "", "referrer_phone": ""},
+    )
+    assert "referrer" not in services.contact_missing_answers(contact)
+    assert contact.is_from_public
