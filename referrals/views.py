@@ -435,7 +435,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = (
+    previous = list(
         Contact.objects.filter(contact_people__person__in=people)
         .exclude(pk=contact.pk)
         .exclude(status=ContactStatus.DRAFT)
@@ -451,11 +451,21 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "statuses": selectors.statuses_for(people),
             "previous": previous,
+            "visible": _visible_contacts(request.user, previous),
             "timeline": selectors.contact_timeline(contact),
             "can_screen": contact.status == ContactStatus.SUBMITTED
             and can(request.user, "referrals.screen_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
         },
+    )
+
+
+def _visible_contacts(user, contacts: list[Contact]) -> set[int]:
+    """Which of these contacts the user may open (others are listed without a link)."""
+    return set(
+        selectors.contacts_visible_to(user)
+        .filter(pk__in=[c.pk for c in contacts])
+        .values_list("pk", flat=True)
     )
 
 
@@ -544,11 +554,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("household__members__person")
     )
     contacts = list(selectors.previous_contacts(person))
-    visible = set(
-        selectors.contacts_visible_to(request.user)
-        .filter(pk__in=[c.pk for c in contacts])
-        .values_list("pk", flat=True)
-    )
     return render(
         request,
         "referrals/person_detail.html",
@@ -559,7 +564,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships": relationships,
             "households": households,
             "contacts": contacts,
-            "visible_contacts": visible,
+            "visible": _visible_contacts(request.user, contacts),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": can(request.user, "referrals.change_person", person),
         },
