@@ -47,6 +47,16 @@ def yes_no_field(
     )
 
 
+def email_field() -> forms.EmailField:
+    return forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+
+
 def bool_initial(value: bool | None) -> str | None:
     return None if value is None else ("yes" if value else "no")
 
@@ -219,13 +229,7 @@ class ReferrerForm(GovukForm):
         label="How well do they know the family?", required=False, widget=forms.Textarea
     )
     referrer_phone = forms.CharField(label="Phone number", required=False, max_length=40)
-    referrer_email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
+    referrer_email = email_field()
     referrer_address = forms.CharField(label="Postal address", required=False, max_length=250)
 
     def clean_referrer_phone(self) -> str:
@@ -335,13 +339,7 @@ class PersonForm(GovukForm):
     town = forms.CharField(label="Town or city", max_length=80, required=False)
     postcode = forms.CharField(max_length=10, required=False)
     phone = forms.CharField(label="Phone number", max_length=40, required=False)
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
+    email = email_field()
 
     def layout(self) -> list:
         address = ["line_1", "line_2", "town", "postcode"]
