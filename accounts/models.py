@@ -22,6 +22,14 @@ class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=TeamKind.choices)
     duty_email = models.EmailField(blank=True, help_text="Where referrals to this team are sent.")
+    profile = models.ForeignKey(
+        "thresholds.CouncilProfile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        help_text="The council whose structure this team belongs to; blank for any.",
+    )
     is_active = models.BooleanField(default=True)
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, editable=False, related_name="team"
@@ -54,6 +62,17 @@ class PartnerAgency(models.Model):
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     secure_email = models.EmailField(blank=True)
+    profile = models.ForeignKey(
+        "thresholds.CouncilProfile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        help_text="The council whose MASH this agency sits in; blank for any.",
+    )
+    always_asked = models.BooleanField(
+        default=False, help_text="Asked for checks in every MASH enquiry (preselected)."
+    )
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 

@@ -1,12 +1,31 @@
+"""Council profiles, the threshold table, closure days and deadlines.
+
+A deadline is a row: what it is for, who answers for it, when it started, when it is
+due, when it was met or breached. Services start and meet deadlines; the beat sweep
+marks them due soon and breached. Clock arithmetic lives in thresholds/clock.py.
+"""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+
+class RatingOutcome(models.TextChoices):
+    """Where a contact can go after its initial rating; each profile uses some of them."""
+
+    MASH = "mash", "MASH enquiry (MASH manager)"
+    SOCIAL_WORK_REFERRAL = "social_work_referral", "Referral to a social work team"
+    DAILY_DISCUSSION = "daily_discussion", "Daily discussion"
+    EARLY_HELP = "early_help", "Early help"
+    INFORMATION_AND_ADVICE = "information_and_advice", "Provision of information and advice"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
 
 
 class CouncilProfile(models.Model):
     """One local authority's configuration of the front door.
 
     The running service uses the profile named by settings.COUNCIL_PROFILE.
-    Timescales, teams and outcomes are added here as the process grows.
     """
 
     code = models.SlugField(max_length=30, unique=True)
@@ -19,12 +38,21 @@ class CouncilProfile(models.Model):
     recently_closed_months = models.PositiveSmallIntegerField(
         default=3, help_text="How recent a closure counts as 'closed recently', in months."
     )
+    route_previously_known_to_mash = models.BooleanField(
+        default=True,
+        help_text="A child previously known to social care goes to the MASH manager whatever the "
+        "initial rating (Camden protocol 6.1).",
+    )
     repeat_contact_threshold = models.PositiveSmallIntegerField(
         default=3,
         help_text="This many contacts about a child within the window flags 'consider a Child "
         "and Family Assessment'.",
     )
     repeat_contact_window_months = models.PositiveSmallIntegerField(default=12)
+    outcomes = models.JSONField(
+        default=list,
+        help_text="The rating outcomes this council uses (codes of RatingOutcome).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -32,3 +60,157 @@ class CouncilProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def uses(self, outcome: "RatingOutcome | str") -> bool:
+        return str(outcome) in self.outcomes
+
+
+class ClockKind(models.TextChoices):
+    """Every clock the front door runs."""
+
+    RED_CHECKS = "red_checks", "Red: partner checks and decision"
+    AMBER_CHECKS = "amber_checks", "Amber: checks, decision and referral on"
+    BORDERLINE = "borderline", "Borderline: checks to settle the rating"
+    GREEN_TO_EARLY_HELP = "green_to_early_help", "Green: to early help"
+    CONTACT_RECORD = "contact_record", "Contact record completed"
+    INITIAL_RATING = "initial_rating", "Initial rating"
+    REFERRER_TOLD = "referrer_told", "Referrer told the outcome"
+    INFORMATION_AND_ADVICE = "information_and_advice", "Provision of information and advice"
+    EARLY_HELP_DECISION = "early_help_decision", "Early help referral decision"
+    CP_WRITTEN_FOLLOW_UP = "cp_written_follow_up", "Written follow-up of a phone child protection referral"
+    PARTNER_CHECK = "partner_check", "Partner agency check"
+    FAMILY_WORK = "family_work", "Family work case open at most"
+
+
+class TimeUnit(models.TextChoices):
+    CLOCK_HOURS = "clock_hours", "clock hours"
+    WORKING_DAYS = "working_days", "working days"
+    CALENDAR_DAYS = "calendar_days", "days"
+
+
+class Timescale(models.Model):
+    """How long one clock runs under one council's profile."""
+
+    profile = models.ForeignKey(CouncilProfile, on_delete=models.CASCADE, related_name="timescales")
+    kind = models.CharField(max_length=30, choices=ClockKind.choices)
+    amount = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=15, choices=TimeUnit.choices)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the council's procedure sets this timescale."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["profile", "kind"]
+        constraints = [models.UniqueConstraint(fields=["profile", "kind"], name="timescale_once_per_profile")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class ClosureDay(models.Model):
+    """A day the service counts as non-working besides weekends and English bank holidays."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}: {self.reason}"
+
+
+class ThresholdLevel(models.Model):
+    """A level of need in the threshold table (Camden appendix: Levels 1-4)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=60)
+    description = models.TextField()
+    response = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Level {self.number}: {self.name}"
+
+
+class ThresholdIndicator(models.Model):
+    level = models.ForeignKey(ThresholdLevel, on_delete=models.CASCADE, related_name="indicators")
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level__number", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class Deadline(models.Model):
+    """One running clock."""
+
+    kind = models.CharField(max_length=30, choices=ClockKind.choices)
+    contact = models.ForeignKey(
+        "referrals.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    # The record the clock is about when it is not the contact itself (a partner request, ...).
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines")
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
+    # The role that answers for the clock when no team or person does (e.g. the MASH manager).
+    responsible_role = models.CharField(max_length=30, blank=True)
+    rag = models.CharField(max_length=5, choices=Rag.choices, blank=True)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    met_at = models.DateTimeField(null=True, blank=True)
+    due_soon_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweep found it due soon (once)."
+    )
+    breached_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweep found it past due (once)."
+    )
+    breach_notified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            # The sweep and every dashboard read open clocks by due time.
+            models.Index(fields=["due_at"], condition=Q(met_at__isnull=True), name="deadline_open_due"),
+            models.Index(fields=["team", "due_at"], condition=Q(met_at__isnull=True), name="deadline_open_team"),
+            models.Index(
+                fields=["responsible", "due_at"], condition=Q(met_at__isnull=True), name="deadline_open_person"
+            ),
+            models.Index(fields=["contact", "kind"], name="deadline_contact_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="deadline_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None
+
+    @property
+    def was_met_late(self) -> bool:
+        return self.met_at is not None and self.met_at > self.due_at
