@@ -12,9 +12,9 @@ from thresholds.models import CouncilProfile
 
 
 def _seed_profiles() -> None:
-    """Council profiles exactly as the data migration ships them."""
-    migration = importlib.import_module("thresholds.migrations.0002_seed_profiles")
-    migration.seed(apps, None)
+    """Council profiles exactly as the data migrations ship them."""
+    for name in ("0002_seed_profiles", "0005_profile_data"):
+        importlib.import_module(f"thresholds.migrations.{name}").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -44,17 +44,17 @@ def islington(db) -> CouncilProfile:
 
 @pytest.fixture
 def screening_team(db):
-    return TeamFactory(name="Contact Service screening", kind=TeamKind.SCREENING)
+    return TeamFactory(name="Test screening team", kind=TeamKind.SCREENING)
 
 
 @pytest.fixture
 def social_work_team(db):
-    return TeamFactory(name="Children in Need Team A", kind=TeamKind.SOCIAL_WORK)
+    return TeamFactory(name="Test children in need team", kind=TeamKind.SOCIAL_WORK)
 
 
 @pytest.fixture
 def police(db):
-    return AgencyFactory(name="Metropolitan Police", kind=AgencyKind.POLICE)
+    return AgencyFactory(name="Test police", kind=AgencyKind.POLICE)
 
 
 @pytest.fixture
