@@ -13,6 +13,7 @@ class TeamKind(models.TextChoices):
     SOCIAL_WORK = "social_work", "Social work (CSSW / CIN)"
     DISABLED_CHILDREN = "disabled_children", "Disabled children"
     EARLY_HELP = "early_help", "Early help"
+    EARLY_HELP_TRIAGE = "early_help_triage", "Early help front door (duty manager)"
     OTHER = "other", "Other"
 
 

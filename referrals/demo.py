@@ -634,6 +634,9 @@ class Planned:
     family: str = ""  # repeat contacts about one family share a tag
     stop_after: str = ""  # drafts: the last step done
     by: str = "screening"
+    rate: tuple[str, int, bool, str] | None = (
+        None  # initial rating: RAG, level, CP concerns, outcome
+    )
 
 
 NO, UNKNOWN = YesNoUnknown.NO, YesNoUnknown.UNKNOWN
@@ -982,26 +985,42 @@ PLAN: tuple[Planned, ...] = (
     Planned("info_attendance", OPEN_EH, S.INFORMATION_ONLY, 240, family="B"),
     Planned("merlin_missing", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 120, family="C"),
     Planned("info_short_breaks", None, S.INFORMATION_ONLY, 20),
-    Planned("school_bruising", NOT_KNOWN, S.AWAITING_RATING, 19, family="A"),
+    Planned(
+        "school_bruising", NOT_KNOWN, S.AWAITING_RATING, 19, family="A", rate=("amber", 4, True, "")
+    ),
     Planned("probation", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 18),
     Planned("anonymous_alone", NOT_KNOWN, S.AWAITING_RATING, 18),
     Planned("la_transfer", NOT_KNOWN, S.AWAITING_RATING, 17, by="senior"),
     Planned("housing_mould", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 16, family="B"),
     Planned("ecaf_nursery", NOT_KNOWN, S.AWAITING_RATING, 15),
-    Planned("midwife_prebirth", NOT_KNOWN, S.AWAITING_RATING, 14),
-    Planned("self_referral", NOT_KNOWN, S.AWAITING_RATING, 13),
+    Planned(
+        "midwife_prebirth",
+        NOT_KNOWN,
+        S.AWAITING_RATING,
+        14,
+        rate=("amber", 3, False, "daily_discussion"),
+    ),
+    Planned(
+        "self_referral", NOT_KNOWN, S.AWAITING_RATING, 13, rate=("green", 2, False, "early_help")
+    ),
     Planned("info_nursery_advice", None, S.INFORMATION_ONLY, 12),
     Planned("edt_missing", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 12, family="C"),
     Planned("gp_mental_health", CLOSED_LONG, S.AWAITING_RATING, 11),
     Planned("neighbour_shouting", NOT_KNOWN, S.AWAITING_RATING, 10, family="A"),
-    Planned("hv_neglect", NOT_KNOWN, S.AWAITING_RATING, 9),
+    Planned(
+        "hv_neglect",
+        NOT_KNOWN,
+        S.AWAITING_RATING,
+        9,
+        rate=("amber", 3, False, "social_work_referral"),
+    ),
     Planned("merlin_da_standard", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 9),
     Planned("merlin_da_high", CLOSED_RECENT, S.AWAITING_RATING, 8),
     Planned("info_parenting", None, S.INFORMATION_ONLY, 7),
     Planned("youth_county_lines", CLOSED_LONG, S.AWAITING_RATING, 7),
     Planned("court_s7", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 6, by="senior"),
     Planned("self_referral", CLOSED_LONG, S.AWAITING_RATING, 6),
-    Planned("ae_fracture", NOT_KNOWN, S.AWAITING_RATING, 5, by="senior"),
+    Planned("ae_fracture", NOT_KNOWN, S.AWAITING_RATING, 5, by="senior", rate=("red", 4, True, "")),
     Planned("step_up", OPEN_EH, S.AWAITING_RATING, 5),
     Planned("school_disclosure", CLOSED_RECENT, S.AWAITING_RATING, 4),
     Planned("grandparent_drink", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 3, family="B"),
@@ -1299,6 +1318,38 @@ def log_contacts(
             raise ValueError(
                 f"Contact {contact.reference} went to {route.status}, not {planned.status}"
             )
+        if planned.rate:
+            _rate(contact, planned.rate, staff=staff, profile=profile)
+
+
+RATING_RATIONALE = {
+    "red": "Unexplained injury to a young child: risk of serious harm. MASH checks now.",
+    "amber": "Needs are complex and enduring; parenting capacity is affected. Level 3 indicators present.",
+    "green": "Low-level needs that early help can meet; the young person asked for support.",
+}
+
+
+def _rate(contact, plan: tuple[str, int, bool, str], *, staff: dict[str, User], profile) -> None:
+    """Give a screened demo contact its initial rating."""
+    from accounts.models import Team
+
+    from . import rating
+
+    rag, level, cp_concerns, outcome = plan
+    referral = outcome == "social_work_referral"
+    rating.contact_rate(
+        contact=contact,
+        by=staff["senior"],
+        profile=profile,
+        rag=rag,
+        level=level,
+        cp_concerns=cp_concerns,
+        rationale=RATING_RATIONALE[rag],
+        outcome=outcome or None,
+        team=Team.objects.get(name="Children in Need Team B") if referral else None,
+        assessment_type="cfa" if referral else "",
+        now=None,  # screening happened now, so rating follows it
+    )
 
 
 def seed(*, staff: dict[str, User], profile: CouncilProfile) -> list[Family]:

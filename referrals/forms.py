@@ -18,7 +18,11 @@ from django.conf import settings
 from django.utils import timezone
 from nhs_number import is_valid as nhs_number_is_valid
 
+from accounts.models import Team, TeamKind
+from thresholds.models import Rag, RatingOutcome, ThresholdIndicator
+
 from .models import (
+    AssessmentType,
     ContactRole,
     ContactSource,
     Ethnicity,
@@ -476,3 +480,84 @@ class ScreenForm(GovukForm):
         if not information_only:
             del self.fields["signposting"]
             self.helper.layout = Layout(*self.layout())
+
+
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"Level {obj.level.number}: {obj.text}"
+
+
+class RatingForm(GovukForm):
+    """The senior practitioner's initial rating against the threshold table."""
+
+    submit_label = "Confirm rating"
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a RAG rating"},
+        help_text="Red: risk of immediate or serious harm. Amber: risk of harm, not imminent, or a child "
+        "in need. Green: low-level needs, early help.",
+    )
+    level = forms.TypedChoiceField(
+        label="Level of need",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of need"},
+    )
+    cp_concerns = yes_no_field("Are there child protection concerns?", required=True)
+    indicators = IndicatorChoiceField(
+        label="Threshold indicators present",
+        queryset=ThresholdIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome = forms.ChoiceField(
+        label="What happens next",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Red, amber with child protection concerns, and children previously known to social "
+        "care or open to early help go to the MASH manager whatever you choose here.",
+    )
+    team = forms.ModelChoiceField(
+        label="Social work team (for a referral)",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Select a team",
+    )
+    assessment_type = forms.ChoiceField(
+        label="Type of assessment (for a referral)",
+        choices=AssessmentType.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        help_text="Why this rating and this outcome, with reference to the thresholds.",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the rationale for the rating"},
+    )
+
+    def __init__(self, *args, profile, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [
+            (lvl.number, f"Level {lvl.number}: {lvl.name}") for lvl in levels
+        ]
+        self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
+            level__in=levels
+        ).select_related("level")
+        self.fields["outcome"].choices = [(o, RatingOutcome(o).label) for o in profile.outcomes]
+        self.fields["team"].queryset = Team.objects.filter(
+            profile=profile,
+            kind__in=[TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN],
+            is_active=True,
+        )
+        self.helper.layout = Layout(*self.layout())
+
+    def layout(self) -> list:
+        return [
+            Field.radios(name, legend_size=Size.SMALL)
+            if name != "indicators"
+            else Field.checkboxes(name, legend_size=Size.SMALL, small=True)
+            for name in ("rag", "level", "cp_concerns", "indicators", "outcome")
+        ] + [self.field_layout(n) for n in ("team", "assessment_type", "rationale")]

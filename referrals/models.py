@@ -13,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Team
+from thresholds.models import Rag, RatingOutcome, ThresholdIndicator
 
 
 class Sex(models.TextChoices):
@@ -323,6 +324,12 @@ class ContactStatus(models.TextChoices):
     PASSED_TO_ALLOCATED_WORKER = "passed_to_worker", "Passed to allocated worker"
     ASSIGNED_TO_PREVIOUS_TEAM = "assigned_to_team", "Assigned to previous team"
     AWAITING_RATING = "awaiting_rating", "Awaiting initial rating"
+    WITH_MASH = "with_mash", "With the MASH manager"
+    REFERRED_TO_SOCIAL_WORK = "referred_to_social_work", "Referred to a social work team"
+    DAILY_DISCUSSION = "daily_discussion", "For the daily discussion"
+    WITH_EARLY_HELP = "with_early_help", "With the early help duty manager"
+    INFORMATION_AND_ADVICE = "information_and_advice", "Provision of information and advice"
+    CLOSED_NFA = "closed_nfa", "Closed: no further action"
 
 
 class Contact(models.Model):
@@ -330,7 +337,7 @@ class Contact(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(
-        max_length=20, choices=ContactStatus.choices, default=ContactStatus.DRAFT
+        max_length=30, choices=ContactStatus.choices, default=ContactStatus.DRAFT
     )
     source = models.CharField(max_length=20, choices=ContactSource.choices)
     received_at = models.DateTimeField()
@@ -384,6 +391,13 @@ class Contact(models.Model):
         "Consider a Child and Family Assessment", default=False, editable=False
     )
     signposting = models.TextField("Information or signposting given", blank=True)
+    # The latest rating, kept on the contact so queues and dashboards filter without a join.
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices, blank=True)
+    level = models.PositiveSmallIntegerField("Level of need", null=True, blank=True)
+    referrer_told_at = models.DateTimeField(null=True, blank=True)
+    written_follow_up_at = models.DateTimeField(
+        "Written follow-up of a phone referral received", null=True, blank=True
+    )
     screening_rationale = models.TextField(blank=True)
     assigned_team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_contacts"
@@ -489,3 +503,62 @@ class ContactPerson(models.Model):
     @property
     def is_child(self) -> bool:
         return self.role == ContactRole.CHILD
+
+
+class RatingStage(models.TextChoices):
+    INITIAL = "initial", "Initial rating"
+    MASH_REVIEW = "mash_review", "MASH manager review"
+    FINAL = "final", "Final rating"
+
+
+class Rating(models.Model):
+    """A RAG rating against the threshold table, with who gave it and why."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="ratings")
+    stage = models.CharField(max_length=12, choices=RatingStage.choices)
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices)
+    level = models.PositiveSmallIntegerField("Level of need")
+    cp_concerns = models.BooleanField("Child protection concerns")
+    indicators = models.ManyToManyField(ThresholdIndicator, blank=True, related_name="+")
+    outcome = models.CharField(max_length=30, choices=RatingOutcome.choices)
+    rationale = models.TextField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField()
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    class Meta:
+        ordering = ["-rated_at"]
+        indexes = [models.Index(fields=["contact", "-rated_at"], name="rating_contact_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.get_rag_display()} on {self.contact}"
+
+
+class AssessmentType(models.TextChoices):
+    CHILD_AND_FAMILY = "cfa", "Child and Family Assessment"
+    SECTION_7 = "s7", "Section 7 report"
+    SECTION_47 = "s47", "Section 47 enquiry"
+    TEAM_TO_DECIDE = "team_to_decide", "For the receiving team manager to decide"
+
+
+class Referral(models.Model):
+    """The Contact and Referral record: a contact passed to a social work team for assessment."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="referrals")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
+    assessment_type = models.CharField(max_length=15, choices=AssessmentType.choices)
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["team", "-created_at"], name="referral_team_latest")]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.contact} to {self.team}"

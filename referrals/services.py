@@ -11,10 +11,11 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.audit import delete_audited, save_audited
-from accounts.models import Team, User
+from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
 from accounts.services import notify
-from thresholds.models import CouncilProfile
+from thresholds import services as clocks
+from thresholds.models import ClockKind, CouncilProfile
 
 from . import selectors
 from .matching import person_keys
@@ -518,6 +519,19 @@ def contact_screen(
     elif route.status == ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM and route.team:
         _grant_contact(contact, route.team.group)
         _notify_team_managers(contact, route.team, url)
+    elif route.status == ContactStatus.AWAITING_RATING:
+        # The contact record is completed by the initial rating (Havering: within 24 hours).
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.CONTACT_RECORD,
+            by=by,
+            contact=contact,
+            team=Team.objects.filter(profile=profile, kind=TeamKind.SCREENING)
+            .order_by("name")
+            .first(),
+            responsible_role=Role.SENIOR_PRACTITIONER,
+            started_at=contact.screened_at,
+        )
     return route
 
 

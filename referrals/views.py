@@ -18,7 +18,9 @@ from accounts.roles import Role
 from accounts.services import access_record
 from thresholds.selectors import current_profile
 
-from . import selectors, services
+from thresholds.selectors import threshold_levels
+
+from . import rating, selectors, services
 from .access import can, get_contact_for_user, get_contact_person_for_user, get_person_for_user
 from .forms import (
     SECTION_FORMS,
@@ -27,6 +29,7 @@ from .forms import (
     PersonForm,
     PersonSearchForm,
     PersonWithLinkForm,
+    RatingForm,
     ScreenForm,
     bool_initial,
 )
@@ -435,14 +438,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = list(
-        Contact.objects.filter(contact_people__person__in=people)
-        .exclude(pk=contact.pk)
-        .exclude(status=ContactStatus.DRAFT)
-        .select_related("assigned_team")
-        .order_by("-received_at")
-        .distinct()[:50]
-    )
+    previous = _previous_contacts(contact, people)
     return render(
         request,
         "referrals/contact_detail.html",
@@ -455,8 +451,28 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": selectors.contact_timeline(contact),
             "can_screen": contact.status == ContactStatus.SUBMITTED
             and can(request.user, "referrals.screen_contact", contact),
+            "can_rate": contact.status == ContactStatus.AWAITING_RATING
+            and can(request.user, "referrals.rate_contact", contact),
+            "deadlines": list(contact.deadlines.select_related("team", "responsible")),
+            "ratings": list(
+                contact.ratings.select_related("rated_by").prefetch_related("indicators")
+            ),
+            "referrals": list(contact.referrals.select_related("team")),
+            "now": timezone.now(),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
         },
+    )
+
+
+def _previous_contacts(contact: Contact, people: list[Person]) -> list[Contact]:
+    """Earlier contacts about any of these people, newest first."""
+    return list(
+        Contact.objects.filter(contact_people__person__in=people)
+        .exclude(pk=contact.pk)
+        .exclude(status=ContactStatus.DRAFT)
+        .select_related("assigned_team")
+        .order_by("-received_at")
+        .distinct()[:50]
     )
 
 
@@ -503,6 +519,57 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
             "route": route,
             "links": links,
             "statuses": selectors.statuses_for(link.person for link in links),
+        },
+    )
+
+
+def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The senior practitioner's initial RAG rating, with the threshold table alongside."""
+    contact = get_contact_for_user(request.user, pk, "rate_contact")
+    if contact.status != ContactStatus.AWAITING_RATING:
+        messages.info(request, f"Contact {contact.reference} is not waiting for an initial rating.")
+        return redirect(contact.get_absolute_url())
+    profile = current_profile()
+    levels = threshold_levels()
+    form = RatingForm(request.POST or None, profile=profile, levels=levels)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            route = rating.contact_rate(
+                contact=contact,
+                by=request.user,
+                profile=profile,
+                rag=data["rag"],
+                level=data["level"],
+                cp_concerns=data["cp_concerns"],
+                rationale=data["rationale"],
+                indicators=list(data["indicators"]),
+                outcome=data["outcome"] or None,
+                team=data["team"],
+                assessment_type=data["assessment_type"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Contact {contact.reference} rated {data['rag']}: {route.reason}"
+            )
+            return redirect(contact.get_absolute_url())
+    links = list(contact.contact_people.select_related("person", "person__address"))
+    people = [link.person for link in links]
+    previous = _previous_contacts(contact, people)
+    return render(
+        request,
+        "referrals/contact_rate.html",
+        {
+            "contact": contact,
+            "form": form,
+            "links": links,
+            "statuses": selectors.statuses_for(people),
+            "previous": previous,
+            "visible": _visible_contacts(request.user, previous),
+            "levels": levels,
+            "consent": rating.has_consent(contact),
         },
     )
 

@@ -13,8 +13,14 @@ from thresholds.models import CouncilProfile
 
 def _seed_profiles() -> None:
     """Council profiles exactly as the data migrations ship them."""
-    for name in ("0002_seed_profiles", "0005_profile_data"):
-        importlib.import_module(f"thresholds.migrations.{name}").seed(apps, None)
+    for name in (
+        "0002_seed_profiles",
+        "0005_profile_data",
+        "0006_threshold_table",
+        "0008_early_help_front_doors",
+    ):
+        module = importlib.import_module(f"thresholds.migrations.{name}")
+        (getattr(module, "seed", None) or module.mark)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ marks them due soon and breached. Clock arithmetic lives in thresholds/clock.py.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -77,7 +78,10 @@ class ClockKind(models.TextChoices):
     REFERRER_TOLD = "referrer_told", "Referrer told the outcome"
     INFORMATION_AND_ADVICE = "information_and_advice", "Provision of information and advice"
     EARLY_HELP_DECISION = "early_help_decision", "Early help referral decision"
-    CP_WRITTEN_FOLLOW_UP = "cp_written_follow_up", "Written follow-up of a phone child protection referral"
+    CP_WRITTEN_FOLLOW_UP = (
+        "cp_written_follow_up",
+        "Written follow-up of a phone child protection referral",
+    )
     PARTNER_CHECK = "partner_check", "Partner agency check"
     FAMILY_WORK = "family_work", "Family work case open at most"
 
@@ -102,7 +106,9 @@ class Timescale(models.Model):
 
     class Meta:
         ordering = ["profile", "kind"]
-        constraints = [models.UniqueConstraint(fields=["profile", "kind"], name="timescale_once_per_profile")]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "kind"], name="timescale_once_per_profile")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount} {self.get_unit_display()}"
@@ -162,17 +168,31 @@ class Deadline(models.Model):
 
     kind = models.CharField(max_length=30, choices=ClockKind.choices)
     contact = models.ForeignKey(
-        "referrals.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+        "referrals.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
     )
     # The record the clock is about when it is not the contact itself (a partner request, ...).
     subject_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     subject_id = models.BigIntegerField(null=True, blank=True)
     description = models.CharField(max_length=200, blank=True)
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deadlines",
     )
     # The role that answers for the clock when no team or person does (e.g. the MASH manager).
     responsible_role = models.CharField(max_length=30, blank=True)
@@ -180,6 +200,9 @@ class Deadline(models.Model):
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     met_at = models.DateTimeField(null=True, blank=True)
+    warn_at = models.DateTimeField(
+        default=timezone.now, help_text="From when the clock counts as due soon."
+    )
     due_soon_at = models.DateTimeField(
         null=True, blank=True, help_text="When the sweep found it due soon (once)."
     )
@@ -193,15 +216,30 @@ class Deadline(models.Model):
         ordering = ["due_at"]
         indexes = [
             # The sweep and every dashboard read open clocks by due time.
-            models.Index(fields=["due_at"], condition=Q(met_at__isnull=True), name="deadline_open_due"),
-            models.Index(fields=["team", "due_at"], condition=Q(met_at__isnull=True), name="deadline_open_team"),
             models.Index(
-                fields=["responsible", "due_at"], condition=Q(met_at__isnull=True), name="deadline_open_person"
+                fields=["due_at"], condition=Q(met_at__isnull=True), name="deadline_open_due"
+            ),
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(met_at__isnull=True, due_soon_at__isnull=True),
+                name="deadline_to_warn",
+            ),
+            models.Index(
+                fields=["team", "due_at"],
+                condition=Q(met_at__isnull=True),
+                name="deadline_open_team",
+            ),
+            models.Index(
+                fields=["responsible", "due_at"],
+                condition=Q(met_at__isnull=True),
+                name="deadline_open_person",
             ),
             models.Index(fields=["contact", "kind"], name="deadline_contact_kind"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(due_at__gte=models.F("started_at")), name="deadline_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(due_at__gte=models.F("started_at")), name="deadline_due_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

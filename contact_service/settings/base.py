@@ -155,8 +155,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one place the beat schedule is defined.
+DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.tasks.beat_heartbeat", "schedule": 60.0},
+    # Enforces every deadline: idempotent, and catches up after downtime.
+    "deadline-sweep": {
+        "task": "thresholds.tasks.sweep_deadlines",
+        "schedule": DEADLINE_SWEEP_SECONDS,
+    },
 }
 
 LOGGING = {

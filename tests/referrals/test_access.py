@@ -161,7 +161,16 @@ def records(screening_officer, camden):
     services.contact_submit(contact=submitted, by=screening_officer, profile=camden)
     draft = complete_contact(by=screening_officer, children=[child])
     link = draft.contact_people.get()
-    return {"submitted": submitted, "draft": draft, "person": adult, "link": link}
+    awaiting = complete_contact(by=screening_officer, children=[child])
+    services.contact_submit(contact=awaiting, by=screening_officer, profile=camden)
+    services.contact_screen(contact=awaiting, by=screening_officer, profile=camden, rationale="")
+    return {
+        "submitted": submitted,
+        "draft": draft,
+        "person": adult,
+        "link": link,
+        "awaiting": awaiting,
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -84,8 +84,14 @@ def test_one_demo_login_per_role_with_the_demo_password(seeded, db, client):
 
 def test_contacts_reach_every_status_camden_uses(seeded, db):
     statuses = set(Contact.objects.values_list("status", flat=True))
-    # Camden does not route recently closed cases back to their last team.
-    assert set(ContactStatus) - {ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM} <= statuses
+    # Camden does not route recently closed cases back to their last team, and its
+    # outcomes do not include provision of information and advice or no further action.
+    unused = {
+        ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM,
+        ContactStatus.INFORMATION_AND_ADVICE,
+        ContactStatus.CLOSED_NFA,
+    }
+    assert set(ContactStatus) - unused <= statuses
     assert 35 <= Contact.objects.count() <= 45
     assert Contact.objects.filter(consider_assessment=True).count() >= 2
     for contact in Contact.objects.filter(status=ContactStatus.INFORMATION_ONLY):

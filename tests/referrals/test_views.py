@@ -217,3 +217,48 @@ def test_person_details_are_corrected_with_history(client, screening_officer):
         latest.history_user == screening_officer
         and latest.history_change_reason == "Details corrected"
     )
+
+
+def _awaiting(officer, profile):
+    contact = complete_contact(by=officer, children=[PersonFactory()])
+    services.contact_submit(contact=contact, by=officer, profile=profile)
+    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
+    return contact
+
+
+def test_rating_page_shows_thresholds_and_keeps_answers_on_error(
+    client, screening_officer, senior_practitioner, camden
+):
+    contact = _awaiting(screening_officer, camden)
+    client.force_login(senior_practitioner)
+    page = client.get(reverse("referrals:contact_rate", args=[contact.pk])).content.decode()
+    assert "Level 4: Child protection" in page and "Levels of need" in page
+    response = client.post(
+        reverse("referrals:contact_rate", args=[contact.pk]),
+        {
+            "rag": "amber",
+            "level": "3",
+            "cp_concerns": "no",
+            "outcome": "social_work_referral",
+            "rationale": "Kept text",
+        },
+    )
+    body = response.content.decode()
+    assert "Select the social work team" in body and "Kept text" in body
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.AWAITING_RATING
+
+
+def test_rating_red_sends_contact_to_mash_and_shows_its_clock(
+    client, screening_officer, senior_practitioner, camden
+):
+    contact = _awaiting(screening_officer, camden)
+    client.force_login(senior_practitioner)
+    response = client.post(
+        reverse("referrals:contact_rate", args=[contact.pk]),
+        {"rag": "red", "level": "4", "cp_concerns": "yes", "rationale": "Bruising to a baby"},
+    )
+    assert response.status_code == 302
+    page = client.get(contact.get_absolute_url()).content.decode()
+    assert "With the MASH manager" in page and "Red: partner checks and decision" in page
+    assert "3 hours 59 minutes left" in page or "4 hours left" in page

@@ -42,7 +42,7 @@ TEAMS: tuple[tuple[str, TeamKind], ...] = (
     (CIN_B, TeamKind.SOCIAL_WORK),
     (CP, TeamKind.SOCIAL_WORK),
     ("Disabled Children's Team", TeamKind.DISABLED_CHILDREN),
-    (FSEH, TeamKind.EARLY_HELP),
+    (FSEH, TeamKind.EARLY_HELP_TRIAGE),
     (FAMILY_SUPPORT, TeamKind.EARLY_HELP),
 )
 POLICE = "Metropolitan Police (Camden PPD)"

@@ -1,0 +1,341 @@
+"""The initial rating and the routing rules that follow it (DOMAIN §5, §7, §8).
+
+`route_for` is the rulebook: given a rating and the contact's history it says where the
+contact goes, or why the chosen outcome is not allowed. `contact_rate` records the rating,
+moves the contact, grants access and starts and stops the clocks.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from accounts.audit import save_audited
+from accounts.models import Team, TeamKind, User
+from accounts.roles import Role
+from accounts.services import notify
+from thresholds import services as clocks
+from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome, ThresholdIndicator
+
+from .models import (
+    AssessmentType,
+    Contact,
+    ContactRole,
+    ContactSource,
+    ContactStatus,
+    KnownStatus,
+    Rating,
+    RatingStage,
+    Referral,
+    YesNoUnknown,
+)
+
+STATUS_FOR = {
+    RatingOutcome.MASH: ContactStatus.WITH_MASH,
+    RatingOutcome.SOCIAL_WORK_REFERRAL: ContactStatus.REFERRED_TO_SOCIAL_WORK,
+    RatingOutcome.DAILY_DISCUSSION: ContactStatus.DAILY_DISCUSSION,
+    RatingOutcome.EARLY_HELP: ContactStatus.WITH_EARLY_HELP,
+    RatingOutcome.INFORMATION_AND_ADVICE: ContactStatus.INFORMATION_AND_ADVICE,
+    RatingOutcome.NO_FURTHER_ACTION: ContactStatus.CLOSED_NFA,
+}
+# Outcomes a practitioner may choose for each rating when no rule decides.
+CHOICES_FOR = {
+    Rag.AMBER: [
+        RatingOutcome.SOCIAL_WORK_REFERRAL,
+        RatingOutcome.DAILY_DISCUSSION,
+        RatingOutcome.MASH,
+        RatingOutcome.INFORMATION_AND_ADVICE,
+        RatingOutcome.NO_FURTHER_ACTION,
+    ],
+    Rag.GREEN: [
+        RatingOutcome.EARLY_HELP,
+        RatingOutcome.DAILY_DISCUSSION,
+        RatingOutcome.INFORMATION_AND_ADVICE,
+        RatingOutcome.NO_FURTHER_ACTION,
+    ],
+}
+NO_CONSENT_FOR_EARLY_HELP = (
+    "Early help cannot go ahead without the family's consent. Record the family's agreement on "
+    "the contact first (a member of the public's referral needs none), or choose another outcome."
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    outcome: RatingOutcome
+    reason: str
+    forced: bool = False
+
+
+def _children_known(contact: Contact) -> set[str]:
+    return set(
+        contact.contact_people.filter(role=ContactRole.CHILD).values_list("known_status", flat=True)
+    )
+
+
+def has_consent(contact: Contact) -> bool:
+    """Consent for early help: the family agreed, or the referrer is a member of the public."""
+    return contact.family_agrees == YesNoUnknown.YES or contact.is_from_public
+
+
+def route_for(
+    contact: Contact,
+    *,
+    profile: CouncilProfile,
+    rag: Rag | str,
+    cp_concerns: bool,
+    chosen: RatingOutcome | str | None,
+) -> Route:
+    """Where the rules send a rated contact. Raises ValidationError when the choice is not allowed."""
+    known = _children_known(contact)
+    if profile.route_previously_known_to_mash and KnownStatus.CLOSED_SOCIAL_CARE in known:
+        return Route(
+            RatingOutcome.MASH,
+            "A child was previously known to social care: the MASH manager reviews the history "
+            "whatever the rating.",
+            forced=True,
+        )
+    if KnownStatus.OPEN_EARLY_HELP in known:
+        return Route(
+            RatingOutcome.MASH,
+            "A child is open to early help: MASH screens the new concerns for step-up.",
+            forced=True,
+        )
+    if rag == Rag.RED:
+        return Route(
+            RatingOutcome.MASH,
+            "Red: risk of immediate or serious harm goes to the MASH.",
+            forced=True,
+        )
+    if rag == Rag.AMBER and cp_concerns:
+        return Route(
+            RatingOutcome.MASH,
+            "Amber with child protection concerns goes to the MASH.",
+            forced=True,
+        )
+    allowed = [o for o in CHOICES_FOR[Rag(rag)] if profile.uses(o)]
+    if not chosen:
+        raise ValidationError({"outcome": "Select what happens next"})
+    if chosen not in allowed:
+        names = ", ".join(str(RatingOutcome(o).label).lower() for o in allowed)
+        raise ValidationError(
+            {"outcome": f"A {Rag(rag).label.lower()} rating can lead to: {names}"}
+        )
+    if chosen == RatingOutcome.EARLY_HELP and not has_consent(contact):
+        raise ValidationError({"outcome": NO_CONSENT_FOR_EARLY_HELP})
+    return Route(RatingOutcome(chosen), f"{Rag(rag).label}: {RatingOutcome(chosen).label.lower()}.")
+
+
+def profile_team(profile: CouncilProfile, kind: TeamKind) -> Team | None:
+    """The profile's team of a kind (the MASH, the early help front door)."""
+    return Team.objects.filter(profile=profile, kind=kind, is_active=True).order_by("name").first()
+
+
+def _grant(contact: Contact, who) -> None:
+    assign_perm("referrals.view_contact", who, contact)
+    for link in contact.contact_people.select_related("person"):
+        assign_perm("referrals.view_person", who, link.person)
+
+
+def _role_group(role: Role):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=role.value)
+
+
+@transaction.atomic
+def contact_rate(
+    *,
+    contact: Contact,
+    by: User,
+    profile: CouncilProfile,
+    rag: Rag | str,
+    level: int,
+    cp_concerns: bool,
+    rationale: str,
+    indicators: list[ThresholdIndicator] | None = None,
+    outcome: RatingOutcome | str | None = None,
+    team: Team | None = None,
+    assessment_type: AssessmentType | str = "",
+    now: dt.datetime | None = None,
+) -> Route:
+    """Give a contact its initial RAG rating and route it as the rules require."""
+    if not (
+        by.has_perm("referrals.rate_contact") or by.has_perm("referrals.rate_contact", contact)
+    ):
+        raise PermissionDenied
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.status != ContactStatus.AWAITING_RATING:
+        raise ValidationError("This contact is not waiting for an initial rating.")
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Enter the rationale for the rating"})
+    route = route_for(contact, profile=profile, rag=rag, cp_concerns=cp_concerns, chosen=outcome)
+    if route.outcome == RatingOutcome.SOCIAL_WORK_REFERRAL:
+        if team is None or team.kind not in (TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN):
+            raise ValidationError(
+                {"team": "Select the social work team the contact is referred to"}
+            )
+        if not assessment_type:
+            raise ValidationError({"assessment_type": "Select the type of assessment"})
+    now = now or timezone.now()
+    rating = Rating(
+        contact=contact,
+        stage=RatingStage.INITIAL,
+        rag=rag,
+        level=level,
+        cp_concerns=cp_concerns,
+        outcome=route.outcome,
+        rationale=rationale,
+        rated_by=by,
+        rated_at=now,
+    )
+    save_audited(rating, user=by, reason=f"Initial rating: {Rag(rag).label}")
+    if indicators:
+        rating.indicators.set(indicators)
+    contact.rag, contact.level = rag, level
+    contact.status = STATUS_FOR[route.outcome]
+    contact.assigned_to = None
+    contact.assigned_team = None
+    clocks.deadline_meet(
+        kind=ClockKind.CONTACT_RECORD,
+        contact=contact,
+        by=by,
+        at=now,
+        reason="Contact record completed: rated",
+    )
+    _apply(
+        contact,
+        route,
+        by=by,
+        profile=profile,
+        rag=rag,
+        team=team,
+        assessment_type=assessment_type,
+        rationale=rationale,
+        now=now,
+    )
+    if cp_concerns and contact.source == ContactSource.PHONE and contact.referrer_is_professional:
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.CP_WRITTEN_FOLLOW_UP,
+            by=by,
+            contact=contact,
+            responsible_role=Role.SCREENING_OFFICER,
+            rag=rag,
+            started_at=contact.received_at,
+        )
+    if route.outcome != RatingOutcome.DAILY_DISCUSSION:
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.REFERRER_TOLD,
+            by=by,
+            contact=contact,
+            responsible_role=Role.SCREENING_OFFICER,
+            rag=rag,
+            started_at=now,
+        )
+    save_audited(
+        contact, user=by, reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip()
+    )
+    return route
+
+
+def _apply(
+    contact: Contact,
+    route: Route,
+    *,
+    by: User,
+    profile: CouncilProfile,
+    rag: str,
+    team,
+    assessment_type,
+    rationale: str,
+    now,
+) -> None:
+    """Move the contact to whoever the outcome names, with its clock."""
+    outcome = route.outcome
+    url = contact.get_absolute_url()
+    if outcome == RatingOutcome.MASH:
+        mash = profile_team(profile, TeamKind.MASH)
+        contact.assigned_team = mash
+        kind = ClockKind.RED_CHECKS if rag == Rag.RED else ClockKind.AMBER_CHECKS
+        clocks.deadline_start(
+            profile=profile,
+            kind=kind,
+            by=by,
+            contact=contact,
+            team=mash,
+            responsible_role=Role.MASH_MANAGER,
+            rag=rag,
+            started_at=now,
+        )
+        for manager in User.objects.filter(groups__name=Role.MASH_MANAGER.value, is_active=True):
+            notify(
+                user=manager,
+                title=f"{Rag(rag).label} contact {contact.reference} for the MASH",
+                url=url,
+                email=rag == Rag.RED,
+            )
+    elif outcome == RatingOutcome.SOCIAL_WORK_REFERRAL:
+        referral = Referral(
+            contact=contact,
+            team=team,
+            assessment_type=assessment_type,
+            reason=rationale,
+            created_by=by,
+            created_at=now,
+        )
+        save_audited(referral, user=by, reason=f"Contact and Referral record to {team}")
+        contact.assigned_team = team
+        _grant(contact, team.group)
+        for manager in team.members.filter(groups__name=Role.TEAM_MANAGER.value, is_active=True):
+            notify(
+                user=manager,
+                title=f"Referral {contact.reference} to {team.name}",
+                body="A contact has been referred to your team for assessment.",
+                url=url,
+            )
+    elif outcome == RatingOutcome.DAILY_DISCUSSION:
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.BORDERLINE,
+            by=by,
+            contact=contact,
+            team=profile_team(profile, TeamKind.MASH),
+            responsible_role=Role.MASH_MANAGER,
+            rag=rag,
+            started_at=now,
+        )
+    elif outcome == RatingOutcome.EARLY_HELP:
+        eh = profile_team(profile, TeamKind.EARLY_HELP_TRIAGE)
+        contact.assigned_team = eh
+        _grant(contact, _role_group(Role.EARLY_HELP_DUTY_MANAGER))
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.GREEN_TO_EARLY_HELP,
+            by=by,
+            contact=contact,
+            team=eh,
+            responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
+            rag=rag,
+            started_at=now,
+        )
+        for manager in User.objects.filter(
+            groups__name=Role.EARLY_HELP_DUTY_MANAGER.value, is_active=True
+        ):
+            notify(user=manager, title=f"Green contact {contact.reference} for early help", url=url)
+    elif outcome == RatingOutcome.INFORMATION_AND_ADVICE:
+        contact.assigned_to = by
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.INFORMATION_AND_ADVICE,
+            by=by,
+            contact=contact,
+            responsible=by,
+            responsible_role=Role.SENIOR_PRACTITIONER,
+            rag=rag,
+            started_at=now,
+        )
