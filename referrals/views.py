@@ -16,9 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AccessAction
 from accounts.roles import Role
 from accounts.services import access_record
-from thresholds.selectors import current_profile
-
-from thresholds.selectors import threshold_levels
+from thresholds.selectors import current_profile, threshold_levels
 
 from . import rating, selectors, services
 from .access import can, get_contact_for_user, get_contact_person_for_user, get_person_for_user
