@@ -16,6 +16,14 @@ def _nav_for(user) -> list[tuple[str, str]]:
         ]
     if user.has_role(Role.SENIOR_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER):
         items.append(("Awaiting rating", reverse("referrals:queue_awaiting_rating")))
+    if user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
+        items.append(("MASH queue", reverse("referrals:queue_mash")))
+    if user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
+        items.append(("Early help queue", reverse("referrals:queue_early_help")))
+    if user.has_role(
+        Role.MASH_MANAGER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.EARLY_HELP_DUTY_MANAGER
+    ):
+        items.append(("Daily discussion", reverse("referrals:queue_daily_discussion")))
     if user.has_role(Role.TEAM_MANAGER):
         items.append(("Team contacts", reverse("referrals:queue_team")))
     if user.has_perm("referrals.search_person"):

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import AccessLog, User
+from thresholds.models import Deadline
 
 from .models import (
     Contact,
@@ -113,8 +114,25 @@ def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
             "contact_people",
             queryset=ContactPerson.objects.filter(role=ContactRole.CHILD).select_related("person"),
             to_attr="children_links",
-        )
+        ),
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.filter(met_at__isnull=True).order_by("due_at"),
+            to_attr="open_deadlines",
+        ),
     )
+
+
+def _most_urgent_first(qs: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Order by the earliest open clock (contacts without one last), then arrival."""
+    return qs.annotate(
+        next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True))
+    ).order_by(F("next_due").asc(nulls_last=True), "received_at")
+
+
+def queue_for_status(user: User, status: ContactStatus) -> QuerySet[Contact]:
+    """Contacts at one step of the process that the user may see, most urgent first."""
+    return queue(_most_urgent_first(contacts_visible_to(user).filter(status=status)))
 
 
 def queue_new(user: User) -> QuerySet[Contact]:

@@ -99,6 +99,45 @@ def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
     )
 
 
+def queue_mash(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
+        raise PermissionDenied
+    return _queue(
+        request,
+        selectors.queue_for_status(request.user, ContactStatus.WITH_MASH),
+        title="MASH queue",
+        description="Red and amber contacts with safeguarding concerns, and children previously known "
+        "to social care, waiting for the MASH. Most urgent clock first.",
+        empty="There are no contacts waiting for the MASH.",
+    )
+
+
+def queue_daily_discussion(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(
+        Role.MASH_MANAGER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.EARLY_HELP_DUTY_MANAGER
+    ):
+        raise PermissionDenied
+    return _queue(
+        request,
+        selectors.queue_for_status(request.user, ContactStatus.DAILY_DISCUSSION),
+        title="For the daily discussion",
+        description="Contacts whose threshold or trajectory is uncertain, for the next daily discussion.",
+        empty="There are no contacts for the daily discussion.",
+    )
+
+
+def queue_early_help(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
+        raise PermissionDenied
+    return _queue(
+        request,
+        selectors.queue_for_status(request.user, ContactStatus.WITH_EARLY_HELP),
+        title="Green contacts for early help",
+        description="Green contacts waiting for an early help referral decision, most urgent first.",
+        empty="There are no green contacts waiting.",
+    )
+
+
 def queue_team(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.TEAM_MANAGER):
         raise PermissionDenied

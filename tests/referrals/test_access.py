@@ -59,6 +59,24 @@ TABLE = [
         expect(READERS),
     ),
     ("team queue", lambda o: reverse("referrals:queue_team"), "get", expect({"team_manager"})),
+    (
+        "MASH queue",
+        lambda o: reverse("referrals:queue_mash"),
+        "get",
+        expect({"mash_social_worker", "mash_manager"}),
+    ),
+    (
+        "daily discussion queue",
+        lambda o: reverse("referrals:queue_daily_discussion"),
+        "get",
+        expect({"mash_manager", "senior_practitioner", "team_manager", "early_help_manager"}),
+    ),
+    (
+        "early help queue",
+        lambda o: reverse("referrals:queue_early_help"),
+        "get",
+        expect({"early_help_manager"}),
+    ),
     ("start contact", lambda o: reverse("referrals:contact_start"), "get", expect(FRONT_DOOR)),
     (
         "contact page",

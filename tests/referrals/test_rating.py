@@ -288,3 +288,23 @@ def test_a_contact_is_rated_once(camden, screening_officer, senior_practitioner)
     rate(contact, senior_practitioner, camden, "red")
     with pytest.raises(ValidationError):
         rate(contact, senior_practitioner, camden, "red")
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_mash_queue_issues_the_same_number_of_queries_whatever_its_length(
+    client,
+    camden,
+    screening_officer,
+    senior_practitioner,
+    mash_manager_user,
+    rows,
+    django_assert_max_num_queries,
+):
+    for _ in range(rows):
+        rate(awaiting_rating(screening_officer, camden), senior_practitioner, camden, "red")
+    client.force_login(mash_manager_user)
+    from django.urls import reverse
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("referrals:queue_mash"))
+    assert response.content.decode().count("Red: partner checks and decision") == rows
