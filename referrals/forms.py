@@ -561,3 +561,29 @@ class RatingForm(GovukForm):
             else Field.checkboxes(name, legend_size=Size.SMALL, small=True)
             for name in ("rag", "level", "cp_concerns", "indicators", "outcome")
         ] + [self.field_layout(n) for n in ("team", "assessment_type", "rationale")]
+
+
+class ReferrerToldForm(GovukForm):
+    submit_label = "Record that the referrer was told"
+    how = forms.ChoiceField(
+        label="How was the referrer told?",
+        choices=[
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("in person", "In person"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the referrer was told"},
+    )
+    note = forms.CharField(
+        label="What they were told",
+        help_text="A member of the public is told only what confidentiality allows.",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class WrittenFollowUpForm(GovukForm):
+    submit_label = "Record the written follow-up"
+    note = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)

@@ -550,3 +550,38 @@ def _notify_team_managers(contact: Contact, team: Team, url: str) -> None:
             body="A new contact has been assigned to your team.",
             url=url,
         )
+
+
+# Clocks met by recording what was done ----------------------------------------------------
+
+
+@transaction.atomic
+def contact_record_referrer_told(
+    *, contact: Contact, by: User, how: str, note: str = ""
+) -> Contact:
+    """Record that the referrer was told the outcome (meets the 'referrer told' clock)."""
+    _require(by, "referrals.change_contact", contact)
+    if contact.referrer_told_at is not None:
+        raise ValidationError("The referrer has already been recorded as told.")
+    contact.referrer_told_at = timezone.now()
+    clocks.deadline_meet(
+        kind=ClockKind.REFERRER_TOLD, contact=contact, by=by, at=contact.referrer_told_at
+    )
+    save_audited(contact, user=by, reason=f"Referrer told the outcome by {how}. {note}".strip())
+    return contact
+
+
+@transaction.atomic
+def contact_record_written_follow_up(*, contact: Contact, by: User, note: str = "") -> Contact:
+    """Record that the written follow-up of a phone child protection referral arrived."""
+    _require(by, "referrals.change_contact", contact)
+    if contact.written_follow_up_at is not None:
+        raise ValidationError("The written follow-up has already been recorded.")
+    contact.written_follow_up_at = timezone.now()
+    clocks.deadline_meet(
+        kind=ClockKind.CP_WRITTEN_FOLLOW_UP, contact=contact, by=by, at=contact.written_follow_up_at
+    )
+    save_audited(
+        contact, user=by, reason=f"Written follow-up of the phone referral received. {note}".strip()
+    )
+    return contact

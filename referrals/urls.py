@@ -31,6 +31,16 @@ urlpatterns = [
     path("contacts/<int:pk>/check/", views.contact_check, name="contact_check"),
     path("contacts/<int:pk>/screen/", views.contact_screen, name="contact_screen"),
     path("contacts/<int:pk>/rate/", views.contact_rate, name="contact_rate"),
+    path(
+        "contacts/<int:pk>/referrer-told/",
+        views.contact_referrer_told,
+        name="contact_referrer_told",
+    ),
+    path(
+        "contacts/<int:pk>/written-follow-up/",
+        views.contact_written_follow_up,
+        name="contact_written_follow_up",
+    ),
     path("contacts/<int:pk>/access-log/", views.contact_access_log, name="contact_access_log"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),

@@ -28,7 +28,9 @@ from .forms import (
     PersonSearchForm,
     PersonWithLinkForm,
     RatingForm,
+    ReferrerToldForm,
     ScreenForm,
+    WrittenFollowUpForm,
     bool_initial,
 )
 from .matching import SearchTerms, find_candidates
@@ -496,6 +498,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "referrals": list(contact.referrals.select_related("team")),
             "now": timezone.now(),
+            "can_change": can(request.user, "referrals.change_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
         },
     )
@@ -608,6 +611,42 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             "levels": levels,
             "consent": rating.has_consent(contact),
         },
+    )
+
+
+def _record_action(request, pk, form_class, action, title):
+    contact = get_contact_for_user(request.user, pk, "change_contact")
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(contact=contact, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{title}: recorded on {contact.reference}.")
+        return redirect(contact.get_absolute_url())
+    return render(
+        request, "referrals/contact_action.html", {"contact": contact, "form": form, "title": title}
+    )
+
+
+def contact_referrer_told(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_action(
+        request,
+        pk,
+        ReferrerToldForm,
+        services.contact_record_referrer_told,
+        "Referrer told the outcome",
+    )
+
+
+def contact_written_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_action(
+        request,
+        pk,
+        WrittenFollowUpForm,
+        services.contact_record_written_follow_up,
+        "Written follow-up received",
     )
 
 

@@ -308,3 +308,45 @@ def test_mash_queue_issues_the_same_number_of_queries_whatever_its_length(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("referrals:queue_mash"))
     assert response.content.decode().count("Red: partner checks and decision") == rows
+
+
+def test_telling_the_referrer_meets_its_clock_once(
+    client, camden, screening_officer, senior_practitioner
+):
+    from django.urls import reverse
+
+    contact = awaiting_rating(screening_officer, camden)
+    rate(contact, senior_practitioner, camden, "red", cp=True)
+    client.force_login(screening_officer)
+    url = reverse("referrals:contact_referrer_told", args=[contact.pk])
+    assert "Select how the referrer was told" in client.post(url, {}).content.decode()
+    assert (
+        client.post(
+            url, {"how": "phone", "note": "Told the school it went to the MASH"}
+        ).status_code
+        == 302
+    )
+    clock = Deadline.objects.get(contact=contact, kind=ClockKind.REFERRER_TOLD)
+    assert clock.met_at is not None
+    contact.refresh_from_db()
+    assert "Referrer told the outcome by phone" in contact.history.first().history_change_reason
+    client.post(url, {"how": "email"})
+    assert Deadline.objects.filter(contact=contact, kind=ClockKind.REFERRER_TOLD).count() == 1
+
+
+def test_written_follow_up_meets_the_48_hour_clock(
+    client, camden, screening_officer, senior_practitioner
+):
+    from django.urls import reverse
+
+    contact = awaiting_rating(screening_officer, camden)
+    rate(contact, senior_practitioner, camden, "red", cp=True)
+    client.force_login(screening_officer)
+    client.post(
+        reverse("referrals:contact_written_follow_up", args=[contact.pk]),
+        {"note": "Email from the DSL"},
+    )
+    assert (
+        Deadline.objects.get(contact=contact, kind=ClockKind.CP_WRITTEN_FOLLOW_UP).met_at
+        is not None
+    )
