@@ -139,6 +139,24 @@ TABLE = [
         expect(FRONT_DOOR, readers=READERS, otherwise=404),
     ),
     (
+        "rate",
+        lambda o: reverse("referrals:contact_rate", args=[o["awaiting"].pk]),
+        "get",
+        expect({"senior_practitioner"}, readers=READERS, otherwise=404),
+    ),
+    (
+        "referrer told",
+        lambda o: reverse("referrals:contact_referrer_told", args=[o["submitted"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "written follow-up",
+        lambda o: reverse("referrals:contact_written_follow_up", args=[o["submitted"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
         "contact access log",
         lambda o: reverse("referrals:contact_access_log", args=[o["submitted"].pk]),
         "get",
