@@ -26,6 +26,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Daily discussion", reverse("referrals:queue_daily_discussion")))
     if user.has_role(Role.TEAM_MANAGER):
         items.append(("Team contacts", reverse("referrals:queue_team")))
+    if user.has_role(Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER):
+        items.append(("Overdue dashboard", reverse("thresholds:dashboard")))
     if user.has_perm("referrals.search_person"):
         items.append(("Find a person", reverse("referrals:person_search")))
     if user.is_staff:

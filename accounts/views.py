@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from referrals import selectors as referral_selectors  # noqa: I001
+from thresholds import selectors as threshold_selectors
 
 from . import services
 from .forms import LoginForm
@@ -34,10 +35,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_tray(request: HttpRequest) -> HttpResponse:
-    """What is waiting on this user: contacts passed to them and their unread notices."""
+    """What is waiting on this user: unread notices, contacts passed to them, their clocks."""
+    now = timezone.now()
     notices = list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:50])
     contacts = list(referral_selectors.queue_assigned_to(request.user)[:100])
-    return render(request, "accounts/work_tray.html", {"notices": notices, "contacts": contacts})
+    clocks = list(threshold_selectors.clocks_for_user(request.user, now=now)[:100])
+    return render(
+        request,
+        "accounts/work_tray.html",
+        {"notices": notices, "contacts": contacts, "clocks": clocks, "now": now},
+    )
 
 
 @require_POST

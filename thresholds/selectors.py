@@ -1,10 +1,24 @@
+import datetime as dt
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Prefetch
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from .models import ClosureDay, CouncilProfile, ThresholdIndicator, ThresholdLevel
+from accounts.roles import Role
+from referrals.selectors import contacts_visible_to
+
+from .models import (
+    ClockKind,
+    ClosureDay,
+    CouncilProfile,
+    Deadline,
+    Rag,
+    ThresholdIndicator,
+    ThresholdLevel,
+)
 
 
 def current_profile() -> CouncilProfile:
@@ -27,3 +41,180 @@ def threshold_levels() -> list[ThresholdLevel]:
 def closure_dates() -> frozenset[date]:
     """Every day the service is closed besides weekends and English bank holidays."""
     return frozenset(ClosureDay.objects.values_list("date", flat=True))
+
+
+# --- Open clocks for managers and workers ------------------------------------------------
+
+MANAGER_ROLES = (Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER)
+
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+ON_TIME = "on_time"
+STATE_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", ON_TIME: "On time"}
+
+# Each sort key orders by due time last, so ties are always most urgent first.
+SORTS = {
+    "due": ("due_at", "pk"),
+    "-due": ("-due_at", "-pk"),
+    "team": (F("team__name").asc(nulls_last=True), "due_at", "pk"),
+    "kind": ("kind", "due_at", "pk"),
+    "rag": ("rag_order", "due_at", "pk"),
+}
+
+
+def _overdue_q(now: dt.datetime) -> Q:
+    # Past due counts as overdue even before the sweep has marked it: the dashboard must not
+    # look calmer than the clock because beat was late.
+    return Q(breached_at__isnull=False) | Q(due_at__lte=now)
+
+
+def _due_soon_q(now: dt.datetime) -> Q:
+    return ~_overdue_q(now) & (Q(due_soon_at__isnull=False) | Q(warn_at__lte=now))
+
+
+def _with_state(qs: QuerySet[Deadline], now: dt.datetime) -> QuerySet[Deadline]:
+    return qs.annotate(
+        state=Case(
+            When(_overdue_q(now), then=Value(OVERDUE)),
+            When(_due_soon_q(now), then=Value(DUE_SOON)),
+            default=Value(ON_TIME),
+        ),
+        rag_order=Case(
+            When(rag=Rag.RED, then=Value(0)),
+            When(rag=Rag.AMBER, then=Value(1)),
+            When(rag=Rag.GREEN, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        ),
+        role_label=Case(
+            *(When(responsible_role=value, then=Value(label)) for value, label in Role.choices),
+            default=F("responsible_role"),
+        ),
+    )
+
+
+def _visible_open(user) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        met_at__isnull=True, contact__in=contacts_visible_to(user).values("pk")
+    )
+
+
+def open_deadlines_for(
+    user,
+    *,
+    team: int | str | None = None,
+    kind: str | None = None,
+    rag: str | None = None,
+    state: str | None = None,
+    sort: str = "due",
+    now: dt.datetime | None = None,
+) -> QuerySet[Deadline]:
+    """Open clocks on contacts the user may see, filtered and sorted for the dashboard.
+
+    Rows carry `state` (overdue / due_soon / on_time) and everything a list shows is
+    joined in, so rendering a page costs no query per row.
+    """
+    now = now or timezone.now()
+    qs = _visible_open(user)
+    if team:
+        qs = qs.filter(team_id=team)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if rag:
+        qs = qs.filter(rag=rag)
+    if state == OVERDUE:
+        qs = qs.filter(_overdue_q(now))
+    elif state == DUE_SOON:
+        qs = qs.filter(_due_soon_q(now))
+    return (
+        _with_state(qs, now)
+        .select_related("contact", "team", "responsible")
+        .order_by(*SORTS.get(sort, SORTS["due"]))
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    overdue: int
+    due_soon: int
+    on_time: int
+    by_team: list[dict]
+    by_responsible: list[dict]
+    by_kind: list[dict]
+    by_rag: list[dict]
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon + self.on_time
+
+
+def deadline_counts(qs: QuerySet[Deadline], *, now: dt.datetime | None = None) -> DeadlineCounts:
+    """Overdue / due soon / on time, in total and by team, worker, kind and RAG: five queries."""
+    now = now or timezone.now()
+    qs = qs.order_by()
+    tallies = {
+        "overdue": Count("pk", filter=_overdue_q(now)),
+        "due_soon": Count("pk", filter=_due_soon_q(now)),
+        "total": Count("pk"),
+    }
+
+    def grouped(*fields: str, order: tuple) -> list[dict]:
+        rows = list(qs.values(*fields).annotate(**tallies).order_by(*order))
+        for row in rows:
+            row["on_time"] = row["total"] - row["overdue"] - row["due_soon"]
+        return rows
+
+    summary = qs.aggregate(**tallies)
+    by_team = grouped("team_id", "team__name", order=(F("team__name").asc(nulls_last=True),))
+    for row in by_team:
+        row["label"] = row["team__name"] or "No team"
+    by_responsible = grouped(
+        "responsible_id",
+        "responsible__first_name",
+        "responsible__last_name",
+        "responsible__username",
+        order=(F("responsible__first_name").asc(nulls_last=True), "responsible__last_name"),
+    )
+    for row in by_responsible:
+        full = f"{row['responsible__first_name']} {row['responsible__last_name']}".strip()
+        row["label"] = (
+            (full or row["responsible__username"]) if row["responsible_id"] else ("No one named")
+        )
+    by_kind = grouped("kind", order=("kind",))
+    labels = dict(ClockKind.choices)
+    for row in by_kind:
+        row["label"] = labels.get(row["kind"], row["kind"])
+    rag_labels = dict(Rag.choices)
+    by_rag = sorted(
+        grouped("rag", order=("rag",)),
+        key=lambda r: list(rag_labels).index(r["rag"]) if r["rag"] in rag_labels else 99,
+    )
+    for row in by_rag:
+        row["label"] = rag_labels.get(row["rag"], "Not rated")
+    return DeadlineCounts(
+        overdue=summary["overdue"],
+        due_soon=summary["due_soon"],
+        on_time=summary["total"] - summary["overdue"] - summary["due_soon"],
+        by_team=by_team,
+        by_responsible=by_responsible,
+        by_kind=by_kind,
+        by_rag=by_rag,
+    )
+
+
+def clocks_for_user(user, *, now: dt.datetime | None = None) -> QuerySet[Deadline]:
+    """Open clocks this user answers for, most urgent first.
+
+    Theirs by name; their team's if they manage it; their role's when no one is named.
+    """
+    who = Q(responsible=user)
+    if user.team_id and user.has_role(*MANAGER_ROLES):
+        who |= Q(team_id=user.team_id)
+    roles = [r.value for r in user.roles]
+    if roles:
+        who |= Q(responsible__isnull=True, responsible_role__in=roles)
+    return (
+        _with_state(_visible_open(user).filter(who), now or timezone.now())
+        .select_related("contact", "team", "responsible")
+        .order_by("due_at", "pk")
+    )

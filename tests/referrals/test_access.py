@@ -77,6 +77,12 @@ TABLE = [
         "get",
         expect({"early_help_manager"}),
     ),
+    (
+        "overdue dashboard",
+        lambda o: reverse("thresholds:dashboard"),
+        "get",
+        expect({"mash_manager", "team_manager", "early_help_manager"}),
+    ),
     ("start contact", lambda o: reverse("referrals:contact_start"), "get", expect(FRONT_DOOR)),
     (
         "contact page",

@@ -1,0 +1,276 @@
+"""The overdue dashboard: who may see it, what it counts and lists, and at what cost."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.factories import TeamFactory, complete_contact
+from thresholds import selectors, services
+from thresholds.models import ClockKind, Rag
+
+LONDON = ZoneInfo("Europe/London")
+START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)  # a Monday morning
+URL = "/dashboard/"
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def clock(profile, by, kind=ClockKind.RED_CHECKS, *, rag=Rag.RED, started_at=START, **kwargs):
+    """One open clock on a fresh contact (clocks are unique per contact and kind)."""
+    contact = complete_contact(by=by, children=[])
+    return services.deadline_start(
+        profile=profile,
+        kind=kind,
+        by=None,
+        contact=contact,
+        rag=rag,
+        started_at=started_at,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Test assessment team")
+
+
+@pytest.fixture
+def red(camden, screening_officer, social_work_team, senior_practitioner):
+    """Red checks, 4 clock hours, the CIN team's, named to the senior practitioner."""
+    return clock(camden, screening_officer, team=social_work_team, responsible=senior_practitioner)
+
+
+@pytest.fixture
+def amber(camden, screening_officer, other_team):
+    """Amber checks, 24 hours, the assessment team's, answered for by the MASH manager role."""
+    return clock(
+        camden,
+        screening_officer,
+        ClockKind.AMBER_CHECKS,
+        rag=Rag.AMBER,
+        team=other_team,
+        responsible_role=Role.MASH_MANAGER,
+    )
+
+
+def listed(response) -> list[str]:
+    return [d.contact.reference for d in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("team_manager", 200),
+        ("mash_manager", 200),
+        ("early_help_manager", 200),
+        ("screening_officer", 403),
+        ("senior_practitioner", 403),
+        ("social_worker", 403),
+    ],
+)
+def test_only_managers_may_open_the_dashboard(request, client, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(URL).status_code == status
+
+
+def test_anonymous_is_sent_to_sign_in(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_red_clock_shows_overdue_after_the_sweep(client, team_manager, red, _frozen):
+    _frozen.move_to(START + dt.timedelta(hours=5))
+    assert services.deadline_sweep().breached == 1
+    client.force_login(team_manager)
+    response = client.get(URL)
+    counts = response.context["counts"]
+    assert (counts.overdue, counts.due_soon, counts.on_time) == (1, 0, 0)
+    html = response.content.decode()
+    assert red.contact.reference in html
+    assert '<span class="app-overdue">overdue by 1 hour</span>' in html
+    assert response.context["page"].object_list[0].state == selectors.OVERDUE
+
+
+def test_clock_due_soon_and_on_time_are_counted_apart(client, team_manager, red, amber, _frozen):
+    _frozen.move_to(START + dt.timedelta(hours=3, minutes=30))
+    client.force_login(team_manager)
+    counts = client.get(URL).context["counts"]
+    assert (counts.overdue, counts.due_soon, counts.on_time) == (0, 1, 1)
+
+
+def test_counts_by_team_worker_kind_and_rag(
+    client, team_manager, red, amber, social_work_team, other_team, _frozen
+):
+    _frozen.move_to(START + dt.timedelta(hours=5))
+    client.force_login(team_manager)
+    counts = client.get(URL).context["counts"]
+
+    def table(rows, key):
+        return {r[key]: (r["overdue"], r["due_soon"], r["on_time"]) for r in rows}
+
+    assert table(counts.by_team, "label") == {
+        "Test assessment team": (0, 0, 1),
+        "Test children in need team": (1, 0, 0),
+    }
+    assert table(counts.by_kind, "kind") == {
+        ClockKind.RED_CHECKS: (1, 0, 0),
+        ClockKind.AMBER_CHECKS: (0, 0, 1),
+    }
+    assert table(counts.by_rag, "label") == {"Red": (1, 0, 0), "Amber": (0, 0, 1)}
+    assert table(counts.by_responsible, "label") == {
+        str(red.responsible): (1, 0, 0),
+        "No one named": (0, 0, 1),
+    }
+
+
+def test_filters_narrow_the_list(client, team_manager, red, amber, other_team, _frozen):
+    _frozen.move_to(START + dt.timedelta(hours=5))
+    client.force_login(team_manager)
+    both = sorted([red.contact.reference, amber.contact.reference])
+    assert sorted(listed(client.get(URL))) == both
+    assert sorted(listed(client.get(URL, {"state": "all"}))) == both
+    assert listed(client.get(URL, {"team": other_team.pk})) == [amber.contact.reference]
+    assert listed(client.get(URL, {"kind": ClockKind.RED_CHECKS})) == [red.contact.reference]
+    assert listed(client.get(URL, {"rag": Rag.AMBER})) == [amber.contact.reference]
+    assert listed(client.get(URL, {"state": "overdue"})) == [red.contact.reference]
+    assert listed(client.get(URL, {"state": "due_soon"})) == []
+    # A value from an old bookmark narrows nothing rather than failing.
+    assert sorted(listed(client.get(URL, {"kind": "no_such_clock"}))) == both
+
+
+def test_sort_orders_the_list_and_header_links_keep_filters(
+    client, team_manager, red, amber, camden, screening_officer
+):
+    late = clock(camden, screening_officer, rag=Rag.RED, started_at=START + dt.timedelta(hours=1))
+    client.force_login(team_manager)
+    by_due = [red.contact.reference, late.contact.reference, amber.contact.reference]
+    assert listed(client.get(URL)) == by_due
+    assert listed(client.get(URL, {"sort": "-due"})) == by_due[::-1]
+    # Ties on the sort key fall back to most urgent first; clocks with no team come last.
+    assert listed(client.get(URL, {"sort": "team"})) == [
+        amber.contact.reference,
+        red.contact.reference,
+        late.contact.reference,
+    ]
+    assert listed(client.get(URL, {"sort": "rag"})) == by_due
+    assert listed(client.get(URL, {"sort": "kind"}))[0] == amber.contact.reference
+    html = client.get(URL, {"rag": Rag.RED}).content.decode()
+    assert 'href="?rag=red&amp;sort=team"' in html
+
+
+def test_page_links_keep_filters(client, team_manager, red, camden, screening_officer, monkeypatch):
+    from thresholds import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    clock(camden, screening_officer, started_at=START + dt.timedelta(minutes=5))
+    client.force_login(team_manager)
+    html = client.get(URL, {"rag": Rag.RED, "sort": "-due"}).content.decode()
+    assert 'href="?rag=red&amp;sort=-due&amp;page=2"' in html
+
+
+def test_htmx_refresh_gets_only_the_body(client, team_manager, red):
+    client.force_login(team_manager)
+    response = client.get(URL, {"rag": Rag.RED}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="dashboard-body"')
+    assert 'hx-get="/dashboard/?rag=red"' in html
+    assert "<html" not in html
+    assert "Apply filters" not in html
+    assert red.contact.reference in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_without_javascript_the_page_says_when_it_was_updated(client, team_manager, red):
+    client.force_login(team_manager)
+    html = client.get(URL).content.decode()
+    assert "<html" in html
+    assert "Last updated 10:00am" in html
+    assert ">Refresh<" in html
+    assert "Apply filters" in html
+
+
+def test_clocks_on_contacts_the_manager_cannot_see_are_left_out(
+    client, early_help_manager, red, amber
+):
+    # The early help duty manager has no role-wide right to read front-door contacts.
+    client.force_login(early_help_manager)
+    response = client.get(URL)
+    assert listed(response) == []
+    assert response.context["counts"].total == 0
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_page_costs_the_same_number_of_queries_however_many_clocks(
+    client,
+    team_manager,
+    camden,
+    screening_officer,
+    social_work_team,
+    senior_practitioner,
+    rows,
+    django_assert_max_num_queries,
+):
+    for i in range(rows):
+        clock(
+            camden,
+            screening_officer,
+            team=social_work_team if i % 2 else None,
+            responsible=senior_practitioner if i % 3 else None,
+            started_at=START - dt.timedelta(minutes=i),
+        )
+    client.force_login(team_manager)
+    client.get(URL)  # warm the per-process caches (content types) so both runs compare alike
+    with django_assert_max_num_queries(14):
+        response = client.get(URL)
+    assert response.context["page"].paginator.count == rows
+
+
+def test_work_tray_lists_the_users_own_clock_with_time_left(
+    client, senior_practitioner, red, amber
+):
+    client.force_login(senior_practitioner)
+    response = client.get(reverse("work_tray"))
+    assert [d.pk for d in response.context["clocks"]] == [red.pk]
+    html = response.content.decode()
+    assert "Your clocks" in html
+    assert "4 hours left" in html
+    # The existing sections still render.
+    assert "You have no new alerts." in html
+    assert "Nothing has been passed to you." in html
+
+
+def test_work_tray_lists_the_managed_teams_and_the_roles_clocks(
+    client, team_manager, mash_manager, screening_officer, red, amber
+):
+    client.force_login(team_manager)
+    assert [d.pk for d in client.get(reverse("work_tray")).context["clocks"]] == [red.pk]
+    client.force_login(mash_manager)
+    assert [d.pk for d in client.get(reverse("work_tray")).context["clocks"]] == [amber.pk]
+    client.force_login(screening_officer)
+    assert client.get(reverse("work_tray")).context["clocks"] == []
+
+
+def test_work_tray_clocks_cost_no_query_per_row(
+    client, camden, screening_officer, senior_practitioner, django_assert_max_num_queries
+):
+    for i in range(10):
+        clock(
+            camden,
+            screening_officer,
+            responsible=senior_practitioner,
+            started_at=START - dt.timedelta(minutes=i),
+        )
+    client.force_login(senior_practitioner)
+    client.get(reverse("work_tray"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("work_tray"))
+    assert len(response.context["clocks"]) == 10
