@@ -20,10 +20,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("MASH queue", reverse("referrals:queue_mash")))
     if user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
         items.append(("Early help queue", reverse("referrals:queue_early_help")))
-    if user.has_role(
-        Role.MASH_MANAGER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.EARLY_HELP_DUTY_MANAGER
-    ):
-        items.append(("Daily discussion", reverse("referrals:queue_daily_discussion")))
+    if user.has_perm("mash.view_dailydiscussion"):
+        items.append(("Daily discussion", reverse("mash:discussion_today")))
     if user.has_role(Role.TEAM_MANAGER):
         items.append(("Team contacts", reverse("referrals:queue_team")))
     if user.has_role(Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER):

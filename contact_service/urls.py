@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/", account_views.work_tray, name="work_tray"),
     path("notifications/<int:pk>/read/", account_views.notification_read, name="notification_read"),
     path("", include("referrals.urls")),
+    path("", include("mash.urls")),
     path("", include("thresholds.urls")),
     path("admin/", admin.site.urls),
 ]

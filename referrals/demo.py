@@ -1348,6 +1348,7 @@ def _rate(contact, plan: tuple[str, int, bool, str], *, staff: dict[str, User], 
         outcome=outcome or None,
         team=Team.objects.get(name="Children in Need Team B") if referral else None,
         assessment_type="cfa" if referral else "",
+        borderline="amber_green" if outcome == "daily_discussion" else "",
         now=None,  # screening happened now, so rating follows it
     )
 

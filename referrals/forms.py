@@ -19,6 +19,7 @@ from django.utils import timezone
 from nhs_number import is_valid as nhs_number_is_valid
 
 from accounts.models import Team, TeamKind
+from mash.models import BorderlineReason
 from thresholds.models import Rag, RatingOutcome, ThresholdIndicator
 
 from .models import (
@@ -49,6 +50,15 @@ def yes_no_field(
         widget=forms.RadioSelect,
         help_text=help_text,
     )
+
+
+def add_service_errors(form: forms.Form, error: forms.ValidationError) -> None:
+    """Show a service's ValidationError next to its field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def email_field() -> forms.EmailField:
@@ -519,6 +529,12 @@ class RatingForm(GovukForm):
         help_text="Red, amber with child protection concerns, and children previously known to social "
         "care or open to early help go to the MASH manager whatever you choose here.",
     )
+    borderline = forms.ChoiceField(
+        label="Why the daily discussion (for the daily discussion)",
+        choices=BorderlineReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     team = forms.ModelChoiceField(
         label="Social work team (for a referral)",
         queryset=Team.objects.none(),
@@ -560,7 +576,7 @@ class RatingForm(GovukForm):
             if name != "indicators"
             else Field.checkboxes(name, legend_size=Size.SMALL, small=True)
             for name in ("rag", "level", "cp_concerns", "indicators", "outcome")
-        ] + [self.field_layout(n) for n in ("team", "assessment_type", "rationale")]
+        ] + [self.field_layout(n) for n in ("borderline", "team", "assessment_type", "rationale")]
 
 
 class ReferrerToldForm(GovukForm):

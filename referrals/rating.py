@@ -160,6 +160,7 @@ def contact_rate(
     outcome: RatingOutcome | str | None = None,
     team: Team | None = None,
     assessment_type: AssessmentType | str = "",
+    borderline: str = "",
     now: dt.datetime | None = None,
 ) -> Route:
     """Give a contact its initial RAG rating and route it as the rules require."""
@@ -173,13 +174,9 @@ def contact_rate(
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the rationale for the rating"})
     route = route_for(contact, profile=profile, rag=rag, cp_concerns=cp_concerns, chosen=outcome)
-    if route.outcome == RatingOutcome.SOCIAL_WORK_REFERRAL:
-        if team is None or team.kind not in (TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN):
-            raise ValidationError(
-                {"team": "Select the social work team the contact is referred to"}
-            )
-        if not assessment_type:
-            raise ValidationError({"assessment_type": "Select the type of assessment"})
+    check_referral(route.outcome, team, assessment_type)
+    if route.outcome == RatingOutcome.DAILY_DISCUSSION and not borderline:
+        raise ValidationError({"borderline": "Select why the contact needs the daily discussion"})
     now = now or timezone.now()
     rating = Rating(
         contact=contact,
@@ -196,9 +193,6 @@ def contact_rate(
     if indicators:
         rating.indicators.set(indicators)
     contact.rag, contact.level = rag, level
-    contact.status = STATUS_FOR[route.outcome]
-    contact.assigned_to = None
-    contact.assigned_team = None
     clocks.deadline_meet(
         kind=ClockKind.CONTACT_RECORD,
         contact=contact,
@@ -206,9 +200,9 @@ def contact_rate(
         at=now,
         reason="Contact record completed: rated",
     )
-    _apply(
+    route_contact(
         contact,
-        route,
+        route.outcome,
         by=by,
         profile=profile,
         rag=rag,
@@ -227,7 +221,44 @@ def contact_rate(
             rag=rag,
             started_at=contact.received_at,
         )
-    if route.outcome != RatingOutcome.DAILY_DISCUSSION:
+    if route.outcome == RatingOutcome.DAILY_DISCUSSION:
+        from mash.services import discussion_add
+
+        discussion_add(contact=contact, reason=borderline, by=by)
+    save_audited(
+        contact, user=by, reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip()
+    )
+    return route
+
+
+def check_referral(outcome: RatingOutcome | str, team: Team | None, assessment_type: str) -> None:
+    """A referral names a social work team and the type of assessment."""
+    if outcome != RatingOutcome.SOCIAL_WORK_REFERRAL:
+        return
+    if team is None or team.kind not in (TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN):
+        raise ValidationError({"team": "Select the social work team the contact is referred to"})
+    if not assessment_type:
+        raise ValidationError({"assessment_type": "Select the type of assessment"})
+
+
+def route_contact(
+    contact: Contact,
+    outcome: RatingOutcome,
+    *,
+    by: User,
+    profile: CouncilProfile,
+    rag: str,
+    team: Team | None,
+    assessment_type: str,
+    rationale: str,
+    now: dt.datetime,
+) -> None:
+    """Move the contact to whoever the outcome names, with its clocks (the caller saves it)."""
+    contact.status = STATUS_FOR[outcome]
+    contact.assigned_to = None
+    contact.assigned_team = None
+    if outcome != RatingOutcome.DAILY_DISCUSSION:
+        # The referrer hears the outcome once there is one; a discussion decides it later.
         clocks.deadline_start(
             profile=profile,
             kind=ClockKind.REFERRER_TOLD,
@@ -237,26 +268,6 @@ def contact_rate(
             rag=rag,
             started_at=now,
         )
-    save_audited(
-        contact, user=by, reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip()
-    )
-    return route
-
-
-def _apply(
-    contact: Contact,
-    route: Route,
-    *,
-    by: User,
-    profile: CouncilProfile,
-    rag: str,
-    team,
-    assessment_type,
-    rationale: str,
-    now,
-) -> None:
-    """Move the contact to whoever the outcome names, with its clock."""
-    outcome = route.outcome
     url = contact.get_absolute_url()
     if outcome == RatingOutcome.MASH:
         mash = profile_team(profile, TeamKind.MASH)

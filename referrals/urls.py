@@ -10,7 +10,6 @@ urlpatterns = [
     path("contacts/awaiting-rating/", views.queue_awaiting_rating, name="queue_awaiting_rating"),
     path("contacts/team/", views.queue_team, name="queue_team"),
     path("contacts/mash/", views.queue_mash, name="queue_mash"),
-    path("contacts/daily-discussion/", views.queue_daily_discussion, name="queue_daily_discussion"),
     path("contacts/early-help/", views.queue_early_help, name="queue_early_help"),
     path("contacts/start/", views.contact_start, name="contact_start"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),

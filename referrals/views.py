@@ -31,6 +31,7 @@ from .forms import (
     ReferrerToldForm,
     ScreenForm,
     WrittenFollowUpForm,
+    add_service_errors,
     bool_initial,
 )
 from .matching import SearchTerms, find_candidates
@@ -42,15 +43,6 @@ PAGE_SIZE = 50
 def _require_perm(request: HttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to its field (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Queues -------------------------------------------------------------------------------------
@@ -114,20 +106,6 @@ def queue_mash(request: HttpRequest) -> HttpResponse:
     )
 
 
-def queue_daily_discussion(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(
-        Role.MASH_MANAGER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER, Role.EARLY_HELP_DUTY_MANAGER
-    ):
-        raise PermissionDenied
-    return _queue(
-        request,
-        selectors.queue_for_status(request.user, ContactStatus.DAILY_DISCUSSION),
-        title="For the daily discussion",
-        description="Contacts whose threshold or trajectory is uncertain, for the next daily discussion.",
-        empty="There are no contacts for the daily discussion.",
-    )
-
-
 def queue_early_help(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
         raise PermissionDenied
@@ -159,7 +137,7 @@ def contact_start(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "referrals.add_contact")
     now = timezone.localtime()
     form = DetailsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"received_date": now.date(), "received_time": f"{now:%H:%M}"},
     )
     if request.method == "POST" and form.is_valid():
@@ -286,7 +264,7 @@ def contact_section(request: HttpRequest, pk: int, section: str) -> HttpResponse
             initial[name] = (
                 bool_initial(value) if isinstance(value, bool) or value is None else value
             )
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.section_data() if isinstance(form, DetailsForm) else form.cleaned_data
         services.contact_update_section(
@@ -357,7 +335,11 @@ def contact_link_person(request: HttpRequest, pk: int, person_pk: int) -> HttpRe
     contact = _draft_for(request, pk)
     person = get_person_for_user(request.user, person_pk)
     role = _role_param(request)
-    form = LinkAdultForm(request.POST or None) if role == "adult" else None
+    form = (
+        LinkAdultForm(request.POST if request.method == "POST" else None)
+        if role == "adult"
+        else None
+    )
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form is not None else {"role": ContactRole.CHILD}
         try:
@@ -386,7 +368,9 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {k: request.GET.get(k, "") for k in ("first_name", "last_name", "nhs_number")}
     if request.GET.get("date_of_birth_0"):
         initial["date_of_birth"] = [request.GET.get(f"date_of_birth_{i}", "") for i in range(3)]
-    form = PersonWithLinkForm(request.POST or None, initial=initial, adult=role == "adult")
+    form = PersonWithLinkForm(
+        request.POST if request.method == "POST" else None, initial=initial, adult=role == "adult"
+    )
     if request.method == "POST" and form.is_valid():
         data, address = form.person_data()
         existing = (
@@ -411,7 +395,7 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
                     contact=contact, person=person, by=request.user, **form.link_data()
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -533,7 +517,8 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
     profile = current_profile()
     route = services.screening_route(contact, profile=profile, today=timezone.localdate())
     form = ScreenForm(
-        request.POST or None, information_only=route.status == ContactStatus.INFORMATION_ONLY
+        request.POST if request.method == "POST" else None,
+        information_only=route.status == ContactStatus.INFORMATION_ONLY,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -545,7 +530,7 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
                 signposting=form.cleaned_data.get("signposting", ""),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Contact {contact.reference}: {result.status.label}.")
             return redirect(contact.get_absolute_url())
@@ -571,7 +556,9 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(contact.get_absolute_url())
     profile = current_profile()
     levels = threshold_levels()
-    form = RatingForm(request.POST or None, profile=profile, levels=levels)
+    form = RatingForm(
+        request.POST if request.method == "POST" else None, profile=profile, levels=levels
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -589,7 +576,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment_type=data["assessment_type"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Contact {contact.reference} rated {data['rag']}: {route.reason}"
@@ -616,7 +603,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _record_action(request, pk, form_class, action, title):
     contact = get_contact_for_user(request.user, pk, "change_contact")
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             action(contact=contact, by=request.user, **form.cleaned_data)
@@ -727,7 +714,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for name in ("line_1", "line_2", "town", "postcode")
             }
         )
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST if request.method == "POST" else None, initial=initial)
     form.submit_label = "Save changes"
     if request.method == "POST" and form.is_valid():
         data, address = form.person_data()
@@ -747,7 +734,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **data,
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Details of {person.case_number} saved.")
                 return redirect(person.get_absolute_url())

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from mash.services import discussion_add
 from referrals import services
 from tests.factories import PersonFactory, complete_contact
 
@@ -66,10 +67,16 @@ TABLE = [
         expect({"mash_social_worker", "mash_manager"}),
     ),
     (
-        "daily discussion queue",
-        lambda o: reverse("referrals:queue_daily_discussion"),
+        "daily discussion",
+        lambda o: reverse("mash:discussion", args=[o["discussion"].discussion.date.isoformat()]),
         "get",
         expect({"mash_manager", "senior_practitioner", "team_manager", "early_help_manager"}),
+    ),
+    (
+        "minute a decision",
+        lambda o: reverse("mash:discussion_decide", args=[o["discussion"].pk]),
+        "get",
+        expect({"mash_manager"}),
     ),
     (
         "early help queue",
@@ -206,12 +213,14 @@ def records(screening_officer, camden):
     awaiting = complete_contact(by=screening_officer, children=[child])
     services.contact_submit(contact=awaiting, by=screening_officer, profile=camden)
     services.contact_screen(contact=awaiting, by=screening_officer, profile=camden, rationale="")
+    item = discussion_add(contact=submitted, reason="amber_green", by=screening_officer)
     return {
         "submitted": submitted,
         "draft": draft,
         "person": adult,
         "link": link,
         "awaiting": awaiting,
+        "discussion": item,
     }
 
 

@@ -128,7 +128,14 @@ def test_camden_sends_an_uncertain_amber_to_the_daily_discussion(
     camden, screening_officer, senior_practitioner
 ):
     contact = awaiting_rating(screening_officer, camden)
-    rate(contact, senior_practitioner, camden, "amber", outcome="daily_discussion")
+    rate(
+        contact,
+        senior_practitioner,
+        camden,
+        "amber",
+        outcome="daily_discussion",
+        borderline="amber_green",
+    )
     assert contact.status == ContactStatus.DAILY_DISCUSSION
     assert Deadline.objects.filter(contact=contact, kind=ClockKind.BORDERLINE).exists()
 

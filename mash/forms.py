@@ -1,0 +1,79 @@
+from django import forms
+
+from accounts.models import Team, TeamKind, User
+from accounts.roles import Role
+from referrals.forms import GovukForm
+from referrals.models import AssessmentType
+from thresholds.models import CouncilProfile, RatingOutcome
+
+
+class AttendeesForm(GovukForm):
+    submit_label = "Save attendees"
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who attended?",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_attendees = forms.CharField(
+        label="Other attendees (name and role)", max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = [
+            Role.MASH_MANAGER,
+            Role.TEAM_MANAGER,
+            Role.EARLY_HELP_DUTY_MANAGER,
+            Role.SENIOR_PRACTITIONER,
+        ]
+        self.fields["attendees"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("attendees") and not cleaned.get("other_attendees"):
+            raise forms.ValidationError("Select who attended, or name the other attendees")
+        return cleaned
+
+
+class DecisionForm(GovukForm):
+    submit_label = "Minute the decision"
+    outcome = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision"},
+    )
+    team = forms.ModelChoiceField(
+        label="Social work team (for a referral)",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Select a team",
+    )
+    assessment_type = forms.ChoiceField(
+        label="Type of assessment (for a referral)",
+        choices=AssessmentType.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    rationale = forms.CharField(
+        label="Reason for the decision",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+
+    def __init__(self, *args, profile: CouncilProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (o, RatingOutcome(o).label)
+            for o in profile.outcomes
+            if o != RatingOutcome.DAILY_DISCUSSION
+        ]
+        self.fields["team"].queryset = Team.objects.filter(
+            profile=profile,
+            kind__in=[TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN],
+            is_active=True,
+        )
