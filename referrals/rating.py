@@ -334,6 +334,17 @@ def route_contact(
             rag=rag,
             started_at=now,
         )
+        # The early help referral decision runs from the same moment (Camden: 10 working days).
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.EARLY_HELP_DECISION,
+            by=by,
+            contact=contact,
+            team=eh,
+            responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
+            rag=rag,
+            started_at=now,
+        )
         for manager in User.objects.filter(
             groups__name=Role.EARLY_HELP_DUTY_MANAGER.value, is_active=True
         ):

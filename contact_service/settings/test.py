@@ -20,3 +20,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 DEBUG = False
+
+# The beat test runs the real schedule; sweep every second so it sees several sweeps quickly.
+CELERY_BEAT_SCHEDULE = {
+    name: {**entry, "schedule": 1.0} if name == "deadline-sweep" else entry
+    for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
+}

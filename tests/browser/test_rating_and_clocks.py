@@ -61,3 +61,11 @@ def test_red_rating_puts_contact_on_mash_queue_with_four_hour_clock_that_goes_ov
         page.get_by_role("link", name=contact.reference).click()
         expect(page.locator("#clocks")).to_contain_text("Overdue")
         pages.check()
+        pages.goto("/dashboard/")
+        overdue = (
+            page.get_by_role("row")
+            .filter(has_text=contact.reference)
+            .filter(has_text="Red: partner checks")
+        )
+        expect(overdue).to_contain_text("Red: partner checks and decision")
+        expect(overdue).to_contain_text("overdue by 30 minutes")

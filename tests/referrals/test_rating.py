@@ -162,6 +162,7 @@ def test_green_with_consent_goes_to_the_early_help_duty_manager(
     assert contact.assigned_team.kind == "early_help_triage"
     assert early_help_manager.has_perm("referrals.view_contact", contact)
     assert Deadline.objects.filter(contact=contact, kind=ClockKind.GREEN_TO_EARLY_HELP).exists()
+    assert Deadline.objects.filter(contact=contact, kind=ClockKind.EARLY_HELP_DECISION).exists()
 
 
 def test_green_from_a_professional_without_consent_is_held_with_a_reason(

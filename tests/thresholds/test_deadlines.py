@@ -170,3 +170,83 @@ def test_met_clock_is_never_breached(camden, contact):
         kind=ClockKind.RED_CHECKS, contact=contact, by=None, at=at(2026, 11, 23, 11, 0)
     )
     assert services.deadline_sweep(now=at(2026, 11, 24, 9, 0)).breached == 0
+
+
+# Every timescale of every profile, as its council's procedure sets it (seeds 002, 003, 004).
+H, WD, D = "clock_hours", "working_days", "calendar_days"
+EXPECTED_TIMESCALES = {
+    "camden": {
+        "red_checks": (4, H),
+        "amber_checks": (24, H),
+        "borderline": (3, WD),
+        "green_to_early_help": (3, D),
+        "early_help_decision": (10, WD),
+        "cp_written_follow_up": (48, H),
+        "family_work": (84, D),
+        "contact_record": (24, H),
+        "referrer_told": (24, H),
+        "information_and_advice": (7, WD),
+    },
+    "havering": {
+        "red_checks": (4, H),
+        "amber_checks": (1, WD),
+        "contact_record": (24, H),
+        "referrer_told": (24, H),
+        "borderline": (3, WD),
+        "green_to_early_help": (3, D),
+        "early_help_decision": (10, WD),
+        "cp_written_follow_up": (48, H),
+        "family_work": (84, D),
+        "information_and_advice": (7, WD),
+    },
+    "islington": {
+        "red_checks": (24, H),
+        "amber_checks": (1, WD),
+        "information_and_advice": (7, WD),
+        "referrer_told": (24, H),
+        "borderline": (3, WD),
+        "green_to_early_help": (3, D),
+        "early_help_decision": (10, WD),
+        "cp_written_follow_up": (48, H),
+        "family_work": (84, D),
+        "contact_record": (24, H),
+    },
+}
+
+
+@pytest.mark.parametrize("code", EXPECTED_TIMESCALES)
+def test_each_profile_ships_every_timescale_from_its_procedure(request, code):
+    profile = request.getfixturevalue(code)
+    shipped = {t.kind: (t.amount, t.unit) for t in profile.timescales.all()}
+    assert shipped == EXPECTED_TIMESCALES[code]
+    assert all(t.source for t in profile.timescales.all())
+
+
+@pytest.mark.parametrize("code", EXPECTED_TIMESCALES)
+@pytest.mark.parametrize("kind", list(EXPECTED_TIMESCALES["camden"]))
+def test_every_clock_of_every_profile_runs_over_the_christmas_bank_holidays(
+    request, code, kind, contact
+):
+    """Started 4pm Christmas Eve 2026 (Thursday): 25 and 28 December are bank holidays."""
+    amount, unit = EXPECTED_TIMESCALES[code][kind]
+    deadline = start(request.getfixturevalue(code), kind, contact, at(2026, 12, 24, 16, 0))
+    if unit == H:
+        assert deadline.due_at - deadline.started_at == dt.timedelta(hours=amount)
+    elif unit == D:
+        day = dt.date(2026, 12, 24) + dt.timedelta(days=amount)
+        assert deadline.due_at == at(day.year, day.month, day.day, 16, 0)
+    else:
+        working = [
+            dt.date(2026, 12, 29),
+            dt.date(2026, 12, 30),
+            dt.date(2026, 12, 31),
+            dt.date(2027, 1, 4),
+            dt.date(2027, 1, 5),
+            dt.date(2027, 1, 6),
+            dt.date(2027, 1, 7),
+            dt.date(2027, 1, 8),
+            dt.date(2027, 1, 11),
+            dt.date(2027, 1, 12),
+        ]
+        day = working[amount - 1]
+        assert deadline.due_at == at(day.year, day.month, day.day, 16, 0)
