@@ -603,3 +603,12 @@ class ReferrerToldForm(GovukForm):
 class WrittenFollowUpForm(GovukForm):
     submit_label = "Record the written follow-up"
     note = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+
+
+class InformationAndAdviceForm(GovukForm):
+    submit_label = "Record as completed"
+    note = forms.CharField(
+        label="What information and advice was given, and to whom",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what information and advice was given"},
+    )

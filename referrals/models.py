@@ -395,6 +395,9 @@ class Contact(models.Model):
     rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices, blank=True)
     level = models.PositiveSmallIntegerField("Level of need", null=True, blank=True)
     referrer_told_at = models.DateTimeField(null=True, blank=True)
+    information_and_advice_done_at = models.DateTimeField(
+        "Provision of information and advice completed", null=True, blank=True
+    )
     written_follow_up_at = models.DateTimeField(
         "Written follow-up of a phone referral received", null=True, blank=True
     )

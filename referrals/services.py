@@ -585,3 +585,29 @@ def contact_record_written_follow_up(*, contact: Contact, by: User, note: str = 
         contact, user=by, reason=f"Written follow-up of the phone referral received. {note}".strip()
     )
     return contact
+
+
+@transaction.atomic
+def contact_complete_information_and_advice(*, contact: Contact, by: User, note: str) -> Contact:
+    """Record that the provision of information and advice is done (meets its 7 working day clock)."""
+    _require(by, "referrals.change_contact", contact)
+    if (
+        contact.status != ContactStatus.INFORMATION_AND_ADVICE
+        or contact.information_and_advice_done_at
+    ):
+        raise ValidationError(
+            "There is no provision of information and advice open on this contact."
+        )
+    if not note.strip():
+        raise ValidationError({"note": "Enter what information and advice was given"})
+    contact.information_and_advice_done_at = timezone.now()
+    clocks.deadline_meet(
+        kind=ClockKind.INFORMATION_AND_ADVICE,
+        contact=contact,
+        by=by,
+        at=contact.information_and_advice_done_at,
+    )
+    save_audited(
+        contact, user=by, reason=f"Provision of information and advice completed. {note}".strip()
+    )
+    return contact

@@ -31,6 +31,11 @@ urlpatterns = [
     path("contacts/<int:pk>/screen/", views.contact_screen, name="contact_screen"),
     path("contacts/<int:pk>/rate/", views.contact_rate, name="contact_rate"),
     path(
+        "contacts/<int:pk>/information-and-advice/",
+        views.contact_information_and_advice,
+        name="contact_information_and_advice",
+    ),
+    path(
         "contacts/<int:pk>/referrer-told/",
         views.contact_referrer_told,
         name="contact_referrer_told",

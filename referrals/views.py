@@ -23,6 +23,7 @@ from .access import can, get_contact_for_user, get_contact_person_for_user, get_
 from .forms import (
     SECTION_FORMS,
     DetailsForm,
+    InformationAndAdviceForm,
     LinkAdultForm,
     PersonForm,
     PersonSearchForm,
@@ -634,6 +635,16 @@ def contact_written_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         WrittenFollowUpForm,
         services.contact_record_written_follow_up,
         "Written follow-up received",
+    )
+
+
+def contact_information_and_advice(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_action(
+        request,
+        pk,
+        InformationAndAdviceForm,
+        services.contact_complete_information_and_advice,
+        "Provision of information and advice completed",
     )
 
 

@@ -158,6 +158,12 @@ TABLE = [
         expect({"senior_practitioner"}, readers=READERS, otherwise=404),
     ),
     (
+        "information and advice",
+        lambda o: reverse("referrals:contact_information_and_advice", args=[o["submitted"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
         "referrer told",
         lambda o: reverse("referrals:contact_referrer_told", args=[o["submitted"].pk]),
         "get",

@@ -358,3 +358,22 @@ def test_written_follow_up_meets_the_48_hour_clock(
         Deadline.objects.get(contact=contact, kind=ClockKind.CP_WRITTEN_FOLLOW_UP).met_at
         is not None
     )
+
+
+def test_completing_information_and_advice_meets_its_seven_working_day_clock(
+    client, islington, screening_officer, senior_practitioner
+):
+    from django.urls import reverse
+
+    contact = awaiting_rating(screening_officer, islington)
+    rate(contact, senior_practitioner, islington, "green", outcome="information_and_advice")
+    client.force_login(senior_practitioner)
+    url = reverse("referrals:contact_information_and_advice", args=[contact.pk])
+    assert "Enter what information and advice" in client.post(url, {"note": ""}).content.decode()
+    client.post(url, {"note": "Gave the school the CAF guidance and the Families First number"})
+    assert (
+        Deadline.objects.get(contact=contact, kind=ClockKind.INFORMATION_AND_ADVICE).met_at
+        is not None
+    )
+    contact.refresh_from_db()
+    assert contact.information_and_advice_done_at is not None
