@@ -324,27 +324,18 @@ def route_contact(
         eh = profile_team(profile, TeamKind.EARLY_HELP_TRIAGE)
         contact.assigned_team = eh
         _grant(contact, _role_group(Role.EARLY_HELP_DUTY_MANAGER))
-        clocks.deadline_start(
-            profile=profile,
-            kind=ClockKind.GREEN_TO_EARLY_HELP,
-            by=by,
-            contact=contact,
-            team=eh,
-            responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
-            rag=rag,
-            started_at=now,
-        )
-        # The early help referral decision runs from the same moment (Camden: 10 working days).
-        clocks.deadline_start(
-            profile=profile,
-            kind=ClockKind.EARLY_HELP_DECISION,
-            by=by,
-            contact=contact,
-            team=eh,
-            responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
-            rag=rag,
-            started_at=now,
-        )
+        # Reaching early help and its referral decision both run from now (Camden: 3 days, 10 working days).
+        for kind in (ClockKind.GREEN_TO_EARLY_HELP, ClockKind.EARLY_HELP_DECISION):
+            clocks.deadline_start(
+                profile=profile,
+                kind=kind,
+                by=by,
+                contact=contact,
+                team=eh,
+                responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
+                rag=rag,
+                started_at=now,
+            )
         for manager in User.objects.filter(
             groups__name=Role.EARLY_HELP_DUTY_MANAGER.value, is_active=True
         ):
