@@ -274,3 +274,31 @@ def test_work_tray_clocks_cost_no_query_per_row(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("work_tray"))
     assert len(response.context["clocks"]) == 10
+
+
+def test_early_help_duty_manager_sees_the_clocks_of_green_contacts_routed_to_early_help(
+    client, camden, screening_officer, senior_practitioner, early_help_manager
+):
+    from referrals import rating
+    from referrals import services as contact_services
+    from tests.factories import PersonFactory as Person
+    from tests.factories import complete_contact as logged
+
+    contact = logged(by=screening_officer, children=[Person()])
+    contact_services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    contact_services.contact_screen(
+        contact=contact, by=screening_officer, profile=camden, rationale=""
+    )
+    rating.contact_rate(
+        contact=contact,
+        by=senior_practitioner,
+        profile=camden,
+        rag="green",
+        level=2,
+        cp_concerns=False,
+        rationale="Early help can meet these needs",
+        outcome="early_help",
+    )
+    client.force_login(early_help_manager)
+    page = client.get("/dashboard/").content.decode()
+    assert contact.reference in page and "Green: to early help" in page
