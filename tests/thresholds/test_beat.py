@@ -4,14 +4,13 @@ import datetime as dt
 import time
 
 import pytest
-from celery.beat import EmbeddedService
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Notification
 from accounts.roles import Role
 from contact_service.celery import app
+from tests.celery_helpers import real_worker, wait_for
 from tests.factories import PersonFactory, UserFactory, complete_contact
 from thresholds import services
 from thresholds.models import ClockKind, Deadline
@@ -19,32 +18,11 @@ from thresholds.models import ClockKind, Deadline
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture
 def worker_and_beat(tmp_path):
-    assert app.conf.broker_url.startswith("redis://")
     assert "deadline-sweep" in app.conf.beat_schedule
-    app.conf.task_always_eager = False
-    app.loader.import_module("celery.contrib.testing.tasks")
-    app.control.purge()
-    beat = EmbeddedService(
-        app, thread=True, schedule_filename=str(tmp_path / "beat-schedule"), max_interval=0.5
-    )
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        beat.start()
-        try:
-            yield
-        finally:
-            beat.stop()
-    app.conf.task_always_eager = True
+    with real_worker(beat_schedule_file=str(tmp_path / "beat-schedule")):
+        yield
 
 
 def test_beat_marks_a_breached_deadline_and_notifies_exactly_once(

@@ -215,7 +215,7 @@ EXPECTED_TIMESCALES = {
 
 
 @pytest.mark.parametrize("code", EXPECTED_TIMESCALES)
-def test_each_profile_ships_every_timescale_from_its_procedure(request, code):
+def test_each_profile_ships_every_timescale_from_its_procedure(request, db, code):
     profile = request.getfixturevalue(code)
     shipped = {t.kind: (t.amount, t.unit) for t in profile.timescales.all()}
     assert shipped == EXPECTED_TIMESCALES[code]
