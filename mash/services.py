@@ -98,7 +98,7 @@ def discussion_decide(
         raise ValidationError({"outcome": "Select an outcome this council uses"})
     if outcome == RatingOutcome.EARLY_HELP and not rating.has_consent(contact):
         raise ValidationError({"outcome": rating.NO_CONSENT_FOR_EARLY_HELP})
-    rating.check_referral(outcome, team, assessment_type)
+    rating.check_referral(outcome, team, assessment_type, profile)
     now = timezone.now()
     item.decision, item.rationale, item.decided_by, item.decided_at = outcome, rationale, by, now
     save_audited(item, user=by, reason=f"Daily discussion decided: {RatingOutcome(outcome).label}")

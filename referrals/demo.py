@@ -1314,6 +1314,11 @@ def log_contacts(
             rationale=RATIONALE[planned.status],
             signposting=scenario.signposting,
         )
+        if (
+            route.status == S.ASSIGNED_TO_PREVIOUS_TEAM
+            and profile.route_recently_closed_to_last_team
+        ):
+            continue  # Havering: a recently closed case goes back to its last team instead
         if route.status != planned.status:  # the plan and the screening rules disagree
             raise ValueError(
                 f"Contact {contact.reference} went to {route.status}, not {planned.status}"
@@ -1331,11 +1336,11 @@ RATING_RATIONALE = {
 
 def _rate(contact, plan: tuple[str, int, bool, str], *, staff: dict[str, User], profile) -> None:
     """Give a screened demo contact its initial rating."""
-    from accounts.models import Team
-
     from . import rating
 
     rag, level, cp_concerns, outcome = plan
+    if outcome and not profile.uses(outcome):
+        outcome = "social_work_referral"  # this council has no such outcome
     referral = outcome == "social_work_referral"
     rating.contact_rate(
         contact=contact,
@@ -1346,7 +1351,7 @@ def _rate(contact, plan: tuple[str, int, bool, str], *, staff: dict[str, User], 
         cp_concerns=cp_concerns,
         rationale=RATING_RATIONALE[rag],
         outcome=outcome or None,
-        team=Team.objects.get(name="Children in Need Team B") if referral else None,
+        team=staff["socialworker3"].team if referral else None,
         assessment_type="cfa" if referral else "",
         borderline="amber_green" if outcome == "daily_discussion" else "",
         now=None,  # screening happened now, so rating follows it

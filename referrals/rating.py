@@ -120,9 +120,10 @@ def route_for(
     if not chosen:
         raise ValidationError({"outcome": "Select what happens next"})
     if chosen not in allowed:
-        names = ", ".join(str(RatingOutcome(o).label).lower() for o in allowed)
+        names = "; ".join(str(RatingOutcome(o).label) for o in allowed)
+        article = "An" if rag == Rag.AMBER else "A"
         raise ValidationError(
-            {"outcome": f"A {Rag(rag).label.lower()} rating can lead to: {names}"}
+            {"outcome": f"{article} {Rag(rag).label.lower()} rating can lead to: {names}"}
         )
     if chosen == RatingOutcome.EARLY_HELP and not has_consent(contact):
         raise ValidationError({"outcome": NO_CONSENT_FOR_EARLY_HELP})
@@ -174,7 +175,7 @@ def contact_rate(
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the rationale for the rating"})
     route = route_for(contact, profile=profile, rag=rag, cp_concerns=cp_concerns, chosen=outcome)
-    check_referral(route.outcome, team, assessment_type)
+    check_referral(route.outcome, team, assessment_type, profile)
     if route.outcome == RatingOutcome.DAILY_DISCUSSION and not borderline:
         raise ValidationError({"borderline": "Select why the contact needs the daily discussion"})
     now = now or timezone.now()
@@ -231,12 +232,19 @@ def contact_rate(
     return route
 
 
-def check_referral(outcome: RatingOutcome | str, team: Team | None, assessment_type: str) -> None:
+def check_referral(
+    outcome: RatingOutcome | str,
+    team: Team | None,
+    assessment_type: str,
+    profile: CouncilProfile | None = None,
+) -> None:
     """A referral names a social work team and the type of assessment."""
     if outcome != RatingOutcome.SOCIAL_WORK_REFERRAL:
         return
     if team is None or team.kind not in (TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN):
         raise ValidationError({"team": "Select the social work team the contact is referred to"})
+    if profile is not None and team.profile_id not in (None, profile.pk):
+        raise ValidationError({"team": f"{team} is not one of {profile}'s teams"})
     if not assessment_type:
         raise ValidationError({"assessment_type": "Select the type of assessment"})
 

@@ -377,3 +377,32 @@ def test_completing_information_and_advice_meets_its_seven_working_day_clock(
     )
     contact.refresh_from_db()
     assert contact.information_and_advice_done_at is not None
+
+
+def test_a_referral_goes_only_to_the_running_councils_teams(
+    islington, screening_officer, senior_practitioner
+):
+    camden_team = Team.objects.get(name="Children in Need Team A")
+    contact = awaiting_rating(screening_officer, islington)
+    with pytest.raises(ValidationError) as exc:
+        rate(
+            contact,
+            senior_practitioner,
+            islington,
+            "amber",
+            outcome="social_work_referral",
+            team=camden_team,
+            assessment_type="cfa",
+        )
+    assert "not one of" in str(exc.value.message_dict["team"])
+
+
+def test_an_outcome_the_council_does_not_use_is_refused_with_the_choices(
+    havering, screening_officer, senior_practitioner
+):
+    contact = awaiting_rating(screening_officer, havering)
+    with pytest.raises(ValidationError) as exc:
+        rate(contact, senior_practitioner, havering, "amber", outcome="daily_discussion")
+    assert exc.value.message_dict["outcome"] == [
+        "An amber rating can lead to: Referral to a social work team; MASH enquiry (MASH manager); No further action"
+    ]

@@ -15,48 +15,66 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts import services as account_services
 from accounts.models import AgencyKind, PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
 from referrals import demo
 from referrals.models import Contact, ContactStatus, Involvement, Service
+from thresholds.models import CouncilProfile
 from thresholds.selectors import current_profile
 
 DEMO_PASSWORD = "demo-contact-2026"
 REASON = "Demo data"
 
-SCREENING, MASH, CIN_A, CIN_B, CP = (
-    "Contact Service screening",
-    "MASH",
-    "Children in Need Team A",
-    "Children in Need Team B",
-    "Child Protection Team",
-)
-FSEH, FAMILY_SUPPORT = "First Stop Early Help", "Family Support Team"
-TEAMS: tuple[tuple[str, TeamKind], ...] = (
-    (SCREENING, TeamKind.SCREENING),
-    (MASH, TeamKind.MASH),
-    (CIN_A, TeamKind.SOCIAL_WORK),
-    (CIN_B, TeamKind.SOCIAL_WORK),
-    (CP, TeamKind.SOCIAL_WORK),
-    ("Disabled Children's Team", TeamKind.DISABLED_CHILDREN),
-    (FSEH, TeamKind.EARLY_HELP_TRIAGE),
-    (FAMILY_SUPPORT, TeamKind.EARLY_HELP),
-)
-POLICE = "Metropolitan Police (Camden PPD)"
-AGENCIES: tuple[tuple[str, AgencyKind], ...] = (
-    (POLICE, AgencyKind.POLICE),
-    ("Camden Health (health visiting, school nursing)", AgencyKind.HEALTH),
-    ("Education Welfare", AgencyKind.EDUCATION),
-    ("London Probation", AgencyKind.PROBATION),
-    ("Camden Safety Net", AgencyKind.DOMESTIC_ABUSE),
-    ("CAMHS", AgencyKind.CAMHS),
-    ("Substance Misuse Service", AgencyKind.SUBSTANCE_MISUSE),
-    ("Integrated Youth Support Service", AgencyKind.YOUTH),
-    ("Camden Housing", AgencyKind.HOUSING),
-)
+# Staff sit in team slots filled from the running council profile's shipped teams, so
+# the demo works under every profile (Camden's names are shown in the comments).
+SCREENING = "screening"  # Contact Service screening
+MASH = "mash"  # MASH
+CIN_A, CIN_B, CP = "social_work_1", "social_work_2", "social_work_3"  # CIN A, CIN B, CP team
+FSEH = "early_help_front_door"  # First Stop Early Help
+FAMILY_SUPPORT = "early_help"  # Family Support Team
+POLICE = "police"
+
+
+def profile_teams(profile: CouncilProfile) -> dict[str, Team]:
+    """The profile's team for each slot (a council with fewer teams reuses one)."""
+    teams = Team.objects.filter(profile=profile, is_active=True).order_by("pk")
+    by_kind: dict[str, list[Team]] = {}
+    for team in teams:
+        by_kind.setdefault(team.kind, []).append(team)
+    missing = [
+        k
+        for k in (
+            TeamKind.SCREENING,
+            TeamKind.MASH,
+            TeamKind.SOCIAL_WORK,
+            TeamKind.EARLY_HELP_TRIAGE,
+        )
+        if k not in by_kind
+    ]
+    if missing:
+        raise CommandError(f"The {profile} profile has no team of kind {', '.join(missing)}.")
+    social = by_kind[TeamKind.SOCIAL_WORK]
+    front_door = by_kind[TeamKind.EARLY_HELP_TRIAGE][0]
+    return {
+        SCREENING: by_kind[TeamKind.SCREENING][0],
+        MASH: by_kind[TeamKind.MASH][0],
+        CIN_A: social[0],
+        CIN_B: social[1 % len(social)],
+        CP: social[2 % len(social)],
+        FSEH: front_door,
+        FAMILY_SUPPORT: by_kind.get(TeamKind.EARLY_HELP, [front_door])[0],
+    }
+
+
+def profile_agencies(profile: CouncilProfile) -> dict[str, PartnerAgency]:
+    police = (
+        PartnerAgency.objects.filter(profile=profile, kind=AgencyKind.POLICE).order_by("pk").first()
+    )
+    if police is None:
+        raise CommandError(f"The {profile} profile has no police partner agency.")
+    return {POLICE: police}
 
 
 @dataclass(frozen=True)
@@ -95,27 +113,11 @@ STAFF: tuple[StaffMember, ...] = (
 )  # fmt: skip
 
 
-def _email(name: str) -> str:
-    return f"{slugify(name)}@example.org"
-
-
-def create_staff() -> dict[str, User]:
-    """Teams, partner agencies and demo users, through the account services."""
+def create_staff(profile: CouncilProfile) -> dict[str, User]:
+    """Demo users in the profile's teams and agencies, through the account services."""
     admin_spec, *others = STAFF
     admin = _create_user(admin_spec, by=None, teams={}, agencies={})
-    # Reuse a team or agency someone has already set up under the same name.
-    teams = {t.name: t for t in Team.objects.filter(name__in=[name for name, _ in TEAMS])}
-    for name, kind in TEAMS:
-        if name not in teams:
-            teams[name] = account_services.team_create(
-                name=name, kind=kind, duty_email=_email(name), by=admin, reason=REASON
-            )
-    agencies = {a.name: a for a in PartnerAgency.objects.filter(name__in=[n for n, _ in AGENCIES])}
-    for name, kind in AGENCIES:
-        if name not in agencies:
-            agencies[name] = account_services.agency_create(
-                name=name, kind=kind, secure_email=_email(name), by=admin, reason=REASON
-            )
+    teams, agencies = profile_teams(profile), profile_agencies(profile)
     staff = {"admin": admin}
     for spec in others:
         staff[spec.username] = _create_user(spec, by=admin, teams=teams, agencies=agencies)
@@ -170,7 +172,7 @@ class Command(BaseCommand):
         profile = current_profile()
         # One transaction: a failed run leaves nothing behind, so the next run starts clean.
         with transaction.atomic():
-            staff = create_staff()
+            staff = create_staff(profile)
             families = demo.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
 
