@@ -7,9 +7,16 @@ from referrals.models import AssessmentType
 from thresholds.models import CouncilProfile, RatingOutcome
 
 
+class AttendeeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        role = ", ".join(str(r.label) for r in sorted(obj.roles))
+        where = f", {obj.team}" if obj.team_id else ""
+        return f"{obj} ({obj.job_title or role}{where})"
+
+
 class AttendeesForm(GovukForm):
     submit_label = "Save attendees"
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = AttendeeChoiceField(
         label="Who attended?",
         queryset=User.objects.none(),
         required=False,
@@ -29,6 +36,8 @@ class AttendeesForm(GovukForm):
         ]
         self.fields["attendees"].queryset = (
             User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
+            .select_related("team")
+            .prefetch_related("groups")
             .distinct()
             .order_by("first_name", "last_name")
         )

@@ -41,7 +41,13 @@ def discussion_today(request: HttpRequest) -> HttpResponse:
 
 def discussion(request: HttpRequest, day: str) -> HttpResponse:
     _require(request, "mash.view_dailydiscussion")
-    date = _day(day)
+    return _render_discussion(request, _day(day))
+
+
+def _render_discussion(
+    request: HttpRequest, date: dt.date, form: AttendeesForm | None = None
+) -> HttpResponse:
+    """The day's agenda and attendees; `form` is a bound attendees form with errors, if any."""
     meeting = DailyDiscussion.objects.filter(date=date).prefetch_related("attendees").first()
     items = []
     if meeting is not None:
@@ -61,9 +67,7 @@ def discussion(request: HttpRequest, day: str) -> HttpResponse:
                 ),
             )
         )
-    closures = closure_dates()
-    form = None
-    if request.user.has_perm("mash.chair_dailydiscussion"):
+    if form is None and request.user.has_perm("mash.chair_dailydiscussion"):
         initial = {}
         if meeting is not None:
             initial = {
@@ -71,6 +75,7 @@ def discussion(request: HttpRequest, day: str) -> HttpResponse:
                 "other_attendees": meeting.other_attendees,
             }
         form = AttendeesForm(initial=initial)
+    closures = closure_dates()
     return render(
         request,
         "mash/discussion.html",
@@ -108,13 +113,7 @@ def discussion_attendees(request: HttpRequest, day: str) -> HttpResponse:
         )
         messages.success(request, "Attendees saved.")
         return redirect("mash:discussion", day=day)
-    meeting = DailyDiscussion.objects.filter(date=date).first()
-    return render(
-        request,
-        "mash/discussion.html",
-        {"date": date, "meeting": meeting, "items": [], "form": form, "attendees_error": True},
-        status=200,
-    )
+    return _render_discussion(request, date, form)
 
 
 def discussion_decide(request: HttpRequest, pk: int) -> HttpResponse:

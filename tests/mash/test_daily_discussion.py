@@ -127,8 +127,9 @@ def test_agenda_page_lists_the_days_contacts_and_minutes_through_the_browser_for
     client.force_login(mash_manager)
     page = client.get(reverse("mash:discussion", args=[day])).content.decode()
     assert item.contact.reference in page and "Borderline red or amber" in page
-    error = client.post(reverse("mash:discussion_attendees", args=[day]), {})
-    assert "Select who attended" in error.content.decode()
+    error = client.post(reverse("mash:discussion_attendees", args=[day]), {}).content.decode()
+    assert "Select who attended" in error
+    assert item.contact.reference in error  # the agenda stays on the page with the error
     client.post(
         reverse("mash:discussion_attendees", args=[day]),
         {"attendees": [mash_manager.pk], "other_attendees": ""},
