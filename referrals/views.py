@@ -154,6 +154,17 @@ def contact_start(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/contact_start.html", {"form": form})
 
 
+def _log_read(request: HttpRequest, contact: Contact) -> None:
+    """Every page that shows a contact's details records who read it."""
+    if request.method == "GET":
+        access_record(
+            user=request.user,
+            obj=contact,
+            description=f"Contact {contact.reference}",
+            path=request.path,
+        )
+
+
 def _draft_for(request: HttpRequest, pk: int) -> Contact:
     contact = get_contact_for_user(request.user, pk, "change_contact")
     if not contact.is_draft:
@@ -236,6 +247,7 @@ def _sections(contact: Contact) -> list[dict]:
 @_draft_view
 def contact_task_list(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _draft_for(request, pk)
+    _log_read(request, contact)
     links = list(contact.contact_people.select_related("person"))
     return render(
         request,
@@ -423,6 +435,7 @@ def contact_unlink_person(request: HttpRequest, pk: int, link_pk: int) -> HttpRe
 @_draft_view
 def contact_check(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _draft_for(request, pk)
+    _log_read(request, contact)
     missing = services.contact_missing_answers(contact)
     if request.method == "POST" and not missing:
         try:
@@ -454,12 +467,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
     if contact.is_draft and can(request.user, "referrals.change_contact", contact):
         return redirect("referrals:contact_task_list", pk=contact.pk)
-    access_record(
-        user=request.user,
-        obj=contact,
-        description=f"Contact {contact.reference}",
-        path=request.path,
-    )
+    _log_read(request, contact)
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
     previous = _previous_contacts(contact, people)
@@ -512,6 +520,7 @@ def _visible_contacts(user, contacts: list[Contact]) -> set[int]:
 
 def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk, "screen_contact")
+    _log_read(request, contact)
     if contact.status != ContactStatus.SUBMITTED:
         messages.info(request, f"Contact {contact.reference} has already been screened.")
         return redirect(contact.get_absolute_url())
@@ -552,6 +561,7 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The senior practitioner's initial RAG rating, with the threshold table alongside."""
     contact = get_contact_for_user(request.user, pk, "rate_contact")
+    _log_read(request, contact)
     if contact.status != ContactStatus.AWAITING_RATING:
         messages.info(request, f"Contact {contact.reference} is not waiting for an initial rating.")
         return redirect(contact.get_absolute_url())
@@ -714,6 +724,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk, "change_person")
+    if request.method == "GET":
+        access_record(
+            user=request.user,
+            obj=person,
+            description=f"Person {person.case_number}",
+            path=request.path,
+        )
     initial = {
         name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)
     }

@@ -262,3 +262,25 @@ def test_rating_red_sends_contact_to_mash_and_shows_its_clock(
     page = client.get(contact.get_absolute_url()).content.decode()
     assert "With the MASH manager" in page and "Red: partner checks and decision" in page
     assert "3 hours 59 minutes left" in page or "4 hours left" in page
+
+
+def test_every_page_showing_a_contact_logs_the_read(
+    client, screening_officer, senior_practitioner, camden
+):
+    draft = complete_contact(by=screening_officer, children=[PersonFactory()])
+    client.force_login(screening_officer)
+    client.get(reverse("referrals:contact_task_list", args=[draft.pk]))
+    client.get(reverse("referrals:contact_check", args=[draft.pk]))
+    submitted = complete_contact(by=screening_officer, children=[PersonFactory()])
+    services.contact_submit(contact=submitted, by=screening_officer, profile=camden)
+    client.get(reverse("referrals:contact_screen", args=[submitted.pk]))
+    services.contact_screen(contact=submitted, by=screening_officer, profile=camden, rationale="")
+    client.force_login(senior_practitioner)
+    client.get(reverse("referrals:contact_rate", args=[submitted.pk]))
+    paths = set(AccessLog.objects.filter(action="view").values_list("path", flat=True))
+    assert paths == {
+        reverse("referrals:contact_task_list", args=[draft.pk]),
+        reverse("referrals:contact_check", args=[draft.pk]),
+        reverse("referrals:contact_screen", args=[submitted.pk]),
+        reverse("referrals:contact_rate", args=[submitted.pk]),
+    }
