@@ -60,6 +60,8 @@ class AgencyKind(models.TextChoices):
 
 
 class PartnerAgency(models.Model):
+    """A MASH partner. Its staff share object permissions on its requests through `group`."""
+
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     secure_email = models.EmailField(blank=True)
@@ -75,6 +77,16 @@ class PartnerAgency(models.Model):
         default=False, help_text="Asked for checks in every MASH enquiry (preselected)."
     )
     is_active = models.BooleanField(default=True)
+    # Nullable because the council profiles' data migration writes agencies directly;
+    # accounts.services.agency_group fills it in whenever it is missing.
+    group = models.OneToOneField(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="agency",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -35,10 +35,19 @@ def team_create(
 def agency_create(
     *, name: str, kind: AgencyKind | str, secure_email: str = "", by: User | None, reason: str
 ) -> PartnerAgency:
-    """Create a partner agency."""
-    agency = PartnerAgency(name=name, kind=kind, secure_email=secure_email)
+    """Create a partner agency with the auth group its staff share object permissions through."""
+    group, _ = Group.objects.get_or_create(name=f"agency:{name}")
+    agency = PartnerAgency(name=name, kind=kind, secure_email=secure_email, group=group)
     save_audited(agency, user=by, reason=reason)
     return agency
+
+
+def agency_group(*, agency: PartnerAgency, by: User | None = None) -> Group:
+    """The agency's group, created if the agency was written without one (profile data)."""
+    if agency.group_id is None:
+        agency.group, _ = Group.objects.get_or_create(name=f"agency:{agency.name}")
+        save_audited(agency, user=by, reason="Agency group created")
+    return agency.group
 
 
 @transaction.atomic
@@ -83,6 +92,8 @@ def user_create(
     user.set_password(password)
     save_audited(user, user=by, reason=reason)
     user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+    if agency is not None and Role.PARTNER_AGENCY_USER in roles:
+        user.groups.add(agency_group(agency=agency, by=by))
     user_set_team(user=user, team=team, by=by, reason=reason)
     return user
 

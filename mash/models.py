@@ -1,13 +1,11 @@
-"""The MASH's daily discussion of borderline cases (Camden protocol 8.5).
-
-Enquiries, consent and partner checks arrive with issue 4.
-"""
+"""The MASH: the daily discussion of borderline cases (Camden protocol 8.5) and the
+multi-agency enquiry (consent, partner checks, analysis and decision; DOMAIN §6-§7)."""
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from thresholds.models import RatingOutcome
+from thresholds.models import Rag, RatingOutcome
 
 
 class DailyDiscussion(models.Model):
@@ -63,3 +61,223 @@ class DiscussionItem(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+
+class EnquiryStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANALYSED = "analysed", "Analysed: awaiting the manager's decision"
+    DECIDED = "decided", "Decided"
+
+
+class NextStep(models.TextChoices):
+    SOCIAL_WORK_REFERRAL = "social_work_referral", "Referral to a social work team"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (urgent child protection)"
+    EARLY_HELP = "early_help", "Early help"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class Enquiry(models.Model):
+    """A MASH enquiry into one contact. `version` guards against lost updates."""
+
+    contact = models.OneToOneField(
+        "referrals.Contact", on_delete=models.PROTECT, related_name="enquiry"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mash_enquiries",
+        help_text="The MASH social worker.",
+    )
+    status = models.CharField(
+        max_length=10, choices=EnquiryStatus.choices, default=EnquiryStatus.OPEN
+    )
+    summary = models.TextField(blank=True)
+    analysis = models.TextField(blank=True)
+    recommended_level = models.PositiveSmallIntegerField(
+        "Recommended level of need", null=True, blank=True
+    )
+    recommended_action = models.TextField(blank=True)
+    final_rag = models.CharField("Final RAG rating", max_length=5, choices=Rag.choices, blank=True)
+    final_rationale = models.TextField(blank=True)
+    next_step = models.CharField(max_length=30, choices=NextStep.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name_plural = "enquiries"
+        permissions = [("decide_enquiry", "Can give an enquiry its final rating and next step")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recommended_level__isnull=True)
+                | models.Q(recommended_level__gte=1, recommended_level__lte=4),
+                name="enquiry_level_1_to_4",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "opened_at"], name="enquiry_queue")]
+
+    def __str__(self) -> str:
+        return f"MASH enquiry on {self.contact}"
+
+    @property
+    def agencies_answered(self) -> int:
+        """How many agencies have submitted information (one request per agency)."""
+        return (
+            self.requests.filter(answers__status=AnswerStatus.SUBMITTED)
+            .values("agency")
+            .distinct()
+            .count()
+        )
+
+    @property
+    def is_mash_record(self) -> bool:
+        # Protocol 8.2: three or more agencies' information makes a MASH record.
+        return self.agencies_answered >= MASH_RECORD_AGENCIES
+
+    @property
+    def latest_consent(self) -> "ConsentDecision | None":
+        return self.consent_decisions.order_by("-recorded_at", "-pk").first()
+
+
+MASH_RECORD_AGENCIES = 3
+
+
+class ConsentOutcome(models.TextChoices):
+    SOUGHT_GIVEN = "sought_given", "Sought and given"
+    SOUGHT_REFUSED = "sought_refused", "Sought and refused"
+    NOT_SOUGHT = "not_sought", "Not sought"
+    OVERRIDDEN = "overridden", "Refusal overridden"
+
+
+class ConsentGround(models.TextChoices):
+    IMMEDIATE_DANGER = "immediate_danger", "The child is in immediate danger"
+    RISK_OF_HARM_OR_PREJUDICE_INVESTIGATION = (
+        "risk_of_harm_or_prejudice_investigation",
+        "Seeking consent would put the child at further risk of significant harm or "
+        "prejudice a criminal investigation",
+    )
+    UNJUSTIFIABLE_DELAY = "unjustifiable_delay", "Seeking consent would cause unjustifiable delay"
+
+
+class ConsentDecision(models.Model):
+    """What happened about the family's consent; the latest row is the one that stands."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="consent_decisions")
+    outcome = models.CharField(max_length=20, choices=ConsentOutcome.choices)
+    ground = models.CharField(max_length=40, choices=ConsentGround.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.get_outcome_display().lower()} on {self.enquiry}"
+
+    @property
+    def allows_checks(self) -> bool:
+        return self.outcome != ConsentOutcome.SOUGHT_REFUSED
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Awaiting an answer"
+    ANSWERED = "answered", "Answered"
+
+
+class PartnerRequest(models.Model):
+    """A request to one partner agency for checks on an enquiry's child and family."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="requests")
+    agency = models.ForeignKey(
+        "accounts.PartnerAgency", on_delete=models.PROTECT, related_name="requests"
+    )
+    question = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "agency"], name="partner_request_once")
+        ]
+        indexes = [models.Index(fields=["agency", "status"], name="partner_request_inbox")]
+
+    def __str__(self) -> str:
+        return f"Request to {self.agency} on {self.enquiry.contact}"
+
+    @property
+    def current_answer(self) -> "PartnerAnswer | None":
+        """The latest submitted answer (a later version corrects an earlier one)."""
+        return self.answers.filter(status=AnswerStatus.SUBMITTED).order_by("-version").first()
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class PartnerAnswer(models.Model):
+    """One version of an agency's answer. Submitted versions never change: corrections are new ones."""
+
+    request = models.ForeignKey(PartnerRequest, on_delete=models.PROTECT, related_name="answers")
+    version = models.PositiveIntegerField()
+    information_held = models.TextField(blank=True)
+    analysis = models.TextField("What the information means for the child", blank=True)
+    share_with_receiving_service = models.BooleanField(
+        "May be shared with the service the child is referred to", default=False
+    )
+    share_with_family = models.BooleanField("May be shared with the family", default=False)
+    status = models.CharField(
+        max_length=10, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="partner_answer_version"),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(status="draft"),
+                name="partner_answer_one_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer v{self.version} from {self.request.agency}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Immutability is a fact of the row, so it is enforced here as well as in the services.
+        if (
+            self.pk
+            and PartnerAnswer.objects.filter(pk=self.pk, status=AnswerStatus.SUBMITTED).exists()
+        ):
+            raise ValueError("A submitted answer cannot be changed; save a new version.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AnswerStatus.SUBMITTED

@@ -142,3 +142,41 @@ def complete_contact(
     for child in children:
         services.contact_link_person(contact=contact, person=child, by=by, role="child")
     return contact
+
+
+def contact_with_mash(
+    *,
+    officer: User,
+    senior: User,
+    profile,
+    rag: str = "red",
+    cp_concerns: bool = True,
+    children: list[Person] | None = None,
+    **fields,
+):
+    """A contact rated and routed to the MASH manager (status WITH_MASH), as production does it.
+
+    Green or amber without CP concerns reach the MASH only when a rule forces it, so give
+    such contacts a child open to early help (step-up screening)."""
+    from referrals import rating
+
+    contact = complete_contact(by=officer, children=children or [PersonFactory()], **fields)
+    services.contact_submit(contact=contact, by=officer, profile=profile)
+    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
+    rating.contact_rate(
+        contact=contact,
+        by=senior,
+        profile=profile,
+        rag=rag,
+        level=4 if rag == "red" else 3,
+        cp_concerns=cp_concerns,
+        rationale="Test rating",
+        outcome="mash",
+    )
+    contact.refresh_from_db()
+    return contact
+
+
+def agency_user(agency, **kwargs) -> User:
+    """A partner agency's designated professional."""
+    return UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=agency, **kwargs)

@@ -1,0 +1,352 @@
+"""MASH enquiries: opening, assignment, consent, partner checks and partner answers (DOMAIN §6-§7).
+
+Partner agency staff act only through object permissions granted to their agency's group on
+the requests addressed to it; they hold no model-level permission on requests or answers.
+The final decision and the referral on build on `enquiry_lock` / `enquiry_touch`.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.audit import save_audited
+from accounts.models import PartnerAgency, User
+from accounts.roles import Role
+from accounts.services import agency_group, notify
+from referrals.models import Contact, ContactRole, ContactStatus
+from thresholds import services as clocks
+from thresholds.models import ClockKind, CouncilProfile, Rag
+
+from .models import (
+    AnswerStatus,
+    ConsentDecision,
+    ConsentGround,
+    ConsentOutcome,
+    Enquiry,
+    PartnerAnswer,
+    PartnerRequest,
+    RequestStatus,
+)
+
+STALE_ENQUIRY = "This enquiry has changed since you opened it. Reload it and try again."
+CONSENT_REQUIRED = (
+    "Consent must be obtained: this is not red or amber child protection work, so it cannot "
+    "go ahead without the family's agreement."
+)
+NO_CONSENT_DECISION = "Record what happened about consent before asking partners for checks."
+CONSENT_REFUSED = (
+    "The family refused consent: a MASH manager must override the refusal, with a ground and "
+    "a rationale, before partners are asked for checks."
+)
+_WORKER_PERMS = ("mash.view_enquiry", "mash.change_enquiry")
+_REQUEST_PERMS = ("mash.view_partnerrequest", "mash.change_partnerrequest")
+
+
+def _is_manager(by: User) -> bool:
+    return by.has_perm("mash.decide_enquiry")
+
+
+def _require_worker_or_manager(enquiry: Enquiry, by: User) -> None:
+    is_worker = enquiry.worker_id == by.pk and by.has_perm("mash.change_enquiry", enquiry)
+    if not (is_worker or _is_manager(by)):
+        raise PermissionDenied
+
+
+def case_numbers(contact: Contact) -> str:
+    """The children's case numbers (and NHS numbers), for subjects that must never name a child."""
+    parts = []
+    for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person"):
+        person = link.person
+        nhs = f" (NHS {person.nhs_number})" if person.nhs_number else ""
+        parts.append(f"{person.case_number}{nhs}")
+    return ", ".join(parts)
+
+
+def enquiry_lock(*, enquiry: Enquiry, version: int) -> Enquiry:
+    """The enquiry locked for update, or a ValidationError if it changed since `version` was read."""
+    locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if locked.version != version:
+        raise ValidationError(STALE_ENQUIRY)
+    return locked
+
+
+def _save_enquiry(enquiry: Enquiry, *, by: User, reason: str) -> None:
+    enquiry.version += 1
+    save_audited(enquiry, user=by, reason=reason)
+
+
+@transaction.atomic
+def enquiry_touch(*, enquiry: Enquiry, by: User, version: int, reason: str) -> Enquiry:
+    """Check the caller's version, then save the enquiry with the next one (no lost updates)."""
+    locked = enquiry_lock(enquiry=enquiry, version=version)
+    _save_enquiry(locked, by=by, reason=reason)
+    return locked
+
+
+def _check_worker(worker: User) -> None:
+    if not (worker.is_active and worker.has_role(Role.MASH_SOCIAL_WORKER)):
+        raise ValidationError({"worker": "Select a MASH social worker"})
+
+
+def _give_to_worker(enquiry: Enquiry, worker: User) -> None:
+    for perm in _WORKER_PERMS:
+        assign_perm(perm, worker, enquiry)
+    assign_perm("referrals.view_contact", worker, enquiry.contact)
+    assign_perm("referrals.change_contact", worker, enquiry.contact)
+    for link in enquiry.contact.contact_people.select_related("person"):
+        assign_perm("referrals.view_person", worker, link.person)
+    notify(
+        user=worker,
+        title=f"MASH enquiry on contact {enquiry.contact.reference} assigned to you",
+        url=enquiry.contact.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def enquiry_open(
+    *, contact: Contact, by: User, profile: CouncilProfile, worker: User | None = None
+) -> Enquiry:
+    """Open a MASH enquiry on a contact with the MASH manager, optionally assigning a worker."""
+    if not by.has_perm("mash.add_enquiry"):
+        raise PermissionDenied
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.status != ContactStatus.WITH_MASH:
+        raise ValidationError("Only a contact with the MASH manager can become a MASH enquiry.")
+    if Enquiry.objects.filter(contact=contact).exists():
+        raise ValidationError("This contact already has a MASH enquiry.")
+    if worker is not None:
+        _check_worker(worker)
+    enquiry = Enquiry(contact=contact, opened_by=by, opened_at=timezone.now(), worker=worker)
+    save_audited(enquiry, user=by, reason=f"MASH enquiry opened on {contact.reference}")
+    if worker is not None:
+        _give_to_worker(enquiry, worker)
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_assign(*, enquiry: Enquiry, by: User, worker: User) -> Enquiry:
+    """Give the enquiry to a MASH social worker (the previous worker loses its permissions)."""
+    if not _is_manager(by):
+        raise PermissionDenied
+    _check_worker(worker)
+    enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
+    previous = enquiry.worker
+    if previous is not None and previous.pk == worker.pk:
+        return enquiry
+    if previous is not None:
+        for perm in _WORKER_PERMS:
+            remove_perm(perm, previous, enquiry)
+    enquiry.worker = worker
+    _save_enquiry(enquiry, by=by, reason=f"Assigned to {worker}")
+    _give_to_worker(enquiry, worker)
+    return enquiry
+
+
+def consent_may_be_set_aside(contact: Contact) -> bool:
+    """Red, or amber with child protection concerns on its latest rating (DOMAIN §7)."""
+    if contact.rag == Rag.RED:
+        return True
+    if contact.rag == Rag.AMBER:
+        latest = contact.ratings.order_by("-rated_at", "-pk").first()
+        return bool(latest and latest.cp_concerns)
+    return False
+
+
+@transaction.atomic
+def enquiry_record_consent(
+    *,
+    enquiry: Enquiry,
+    by: User,
+    outcome: ConsentOutcome | str,
+    ground: ConsentGround | str = "",
+    rationale: str = "",
+) -> ConsentDecision:
+    """Record what happened about consent; not seeking or overriding it is a manager's decision."""
+    _require_worker_or_manager(enquiry, by)
+    if outcome not in ConsentOutcome.values:
+        raise ValidationError({"outcome": "Select what happened about consent"})
+    if outcome in (ConsentOutcome.NOT_SOUGHT, ConsentOutcome.OVERRIDDEN):
+        if not _is_manager(by):
+            raise PermissionDenied(
+                "Only a MASH manager may decide not to seek or to override consent."
+            )
+        if not consent_may_be_set_aside(enquiry.contact):
+            raise ValidationError({"outcome": CONSENT_REQUIRED})
+        errors = {}
+        if ground not in ConsentGround.values:
+            errors["ground"] = "Select the ground for not seeking or overriding consent"
+        if not rationale.strip():
+            errors["rationale"] = "Enter the rationale for not seeking or overriding consent"
+        if errors:
+            raise ValidationError(errors)
+    elif ground:
+        raise ValidationError(
+            {"ground": "Give a ground only when consent is not sought or is overridden"}
+        )
+    decision = ConsentDecision(
+        enquiry=enquiry,
+        outcome=outcome,
+        ground=ground,
+        rationale=rationale,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    save_audited(decision, user=by, reason=f"Consent: {ConsentOutcome(outcome).label}")
+    return decision
+
+
+def default_agencies(profile: CouncilProfile) -> list[PartnerAgency]:
+    """The profile's always-asked agencies, preselected when a worker requests checks."""
+    return list(
+        PartnerAgency.objects.filter(profile=profile, always_asked=True, is_active=True).order_by(
+            "name"
+        )
+    )
+
+
+@transaction.atomic
+def enquiry_request_checks(
+    *,
+    enquiry: Enquiry,
+    by: User,
+    profile: CouncilProfile,
+    agencies: list[PartnerAgency],
+    question: str,
+) -> list[PartnerRequest]:
+    """Ask partner agencies for checks, each with its own clock; agencies already asked are skipped."""
+    _require_worker_or_manager(enquiry, by)
+    enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
+    consent = enquiry.latest_consent
+    if consent is None:
+        raise ValidationError(NO_CONSENT_DECISION)
+    if not consent.allows_checks:
+        raise ValidationError(CONSENT_REFUSED)
+    if not question.strip():
+        raise ValidationError({"question": "Enter what you are asking the agencies"})
+    if not agencies:
+        raise ValidationError({"agencies": "Select at least one agency"})
+    foreign = [a for a in agencies if not a.is_active or a.profile_id not in (None, profile.pk)]
+    if foreign:
+        raise ValidationError({"agencies": f"{foreign[0]} is not one of {profile}'s MASH partners"})
+    contact = enquiry.contact
+    asked = set(enquiry.requests.values_list("agency_id", flat=True))
+    numbers = case_numbers(contact)
+    now = timezone.now()
+    created = []
+    for agency in agencies:
+        if agency.pk in asked:
+            continue
+        asked.add(agency.pk)
+        request = PartnerRequest(
+            enquiry=enquiry, agency=agency, question=question, requested_by=by, requested_at=now
+        )
+        save_audited(request, user=by, reason=f"Checks requested from {agency}")
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.PARTNER_CHECK,
+            by=by,
+            contact=contact,
+            subject=request,
+            team=None,
+            responsible_role="",
+            rag=contact.rag,
+            started_at=now,
+            description=f"Checks from {agency}",
+        )
+        group = agency_group(agency=agency, by=by)
+        for perm in _REQUEST_PERMS:
+            assign_perm(perm, group, request)
+        rag = f"{Rag(contact.rag).label} " if contact.rag else ""
+        for user in User.objects.filter(agency=agency, groups=group, is_active=True):
+            notify(
+                user=user,
+                title=f"{rag}MASH check request: contact {contact.reference}, case {numbers}",
+                body=f"The MASH asks {agency} for checks on contact {contact.reference} "
+                f"(case {numbers}).",
+                url="",
+            )
+        created.append(request)
+    return created
+
+
+def _require_agency_user(request: PartnerRequest, by: User) -> None:
+    if by.agency_id != request.agency_id or not by.has_perm("mash.change_partnerrequest", request):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def answer_save_draft(
+    *,
+    request: PartnerRequest,
+    by: User,
+    information_held: str,
+    analysis: str,
+    share_with_receiving_service: bool,
+    share_with_family: bool,
+) -> PartnerAnswer:
+    """Save the agency's draft answer; after a submission this starts the next version (a correction)."""
+    _require_agency_user(request, by)
+    request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
+    latest = request.answers.order_by("-version").first()
+    if latest is None or latest.is_submitted:
+        answer = PartnerAnswer(request=request, version=(latest.version + 1) if latest else 1)
+        reason = f"Answer version {answer.version} started"
+    else:
+        answer = latest
+        reason = f"Draft answer version {answer.version} saved"
+    answer.information_held = information_held
+    answer.analysis = analysis
+    answer.share_with_receiving_service = share_with_receiving_service
+    answer.share_with_family = share_with_family
+    answer.author = by
+    save_audited(answer, user=by, reason=reason)
+    return answer
+
+
+@transaction.atomic
+def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
+    """Submit a draft answer to the MASH; it can never change afterwards."""
+    _require_agency_user(answer.request, by)
+    answer = PartnerAnswer.objects.select_for_update().select_related("request").get(pk=answer.pk)
+    if answer.is_submitted:
+        raise ValidationError(
+            "This answer has already been submitted. To correct it, save a new version."
+        )
+    errors = {}
+    if not answer.information_held.strip():
+        errors["information_held"] = "Enter the information your agency holds, or say it holds none"
+    if not answer.analysis.strip():
+        errors["analysis"] = "Enter your analysis of what the information means for the child"
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    answer.status, answer.submitted_at, answer.author = AnswerStatus.SUBMITTED, now, by
+    save_audited(answer, user=by, reason=f"Answer version {answer.version} submitted")
+    request = (
+        PartnerRequest.objects.select_for_update()
+        .select_related("enquiry__contact", "agency")
+        .get(pk=answer.request_id)
+    )
+    if request.status != RequestStatus.ANSWERED:
+        request.status = RequestStatus.ANSWERED
+        save_audited(request, user=by, reason=f"Answered by {request.agency}")
+    contact = request.enquiry.contact
+    clocks.deadline_meet(
+        kind=ClockKind.PARTNER_CHECK,
+        by=by,
+        contact=contact,
+        subject=request,
+        at=now,
+        reason=f"Checks answered by {request.agency}",
+    )
+    worker = request.enquiry.worker
+    if worker is not None:
+        correction = " (a correction)" if answer.version > 1 else ""
+        notify(
+            user=worker,
+            title=f"{request.agency} answered for contact {contact.reference}{correction}",
+            url=contact.get_absolute_url(),
+            email=False,
+        )
+    return answer
