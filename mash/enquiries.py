@@ -5,18 +5,31 @@ the requests addressed to it; they hold no model-level permission on requests or
 The final decision and the referral on build on `enquiry_lock` / `enquiry_touch`.
 """
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import save_audited
-from accounts.models import PartnerAgency, User
+from accounts.models import PartnerAgency, Team, User
 from accounts.roles import Role
 from accounts.services import agency_group, notify
-from referrals.models import Contact, ContactRole, ContactStatus
+from referrals import rating
+from referrals.models import (
+    AssessmentType,
+    Contact,
+    ContactRole,
+    ContactStatus,
+    Rating,
+    RatingStage,
+    Referral,
+)
 from thresholds import services as clocks
-from thresholds.models import ClockKind, CouncilProfile, Rag
+from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome
 
 from .models import (
     AnswerStatus,
@@ -24,10 +37,15 @@ from .models import (
     ConsentGround,
     ConsentOutcome,
     Enquiry,
+    EnquiryStatus,
+    InformationShared,
+    NextStep,
     PartnerAnswer,
     PartnerRequest,
     RequestStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 STALE_ENQUIRY = "This enquiry has changed since you opened it. Reload it and try again."
 CONSENT_REQUIRED = (
@@ -350,3 +368,213 @@ def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
             email=False,
         )
     return answer
+
+
+# --- Analysis, the manager's decision and the referral on (DOMAIN §6, protocol 8.3) ---------
+
+NO_ANALYSIS = "The MASH social worker's analysis and recommendation must be recorded first."
+ALREADY_DECIDED = "This enquiry has already been decided."
+_ROUTE_FOR_STEP = {
+    NextStep.SOCIAL_WORK_REFERRAL: RatingOutcome.SOCIAL_WORK_REFERRAL,
+    # Urgent child protection goes straight to the allocated team under section 47.
+    NextStep.STRATEGY_DISCUSSION: RatingOutcome.SOCIAL_WORK_REFERRAL,
+    NextStep.EARLY_HELP: RatingOutcome.EARLY_HELP,
+    NextStep.NO_FURTHER_ACTION: RatingOutcome.NO_FURTHER_ACTION,
+}
+
+
+@transaction.atomic
+def enquiry_record_analysis(
+    *,
+    enquiry: Enquiry,
+    by: User,
+    version: int,
+    summary: str,
+    analysis: str,
+    recommended_level: int | None,
+    recommended_action: str,
+) -> Enquiry:
+    """Record the MASH social worker's summary, analysis and recommendation for the manager."""
+    _require_worker_or_manager(enquiry, by)
+    enquiry = enquiry_lock(enquiry=enquiry, version=version)
+    if enquiry.status == EnquiryStatus.DECIDED:
+        raise ValidationError(ALREADY_DECIDED)
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = "Enter a summary of the information gathered"
+    if not analysis.strip():
+        errors["analysis"] = "Enter your analysis"
+    if recommended_level not in (1, 2, 3, 4):
+        errors["recommended_level"] = "Select a level of need from 1 to 4"
+    if errors:
+        raise ValidationError(errors)
+    enquiry.summary, enquiry.analysis = summary, analysis
+    enquiry.recommended_level, enquiry.recommended_action = recommended_level, recommended_action
+    enquiry.status = EnquiryStatus.ANALYSED
+    _save_enquiry(
+        enquiry, by=by, reason=f"Analysis recorded: recommended level {recommended_level}"
+    )
+    return enquiry
+
+
+def _consent_for_early_help(enquiry: Enquiry) -> bool:
+    latest = enquiry.latest_consent
+    given = latest is not None and latest.outcome == ConsentOutcome.SOUGHT_GIVEN
+    return given or rating.has_consent(enquiry.contact)
+
+
+@transaction.atomic
+def enquiry_decide(
+    *,
+    enquiry: Enquiry,
+    by: User,
+    version: int,
+    profile: CouncilProfile,
+    final_rag: Rag | str,
+    final_rationale: str,
+    next_step: NextStep | str,
+    team: Team | None = None,
+    assessment_type: AssessmentType | str = "",
+) -> Enquiry:
+    """The MASH manager's final RAG rating and next step; a referral passes on only shareable answers."""
+    if not _is_manager(by):
+        raise PermissionDenied
+    # Lock first: of two managers deciding at once, the second finds the version moved on.
+    enquiry = enquiry_lock(enquiry=enquiry, version=version)
+    if enquiry.status == EnquiryStatus.DECIDED:
+        raise ValidationError(ALREADY_DECIDED)
+    if enquiry.status != EnquiryStatus.ANALYSED or enquiry.recommended_level is None:
+        raise ValidationError(NO_ANALYSIS)
+    errors = {}
+    if final_rag not in Rag.values:
+        errors["final_rag"] = "Select the final RAG rating"
+    if not final_rationale.strip():
+        errors["final_rationale"] = "Enter the rationale for the final rating"
+    if next_step not in NextStep.values:
+        errors["next_step"] = "Select what happens next"
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact.objects.select_for_update().get(pk=enquiry.contact_id)
+    if contact.status != ContactStatus.WITH_MASH:
+        raise ValidationError("This contact is no longer with the MASH manager.")
+    next_step = NextStep(next_step)
+    outcome = _ROUTE_FOR_STEP[next_step]
+    if next_step == NextStep.STRATEGY_DISCUSSION:
+        assessment_type = AssessmentType.SECTION_47
+    # The MASH decision is not limited to the profile's initial-rating outcomes: after
+    # checks, no further action is a legitimate end even where screening cannot choose it.
+    rating.check_referral(outcome, team, assessment_type, profile)
+    if next_step == NextStep.EARLY_HELP and not _consent_for_early_help(enquiry):
+        raise ValidationError({"next_step": rating.NO_CONSENT_FOR_EARLY_HELP})
+    now = timezone.now()
+    cp_concerns = final_rag == Rag.RED or next_step == NextStep.STRATEGY_DISCUSSION
+    final = Rating(
+        contact=contact,
+        stage=RatingStage.FINAL,
+        rag=final_rag,
+        level=enquiry.recommended_level,
+        cp_concerns=cp_concerns,
+        outcome=outcome,
+        rationale=final_rationale,
+        rated_by=by,
+        rated_at=now,
+    )
+    save_audited(final, user=by, reason=f"Final rating: {Rag(final_rag).label}")
+    contact.rag, contact.level = final_rag, enquiry.recommended_level
+    for kind in (ClockKind.RED_CHECKS, ClockKind.AMBER_CHECKS):
+        clocks.deadline_meet(kind=kind, by=by, contact=contact, at=now, reason="MASH decision made")
+    rating.route_contact(
+        contact,
+        outcome,
+        by=by,
+        profile=profile,
+        rag=final_rag,
+        team=team,
+        assessment_type=assessment_type,
+        rationale=final_rationale,
+        now=now,
+    )
+    save_audited(
+        contact,
+        user=by,
+        reason=f"MASH decision: {Rag(final_rag).label}, {next_step.label}. {final_rationale}",
+    )
+    enquiry.final_rag, enquiry.final_rationale, enquiry.next_step = (
+        final_rag,
+        final_rationale,
+        next_step,
+    )
+    enquiry.decided_by, enquiry.decided_at = by, now
+    enquiry.status = EnquiryStatus.DECIDED
+    _save_enquiry(enquiry, by=by, reason=f"Decided: {Rag(final_rag).label}, {next_step.label}")
+    if outcome == RatingOutcome.SOCIAL_WORK_REFERRAL:
+        referral = contact.referrals.filter(created_at=now, team=team).latest("pk")
+        shared = _share_answers(enquiry=enquiry, referral=referral, by=by, now=now)
+        _email_duty_manager(referral=referral, enquiry=enquiry, shared=shared)
+    return enquiry
+
+
+def _share_answers(
+    *, enquiry: Enquiry, referral: Referral, by: User, now
+) -> list[InformationShared]:
+    # Only what the providing agency agreed to pass on goes onward (protocol 8.3).
+    shared = []
+    for request in enquiry.requests.select_related("agency").order_by("agency__name"):
+        answer = request.current_answer
+        if answer is None or not answer.share_with_receiving_service:
+            continue
+        row = InformationShared(referral=referral, answer=answer, shared_at=now, shared_by=by)
+        save_audited(
+            row, user=by, reason=f"{request.agency}'s information passed on to {referral.team}"
+        )
+        shared.append(row)
+    return shared
+
+
+def _email_duty_manager(
+    *, referral: Referral, enquiry: Enquiry, shared: list[InformationShared]
+) -> None:
+    """Email the receiving team's duty manager after commit. Never names a child."""
+    address = referral.team.duty_email
+    if not address:
+        return
+    contact = referral.contact
+    subject = f"MASH referral: contact {contact.reference}, case {case_numbers(contact)}"
+    lines = [
+        f"The MASH has referred contact {contact.reference} to {referral.team.name}.",
+        "",
+        f"Final RAG rating: {Rag(enquiry.final_rag).label}",
+        f"Next step: {NextStep(enquiry.next_step).label}",
+        f"Assessment type: {referral.get_assessment_type_display()}",
+        "",
+    ]
+    if shared:
+        lines.append("Information partner agencies agreed to share with your team:")
+        for row in shared:
+            answer = row.answer
+            lines += [
+                "",
+                f"{answer.request.agency.name}",
+                f"Information held: {answer.information_held}",
+                f"Analysis: {answer.analysis}",
+            ]
+    else:
+        lines.append("No partner agency information was agreed to be shared onward.")
+    lines += ["", f"Open the {settings.SERVICE_NAME}: {contact.get_absolute_url()}"]
+    body = "\n".join(lines)
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        except OSError:
+            # The decision stands; the team managers already have an in-app notice.
+            logger.exception("Referral email for contact %s not sent", contact.reference)
+
+    transaction.on_commit(send)
+
+
+def shared_information(referral: Referral):
+    """What was passed on with a referral: the answers, with their agencies."""
+    return InformationShared.objects.filter(referral=referral).select_related(
+        "answer__request__agency", "shared_by"
+    )

@@ -281,3 +281,27 @@ class PartnerAnswer(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == AnswerStatus.SUBMITTED
+
+
+class InformationShared(models.Model):
+    """A partner answer passed on with a referral: the record of what the receiving team was given."""
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="information_shared"
+    )
+    answer = models.ForeignKey(PartnerAnswer, on_delete=models.PROTECT, related_name="shared")
+    shared_at = models.DateTimeField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["referral", "pk"]
+        verbose_name_plural = "information shared"
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "answer"], name="information_shared_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} passed on with {self.referral}"
