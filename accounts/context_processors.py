@@ -18,6 +18,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Awaiting rating", reverse("referrals:queue_awaiting_rating")))
     if user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
         items.append(("MASH queue", reverse("referrals:queue_mash")))
+    if user.has_role(Role.PARTNER_AGENCY_USER):
+        items.append(("Requests for checks", reverse("mash:partner_inbox")))
     if user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
         items.append(("Early help queue", reverse("referrals:queue_early_help")))
     if user.has_perm("mash.view_dailydiscussion"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import partner_views, views
 
 app_name = "mash"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path(
         "daily-discussion/items/<int:pk>/decide/", views.discussion_decide, name="discussion_decide"
     ),
+    path("partner/requests/", partner_views.partner_inbox, name="partner_inbox"),
+    path("partner/requests/<int:pk>/", partner_views.partner_request, name="partner_request"),
 ]

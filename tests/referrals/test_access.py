@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from mash import enquiries
 from mash.services import discussion_add
 from referrals import services
-from tests.factories import PersonFactory, complete_contact
+from tests.factories import PersonFactory, complete_contact, contact_with_mash
 
 PERSONAS = [
     "anonymous",
@@ -176,6 +177,18 @@ TABLE = [
         expect(FRONT_DOOR, readers=READERS, otherwise=404),
     ),
     (
+        "partner inbox",
+        lambda o: reverse("mash:partner_inbox"),
+        "get",
+        expect({"partner_user"}),
+    ),
+    (
+        "partner request",
+        lambda o: reverse("mash:partner_request", args=[o["partner_request"].pk]),
+        "get",
+        expect({"partner_user"}, otherwise=404),
+    ),
+    (
         "contact access log",
         lambda o: reverse("referrals:contact_access_log", args=[o["submitted"].pk]),
         "get",
@@ -208,8 +221,27 @@ TABLE = [
 ]
 
 
+def _partner_request(*, profile, officer, senior, manager, worker, agency):
+    """A request for checks addressed to `agency`, made the way the MASH makes it."""
+    contact = contact_with_mash(officer=officer, senior=senior, profile=profile)
+    enquiry = enquiries.enquiry_open(contact=contact, by=manager, profile=profile, worker=worker)
+    enquiries.enquiry_record_consent(
+        enquiry=enquiry,
+        by=manager,
+        outcome="overridden",
+        ground="immediate_danger",
+        rationale="Child at immediate risk",
+    )
+    (request,) = enquiries.enquiry_request_checks(
+        enquiry=enquiry, by=worker, profile=profile, agencies=[agency], question="Checks please"
+    )
+    return request
+
+
 @pytest.fixture
-def records(screening_officer, camden):
+def records(
+    screening_officer, senior_practitioner, mash_manager, mash_social_worker, police, camden
+):
     child = PersonFactory(last_name="Smith")
     adult = PersonFactory(last_name="Jones")
     submitted = complete_contact(by=screening_officer, children=[child])
@@ -220,7 +252,16 @@ def records(screening_officer, camden):
     services.contact_submit(contact=awaiting, by=screening_officer, profile=camden)
     services.contact_screen(contact=awaiting, by=screening_officer, profile=camden, rationale="")
     item = discussion_add(contact=submitted, reason="amber_green", by=screening_officer)
+    partner_request = _partner_request(
+        profile=camden,
+        officer=screening_officer,
+        senior=senior_practitioner,
+        manager=mash_manager,
+        worker=mash_social_worker,
+        agency=police,
+    )
     return {
+        "partner_request": partner_request,
         "submitted": submitted,
         "draft": draft,
         "person": adult,

@@ -1,0 +1,37 @@
+"""Access helpers for MASH records: 404 to those who may not know a record exists, 403 to those
+who may see it but not act.
+
+Partner agency staff hold no model-level permission on requests: everything they see comes
+from object permissions granted to their agency's group when the request was made.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import User
+
+from .models import PartnerRequest
+
+
+def get_partner_request_for_user(
+    user: User, pk: int, perm: str = "view_partnerrequest"
+) -> PartnerRequest:
+    request = get_object_or_404(
+        PartnerRequest.objects.select_related("agency", "enquiry__contact"), pk=pk
+    )
+    # Object permission only: a MASH worker's role does not let them act as the agency.
+    if not user.has_perm("mash.view_partnerrequest", request):
+        raise Http404("No such request")
+    if perm != "view_partnerrequest" and not user.has_perm(f"mash.{perm}", request):
+        raise PermissionDenied
+    return request
+
+
+def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
+    """The requests addressed to the user's agency (through its group's object permissions)."""
+    return get_objects_for_user(
+        user, "mash.view_partnerrequest", klass=PartnerRequest, accept_global_perms=False
+    ).select_related("agency", "enquiry__contact")
