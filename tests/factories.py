@@ -180,3 +180,36 @@ def contact_with_mash(
 def agency_user(agency, **kwargs) -> User:
     """A partner agency's designated professional."""
     return UserFactory(roles=[Role.PARTNER_AGENCY_USER], agency=agency, **kwargs)
+
+
+def partner_requests(
+    *,
+    profile,
+    officer,
+    senior,
+    manager,
+    worker,
+    question="What do you hold on this family?",
+    **contact_fields,
+):
+    """A MASH enquiry with consent overridden and checks requested from the profile's
+    always-asked agencies; returns the requests by agency kind."""
+    from mash import enquiries
+
+    contact = contact_with_mash(officer=officer, senior=senior, profile=profile, **contact_fields)
+    enquiry = enquiries.enquiry_open(contact=contact, by=manager, profile=profile, worker=worker)
+    enquiries.enquiry_record_consent(
+        enquiry=enquiry,
+        by=manager,
+        outcome="overridden",
+        ground="immediate_danger",
+        rationale="Child at immediate risk",
+    )
+    made = enquiries.enquiry_request_checks(
+        enquiry=enquiry,
+        by=worker,
+        profile=profile,
+        agencies=enquiries.default_agencies(profile),
+        question=question,
+    )
+    return {r.agency.kind: r for r in made}

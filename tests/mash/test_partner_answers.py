@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import AgencyKind
 from mash import enquiries
 from mash.models import AnswerStatus, PartnerAnswer, RequestStatus
-from tests.factories import agency_user, contact_with_mash
+from tests.factories import agency_user, partner_requests
 from thresholds.models import ClockKind, Deadline
 
 ANSWER = dict(
@@ -19,27 +19,14 @@ ANSWER = dict(
 
 @pytest.fixture
 def requests(havering, screening_officer, senior_practitioner, mash_manager, mash_social_worker):
-    contact = contact_with_mash(
-        officer=screening_officer, senior=senior_practitioner, profile=havering
-    )
-    enquiry = enquiries.enquiry_open(
-        contact=contact, by=mash_manager, profile=havering, worker=mash_social_worker
-    )
-    enquiries.enquiry_record_consent(
-        enquiry=enquiry,
-        by=mash_manager,
-        outcome="overridden",
-        ground="immediate_danger",
-        rationale="Child at immediate risk",
-    )
-    made = enquiries.enquiry_request_checks(
-        enquiry=enquiry,
-        by=mash_social_worker,
+    return partner_requests(
         profile=havering,
-        agencies=enquiries.default_agencies(havering),
+        officer=screening_officer,
+        senior=senior_practitioner,
+        manager=mash_manager,
+        worker=mash_social_worker,
         question="What do you hold?",
     )
-    return {r.agency.kind: r for r in made}
 
 
 @pytest.fixture

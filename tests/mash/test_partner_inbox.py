@@ -8,9 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessLog, AgencyKind
-from mash import enquiries
 from mash.models import AnswerStatus, PartnerAnswer, RequestStatus
-from tests.factories import PersonFactory, agency_user, contact_with_mash
+from tests.factories import PersonFactory, agency_user, partner_requests
 
 ANSWER = {
     "information_held": "Two call-outs in March.",
@@ -20,37 +19,17 @@ ANSWER = {
 }
 
 
-def _requests(profile, officer, senior, manager, worker, **contact_fields):
-    contact = contact_with_mash(officer=officer, senior=senior, profile=profile, **contact_fields)
-    enquiry = enquiries.enquiry_open(contact=contact, by=manager, profile=profile, worker=worker)
-    enquiries.enquiry_record_consent(
-        enquiry=enquiry,
-        by=manager,
-        outcome="overridden",
-        ground="immediate_danger",
-        rationale="Child at immediate risk",
-    )
-    made = enquiries.enquiry_request_checks(
-        enquiry=enquiry,
-        by=worker,
-        profile=profile,
-        agencies=enquiries.default_agencies(profile),
-        question="What do you hold on this family?",
-    )
-    return {r.agency.kind: r for r in made}
-
-
 @pytest.fixture
 def make_requests(
     havering, screening_officer, senior_practitioner, mash_manager, mash_social_worker
 ):
     def make(**contact_fields):
-        return _requests(
-            havering,
-            screening_officer,
-            senior_practitioner,
-            mash_manager,
-            mash_social_worker,
+        return partner_requests(
+            profile=havering,
+            officer=screening_officer,
+            senior=senior_practitioner,
+            manager=mash_manager,
+            worker=mash_social_worker,
             **contact_fields,
         )
 
