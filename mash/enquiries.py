@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.audit import save_audited
-from accounts.models import PartnerAgency, Team, User
+from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
 from accounts.services import agency_group, notify
 from referrals import rating
@@ -28,6 +29,7 @@ from referrals.models import (
     RatingStage,
     Referral,
 )
+from referrals.rating import profile_team
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome
 
@@ -266,8 +268,9 @@ def enquiry_request_checks(
             by=by,
             contact=contact,
             subject=request,
-            team=None,
-            responsible_role="",
+            # The MASH answers for partner checks: a breach alerts its managers, not every team's.
+            team=profile_team(profile, TeamKind.MASH),
+            responsible_role=Role.MASH_MANAGER,
             rag=contact.rag,
             started_at=now,
             description=f"Checks from {agency}",
@@ -282,7 +285,7 @@ def enquiry_request_checks(
                 title=f"{rag}MASH check request: contact {contact.reference}, case {numbers}",
                 body=f"The MASH asks {agency} for checks on contact {contact.reference} "
                 f"(case {numbers}).",
-                url="",
+                url=reverse("mash:partner_request", args=[request.pk]),
             )
         created.append(request)
     return created

@@ -136,3 +136,28 @@ def test_three_agencies_answering_makes_a_mash_record_two_do_not(requests):
     assert enquiry.agencies_answered == 2 and not enquiry.is_mash_record
     submitted(requests[kinds[2]], agency_user(requests[kinds[2]].agency))
     assert enquiry.agencies_answered == 3 and enquiry.is_mash_record
+
+
+def test_partner_checks_are_answered_for_by_the_mash_and_notices_link_to_the_request(
+    havering, screening_officer, senior_practitioner, mash_manager, mash_social_worker
+):
+    from accounts.models import Notification, PartnerAgency
+    from accounts.roles import Role
+    from thresholds.models import ClockKind, Deadline
+    from thresholds.services import managers_for
+
+    officer = agency_user(PartnerAgency.objects.get(profile=havering, kind=AgencyKind.POLICE))
+    made = partner_requests(
+        profile=havering,
+        officer=screening_officer,
+        senior=senior_practitioner,
+        manager=mash_manager,
+        worker=mash_social_worker,
+    )
+    police = made[AgencyKind.POLICE]
+    clock = Deadline.objects.get(kind=ClockKind.PARTNER_CHECK, subject_id=police.pk)
+    assert clock.team.kind == "mash" and clock.team.profile == havering
+    assert clock.responsible_role == Role.MASH_MANAGER
+    assert managers_for(clock) and all(m.has_role(Role.MASH_MANAGER) for m in managers_for(clock))
+    notice = Notification.objects.get(user=officer)
+    assert notice.url == f"/partner/requests/{police.pk}/"
