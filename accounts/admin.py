@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, PartnerAgency, Team, User
-from .services import user_set_team
+from .messages import PLACEHOLDERS
+from .models import AccessLog, MessageTemplate, OutboundEmail, PartnerAgency, Team, User
+from .services import email_resend, user_set_team
 
 
 @admin.register(User)
@@ -55,3 +57,56 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(SimpleHistoryAdmin):
+    """Administrators edit the wording; the model validates it, so a mistake is a form error."""
+
+    list_display = ["purpose", "subject", "updated_at"]
+    readonly_fields = ["placeholders", "updated_at"]
+    fields = ["purpose", "placeholders", "subject", "body", "updated_at"]
+
+    @admin.display(description="Placeholders this message may use")
+    def placeholders(self, obj):
+        offered = PLACEHOLDERS.get(obj.purpose, {}) if obj and obj.pk else {}
+        if not offered:
+            return "Save the purpose first to see its placeholders."
+        return format_html_join("\n", "<div><code>{{{{ {} }}}}</code>: {}</div>", offered.items())
+
+    def get_readonly_fields(self, request, obj=None):
+        # The purpose says where the template is used: fixed once the row exists.
+        return [*self.readonly_fields, "purpose"] if obj else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(SimpleHistoryAdmin):
+    """The outbox, read-only: what was sent, what is waiting and why."""
+
+    list_display = ["created_at", "to", "subject", "purpose", "status", "attempts", "sent_at"]
+    list_filter = ["status", "purpose"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request, queryset):
+        resent = sum(email_resend(email=email, by=request.user) for email in queryset)
+        skipped = queryset.count() - resent
+        self.message_user(request, f"{resent} email(s) queued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"{skipped} email(s) were not failed and were left alone.", messages.INFO
+            )

@@ -3,6 +3,8 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from early_help.selectors import is_early_help_staff
+
 from .roles import Role
 
 
@@ -17,15 +19,31 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if user.has_role(Role.SENIOR_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER):
         items.append(("Awaiting rating", reverse("referrals:queue_awaiting_rating")))
     if user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
-        items.append(("MASH queue", reverse("referrals:queue_mash")))
+        items.append(("MASH queue", reverse("mash:queue")))
     if user.has_role(Role.PARTNER_AGENCY_USER):
         items.append(("Requests for checks", reverse("mash:partner_inbox")))
+        # Police Public Protection Desk staff only: the permission together with a police agency.
+        if (
+            user.agency_id
+            and user.agency.kind == "police"
+            and user.has_perm("referrals.submit_merlin")
+        ):
+            items.append(("MERLIN reports", reverse("referrals:merlin_list")))
     if user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
-        items.append(("Early help queue", reverse("referrals:queue_early_help")))
+        items.append(("Early help queue", reverse("early_help:queue")))
+    if user.has_perm("early_help.view_earlyhelppanel"):
+        items.append(("Early Help Panel", reverse("early_help:panel_next")))
+    # Family workers may hold no front-door role: their early help team is what counts.
+    if user.has_perm("early_help.view_earlyhelppanel") or (
+        not user.roles and is_early_help_staff(user)
+    ):
+        items.append(("Family work", reverse("early_help:cases")))
     if user.has_perm("mash.view_dailydiscussion"):
         items.append(("Daily discussion", reverse("mash:discussion_today")))
     if user.has_role(Role.TEAM_MANAGER):
         items.append(("Team contacts", reverse("referrals:queue_team")))
+    if user.has_perm("early_help.add_stepdown"):
+        items.append(("Step down", reverse("early_help:step_down")))
     if user.has_role(Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER):
         items.append(("Overdue dashboard", reverse("thresholds:dashboard")))
     if user.has_perm("referrals.search_person"):

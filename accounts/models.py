@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
@@ -141,7 +144,6 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -192,3 +194,101 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent: gave up"
+
+
+class OutboundEmail(models.Model):
+    """One email in the outbox: written in the sender's transaction, kept until it is sent.
+
+    A worker sends it after commit; if the mail server or the broker is down, the task
+    retries and the resend sweep re-queues it once `next_attempt_at` passes.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    purpose = models.CharField(
+        max_length=50, help_text="What the email is for, e.g. notification, referrer_notice."
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.BigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the resend sweep steps in if the email is still pending (a lost task).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "outbound email"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=EmailStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=EmailStatus.SENT) & Q(sent_at__isnull=True)),
+                name="outbound_email_sent_has_sent_at",
+            ),
+        ]
+        indexes = [
+            # The resend sweep reads only pending rows, oldest due first.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status=EmailStatus.PENDING),
+                name="outbound_email_due",
+            ),
+            models.Index(fields=["content_type", "object_id"], name="outbound_email_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to}"
+
+    @property
+    def message_id(self) -> str:
+        """A stable Message-ID, so a receiving server can recognise a repeat of this row."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "localhost"
+        return f"<outbound-email-{self.pk}@{domain}>"
+
+
+class MessagePurpose(models.TextChoices):
+    NOTIFICATION = "notification", "Email copy of an in-app notification"
+    REFERRER_PROFESSIONAL = "referrer_professional", "Outcome for a professional referrer"
+    REFERRER_PUBLIC = "referrer_public", "Acknowledgement for a member of the public"
+
+
+class MessageTemplate(models.Model):
+    """The wording of an email or letter, editable by administrators.
+
+    Subject and body use Django template syntax, rendered from a restricted context of
+    plain strings (accounts/messages.py lists the placeholders each purpose may use).
+    """
+
+    purpose = models.CharField(max_length=50, choices=MessagePurpose.choices, unique=True)
+    subject = models.CharField(
+        max_length=200, help_text="One line. Quote the reference, never a name."
+    )
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose"]
+
+    def __str__(self) -> str:
+        return self.get_purpose_display()
+
+    def clean(self) -> None:
+        from .messages import validate_template
+
+        validate_template(self.purpose, subject=self.subject, body=self.body)

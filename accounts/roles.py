@@ -71,10 +71,29 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.view_partnerrequest",
         "mash.view_partneranswer",
     ],
-    Role.PARTNER_AGENCY_USER: [],
-    Role.EARLY_HELP_DUTY_MANAGER: ["mash.view_dailydiscussion"],
-    Role.EARLY_HELP_WORKER: [],
-    Role.TEAM_MANAGER: [*_FRONT_DOOR_READ, "accounts.view_accesslog", "mash.view_dailydiscussion"],
+    # submit_merlin is checked together with the user's agency being the police
+    # (referrals.merlin.can_submit_merlin): other partners hold it but cannot use it.
+    Role.PARTNER_AGENCY_USER: ["referrals.submit_merlin"],
+    # Early help staff see contacts only through object permissions (a green contact is
+    # granted to the duty managers when it is routed to them, a case to its family worker).
+    Role.EARLY_HELP_DUTY_MANAGER: [
+        "mash.view_dailydiscussion",
+        "early_help.add_earlyhelpdecision",
+        "early_help.view_earlyhelpdecision",
+        "early_help.record_consent",
+        "early_help.view_familyworkcase",
+        "early_help.change_familyworkcase",
+        "early_help.view_earlyhelppanel",
+        "early_help.chair_earlyhelppanel",
+        "early_help.view_stepdown",
+    ],
+    Role.EARLY_HELP_WORKER: ["early_help.view_earlyhelppanel"],
+    Role.TEAM_MANAGER: [
+        *_FRONT_DOOR_READ,
+        "accounts.view_accesslog",
+        "mash.view_dailydiscussion",
+        "early_help.add_stepdown",
+    ],
     Role.ADMINISTRATOR: ["accounts.view_accesslog"],
 }
 

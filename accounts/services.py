@@ -1,23 +1,37 @@
-"""State changes for users, teams, notifications and the access log."""
+"""State changes for users, teams, notifications, the email outbox and the access log."""
 
+import datetime as dt
+import logging
+import re
+import smtplib
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone
 
 from .audit import save_audited
+from .messages import render_message
 from .models import (
     AccessAction,
     AccessLog,
     AgencyKind,
+    EmailStatus,
     Heartbeat,
+    MessagePurpose,
     Notification,
+    OutboundEmail,
     PartnerAgency,
     Team,
     TeamKind,
     User,
 )
 from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -101,13 +115,21 @@ def user_create(
 def notify(
     *, user: User, title: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
-    """Give `user` an in-app notice and, after commit, an email. Titles must never name a child."""
+    """Give `user` an in-app notice and, through the outbox, an email. Titles must never name a child."""
     notice = Notification(user=user, title=title, body=body, url=url)
     save_audited(notice, user=None, reason="Notification raised")
     if email and user.email:
-        from .tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.delay(notice.pk))
+        message = render_message(
+            MessagePurpose.NOTIFICATION,
+            {"title": title, "body": body, "url": url, "service_name": settings.SERVICE_NAME},
+        )
+        email_queue(
+            to=user.email,
+            subject=message.subject,
+            body=message.body,
+            purpose=MessagePurpose.NOTIFICATION,
+            about=notice,
+        )
     return notice
 
 
@@ -118,12 +140,170 @@ def notification_mark_read(*, notification: Notification, by: User) -> None:
         save_audited(notification, user=by, reason="Notification read")
 
 
-def notification_mark_emailed(*, notification: Notification) -> bool:
-    """Record that a notice's email went; False if it had already gone (so it is sent once)."""
-    updated = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
+# The email outbox --------------------------------------------------------------------------
+
+# Attempts before an email is marked failed: with the back-off capped at an hour, about a
+# day of the mail server being down. An administrator can resend a failed email.
+MAX_ATTEMPTS = 30
+# How long after its planned attempt a pending email waits before the sweep re-queues it.
+SWEEP_GRACE = dt.timedelta(minutes=1)
+
+
+class EmailNotSent(Exception):
+    """The mail server did not take the email; the task retries after `retry_in` seconds."""
+
+    def __init__(self, message: str, *, retry_in: int) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Back-off after the n-th failed attempt: 1, 2, 4 ... minutes, at most an hour."""
+    return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def names_in(text: str, names: Iterable[str]) -> list[str]:
+    """The words of these names that appear in `text` as whole words, ignoring case."""
+    found: list[str] = []
+    for name in names:
+        for part in re.split(r"[\s\-]+", name or ""):
+            part = part.strip(".,;:'\"()")
+            if len(part) < 2 or part.lower() in (f.lower() for f in found):
+                continue
+            if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text, re.IGNORECASE):
+                found.append(part)
+    return found
+
+
+@transaction.atomic
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    about: models.Model | None = None,
+    forbidden_names: Iterable[str] = (),
+) -> OutboundEmail:
+    """Put an email in the outbox and send it after commit; refuse a subject naming a child."""
+    if "\n" in subject or "\r" in subject or len(subject) > 200:
+        raise ValueError("An email subject must be one line of at most 200 characters.")
+    if names_in(subject, forbidden_names):
+        # Subjects show in inboxes, previews and mail logs: never a child's name [DOMAIN §3].
+        raise ValueError("An email subject must not contain a child's name.")
+    now = timezone.now()
+    email = OutboundEmail(
+        to=to,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        content_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        object_id=about.pk if about is not None else None,
+        created_at=now,
+        next_attempt_at=now + SWEEP_GRACE,
     )
-    return bool(updated)
+    save_audited(email, user=None, reason=f"Queued: {purpose}")
+    _send_after_commit([email.pk])
+    return email
+
+
+def _send_after_commit(ids: list[int]) -> None:
+    from .tasks import send_outbound_email
+
+    def enqueue() -> None:
+        for pk in ids:
+            send_outbound_email.delay(pk)
+
+    # robust: with the broker down the row is safe in the outbox and the sweep sends it
+    # later; the request that queued it must not fail after its commit.
+    transaction.on_commit(enqueue, robust=True)
+
+
+def email_send(*, email_id: int) -> OutboundEmail | None:
+    """Send one pending email exactly once; on a refusal record it and raise EmailNotSent.
+
+    Returns None when there is nothing (more) to do: the email went already, was given up
+    on, or another worker holds it right now.
+    """
+    retry_in = None
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=EmailStatus.PENDING)
+            .first()
+        )
+        if email is None:
+            return None
+        message = EmailMessage(
+            email.subject,
+            email.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [email.to],
+            headers={"Message-ID": email.message_id},
+        )
+        email.attempts += 1
+        now = timezone.now()
+        try:
+            # The row stays locked while the server talks, so no other worker sends it too.
+            message.send()
+        except (OSError, smtplib.SMTPException) as exc:
+            # The server is down or refused for now: try again later.
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status, email.next_attempt_at = EmailStatus.FAILED, None
+                reason = f"Not sent after {email.attempts} attempts: {email.last_error}"
+            else:
+                delay = retry_delay(email.attempts)
+                email.next_attempt_at = now + delay + SWEEP_GRACE
+                retry_in = int(delay.total_seconds())
+                reason = f"Attempt {email.attempts} failed: {email.last_error}"
+            logger.warning("Email %s not sent (attempt %s): %s", email.pk, email.attempts, exc)
+        except Exception as exc:
+            # Not the server's fault (a malformed address or header): retrying cannot help.
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.status, email.next_attempt_at = EmailStatus.FAILED, None
+            reason = f"Cannot be sent: {email.last_error}"
+            logger.exception("Email %s cannot be sent", email.pk)
+        else:
+            email.status, email.sent_at, email.next_attempt_at = EmailStatus.SENT, now, None
+            reason = f"Sent (attempt {email.attempts})"
+        save_audited(email, user=None, reason=reason)
+    if retry_in is not None:
+        raise EmailNotSent(email.last_error, retry_in=retry_in)
+    return email if email.status == EmailStatus.SENT else None
+
+
+def email_resend_due(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """Re-queue pending emails whose next attempt is overdue (a task lost with the broker or a
+    worker); idempotent, since sending checks and locks the row."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=EmailStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")[:limit]
+        )
+        for email in due:
+            email.next_attempt_at = now + retry_delay(email.attempts + 1) + SWEEP_GRACE
+            save_audited(email, user=None, reason="Re-queued by the resend sweep")
+        _send_after_commit([email.pk for email in due])
+    return [email.pk for email in due]
+
+
+@transaction.atomic
+def email_resend(*, email: OutboundEmail, by: User) -> bool:
+    """Send a failed email again (an administrator's decision); False if it is not failed."""
+    email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+    if email.status != EmailStatus.FAILED:
+        return False
+    email.status, email.attempts, email.next_attempt_at = (
+        EmailStatus.PENDING,
+        0,
+        timezone.now() + SWEEP_GRACE,
+    )
+    save_audited(email, user=by, reason="Resent by an administrator")
+    _send_after_commit([email.pk])
+    return True
 
 
 def access_record(

@@ -1,9 +1,6 @@
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 
 from . import services
-from .models import Notification
 
 
 @shared_task
@@ -12,15 +9,17 @@ def beat_heartbeat() -> None:
     services.heartbeat_record(name="beat")
 
 
-@shared_task(bind=True, max_retries=10, default_retry_delay=60)
-def send_notification_email(self, notification_id: int) -> None:
-    """Email a user that something is waiting for them; retried while the mail server is down."""
-    notice = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notice is None or notice.emailed_at is not None:
-        return
-    body = f"{notice.body}\n\nOpen the {settings.SERVICE_NAME}: {notice.url}".strip()
+# No Celery retry limit: the outbox row counts the attempts and decides when to give up.
+@shared_task(bind=True, max_retries=None, ignore_result=True)
+def send_outbound_email(self, email_id: int) -> None:
+    """Send one email from the outbox; retried with back-off while the mail server is down."""
     try:
-        send_mail(notice.title, body, settings.DEFAULT_FROM_EMAIL, [notice.user.email])
-    except OSError as exc:
-        raise self.retry(exc=exc) from exc
-    services.notification_mark_emailed(notification=notice)
+        services.email_send(email_id=email_id)
+    except services.EmailNotSent as exc:
+        raise self.retry(exc=exc, countdown=exc.retry_in) from exc
+
+
+@shared_task(ignore_result=True)
+def resend_due_emails() -> None:
+    """Beat's outbox sweep: re-queue pending emails whose task was lost."""
+    services.email_resend_due()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("mash.urls")),
     path("", include("thresholds.urls")),
+    path("", include("early_help.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,7 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import User
 
-from .models import PartnerRequest
+from .models import Enquiry, PartnerRequest
 
 
 def get_partner_request_for_user(
@@ -35,3 +35,33 @@ def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
     return get_objects_for_user(
         user, "mash.view_partnerrequest", klass=PartnerRequest, accept_global_perms=False
     ).select_related("agency", "enquiry__contact")
+
+
+def can_see_enquiries(user: User) -> bool:
+    """MASH social care staff only: not early help, not partners, not other teams."""
+    return user.is_active and user.has_perm("mash.view_enquiry")
+
+
+def can_act_on_enquiry(user: User, enquiry: Enquiry) -> bool:
+    """The assigned MASH social worker (object permission) or any MASH manager."""
+    if user.has_perm("mash.decide_enquiry"):
+        return True
+    return enquiry.worker_id == user.pk and user.has_perm("mash.change_enquiry", enquiry)
+
+
+def get_enquiry_for_user(user: User, pk: int, perm: str = "view_enquiry") -> Enquiry:
+    """An enquiry for MASH staff; `change_enquiry` needs its worker or a manager, `decide_enquiry`
+    a manager."""
+    enquiry = get_object_or_404(
+        Enquiry.objects.select_related(
+            "contact__assigned_team", "contact__assigned_to", "worker", "opened_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    if not can_see_enquiries(user):
+        raise Http404("No such enquiry")
+    if perm == "change_enquiry" and not can_act_on_enquiry(user, enquiry):
+        raise PermissionDenied
+    if perm == "decide_enquiry" and not user.has_perm("mash.decide_enquiry"):
+        raise PermissionDenied
+    return enquiry

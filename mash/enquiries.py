@@ -5,11 +5,8 @@ the requests addressed to it; they hold no model-level permission on requests or
 The final decision and the referral on build on `enquiry_lock` / `enquiry_touch`.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.audit import save_audited
 from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
-from accounts.services import agency_group, notify
+from accounts.services import agency_group, email_queue, notify
 from referrals import rating
 from referrals.models import (
     AssessmentType,
@@ -47,8 +44,7 @@ from .models import (
     RequestStatus,
 )
 
-logger = logging.getLogger(__name__)
-
+ALREADY_DECIDED = "This enquiry has already been decided."
 STALE_ENQUIRY = "This enquiry has changed since you opened it. Reload it and try again."
 CONSENT_REQUIRED = (
     "Consent must be obtained: this is not red or amber child protection work, so it cannot "
@@ -184,6 +180,8 @@ def enquiry_record_consent(
 ) -> ConsentDecision:
     """Record what happened about consent; not seeking or overriding it is a manager's decision."""
     _require_worker_or_manager(enquiry, by)
+    if Enquiry.objects.filter(pk=enquiry.pk, status=EnquiryStatus.DECIDED).exists():
+        raise ValidationError(ALREADY_DECIDED)
     if outcome not in ConsentOutcome.values:
         raise ValidationError({"outcome": "Select what happened about consent"})
     if outcome in (ConsentOutcome.NOT_SOUGHT, ConsentOutcome.OVERRIDDEN):
@@ -237,6 +235,8 @@ def enquiry_request_checks(
     """Ask partner agencies for checks, each with its own clock; agencies already asked are skipped."""
     _require_worker_or_manager(enquiry, by)
     enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
+    if enquiry.status == EnquiryStatus.DECIDED:
+        raise ValidationError(ALREADY_DECIDED)
     consent = enquiry.latest_consent
     if consent is None:
         raise ValidationError(NO_CONSENT_DECISION)
@@ -376,7 +376,6 @@ def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
 # --- Analysis, the manager's decision and the referral on (DOMAIN §6, protocol 8.3) ---------
 
 NO_ANALYSIS = "The MASH social worker's analysis and recommendation must be recorded first."
-ALREADY_DECIDED = "This enquiry has already been decided."
 _ROUTE_FOR_STEP = {
     NextStep.SOCIAL_WORK_REFERRAL: RatingOutcome.SOCIAL_WORK_REFERRAL,
     # Urgent child protection goes straight to the allocated team under section 47.
@@ -537,7 +536,7 @@ def _share_answers(
 def _email_duty_manager(
     *, referral: Referral, enquiry: Enquiry, shared: list[InformationShared]
 ) -> None:
-    """Email the receiving team's duty manager after commit. Never names a child."""
+    """Queue an email to the receiving team's duty manager. Never names a child."""
     address = referral.team.duty_email
     if not address:
         return
@@ -564,16 +563,23 @@ def _email_duty_manager(
     else:
         lines.append("No partner agency information was agreed to be shared onward.")
     lines += ["", f"Open the {settings.SERVICE_NAME}: {contact.get_absolute_url()}"]
-    body = "\n".join(lines)
+    # The outbox keeps the email until the mail server takes it (retried, never lost).
+    email_queue(
+        to=address,
+        subject=subject,
+        body="\n".join(lines),
+        purpose="mash_referral",
+        about=referral,
+        forbidden_names=_people_names(contact),
+    )
 
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except OSError:
-            # The decision stands; the team managers already have an in-app notice.
-            logger.exception("Referral email for contact %s not sent", contact.reference)
 
-    transaction.on_commit(send)
+def _people_names(contact: Contact) -> list[str]:
+    return [
+        name
+        for link in contact.contact_people.select_related("person")
+        for name in (link.person.first_name, link.person.last_name)
+    ]
 
 
 def shared_information(referral: Referral):

@@ -1,9 +1,8 @@
 from django import forms
 
-from accounts.models import Team, TeamKind, User
+from accounts.models import User
 from accounts.roles import Role
-from referrals.forms import GovukForm
-from referrals.models import AssessmentType
+from referrals.forms import GovukForm, assessment_type_field, referral_team_field, referral_teams
 from thresholds.models import CouncilProfile, RatingOutcome
 
 
@@ -56,18 +55,8 @@ class DecisionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the decision"},
     )
-    team = forms.ModelChoiceField(
-        label="Social work team (for a referral)",
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label="Select a team",
-    )
-    assessment_type = forms.ChoiceField(
-        label="Type of assessment (for a referral)",
-        choices=AssessmentType.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    team = referral_team_field()
+    assessment_type = assessment_type_field()
     rationale = forms.CharField(
         label="Reason for the decision",
         widget=forms.Textarea,
@@ -81,8 +70,4 @@ class DecisionForm(GovukForm):
             for o in profile.outcomes
             if o != RatingOutcome.DAILY_DISCUSSION
         ]
-        self.fields["team"].queryset = Team.objects.filter(
-            profile=profile,
-            kind__in=[TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN],
-            is_active=True,
-        )
+        self.fields["team"].queryset = referral_teams(profile)

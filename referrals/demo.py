@@ -989,7 +989,7 @@ PLAN: tuple[Planned, ...] = (
         "school_bruising", NOT_KNOWN, S.AWAITING_RATING, 19, family="A", rate=("amber", 4, True, "")
     ),
     Planned("probation", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 18),
-    Planned("anonymous_alone", NOT_KNOWN, S.AWAITING_RATING, 18),
+    Planned("anonymous_alone", NOT_KNOWN, S.AWAITING_RATING, 18, rate=("red", 4, True, "")),
     Planned("la_transfer", NOT_KNOWN, S.AWAITING_RATING, 17, by="senior"),
     Planned("housing_mould", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 16, family="B"),
     Planned("ecaf_nursery", NOT_KNOWN, S.AWAITING_RATING, 15),
@@ -1006,7 +1006,14 @@ PLAN: tuple[Planned, ...] = (
     Planned("info_nursery_advice", None, S.INFORMATION_ONLY, 12),
     Planned("edt_missing", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 12, family="C"),
     Planned("gp_mental_health", CLOSED_LONG, S.AWAITING_RATING, 11),
-    Planned("neighbour_shouting", NOT_KNOWN, S.AWAITING_RATING, 10, family="A"),
+    Planned(
+        "neighbour_shouting",
+        NOT_KNOWN,
+        S.AWAITING_RATING,
+        10,
+        family="A",
+        rate=("amber", 4, True, ""),
+    ),
     Planned(
         "hv_neglect",
         NOT_KNOWN,
@@ -1017,7 +1024,7 @@ PLAN: tuple[Planned, ...] = (
     Planned("merlin_da_standard", OPEN_EH, S.PASSED_TO_ALLOCATED_WORKER, 9),
     Planned("merlin_da_high", CLOSED_RECENT, S.AWAITING_RATING, 8),
     Planned("info_parenting", None, S.INFORMATION_ONLY, 7),
-    Planned("youth_county_lines", CLOSED_LONG, S.AWAITING_RATING, 7),
+    Planned("youth_county_lines", CLOSED_LONG, S.AWAITING_RATING, 7, rate=("amber", 3, True, "")),
     Planned("court_s7", OPEN_CSSW, S.PASSED_TO_ALLOCATED_WORKER, 6, by="senior"),
     Planned("self_referral", CLOSED_LONG, S.AWAITING_RATING, 6),
     Planned("ae_fracture", NOT_KNOWN, S.AWAITING_RATING, 5, by="senior", rate=("red", 4, True, "")),

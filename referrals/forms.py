@@ -15,6 +15,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from nhs_number import is_valid as nhs_number_is_valid
 
@@ -59,6 +60,31 @@ def add_service_errors(form: forms.Form, error: forms.ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def referral_team_field(label: str = "Social work team (for a referral)") -> forms.ModelChoiceField:
+    """The receiving social work team; its choices are set per profile by `referral_teams`."""
+    return forms.ModelChoiceField(
+        label=label, queryset=Team.objects.none(), required=False, empty_label="Select a team"
+    )
+
+
+def referral_teams(profile) -> "models.QuerySet[Team]":
+    """The council's active teams a contact can be referred to for assessment."""
+    return Team.objects.filter(
+        profile=profile,
+        kind__in=[TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN],
+        is_active=True,
+    ).order_by("name")
+
+
+def assessment_type_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Type of assessment (for a referral)",
+        choices=AssessmentType.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
 
 def email_field() -> forms.EmailField:
@@ -127,8 +153,14 @@ class GovukForm(forms.Form):
     def layout(self) -> list:
         return [self.field_layout(name) for name in self.fields]
 
+    def refresh_layout(self) -> None:
+        """Rebuild the layout after fields were added or reordered in `__init__`."""
+        self.helper.layout = Layout(*self.layout())
+
     def field_layout(self, name: str):
         field = self.fields[name]
+        if isinstance(field.widget, forms.HiddenInput):
+            return Field(name)
         if isinstance(field.widget, forms.RadioSelect):
             return Field.radios(name, legend_size=Size.SMALL, inline=len(field.choices) <= 3)
         if isinstance(field.widget, forms.Textarea):
@@ -535,18 +567,8 @@ class RatingForm(GovukForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    team = forms.ModelChoiceField(
-        label="Social work team (for a referral)",
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label="Select a team",
-    )
-    assessment_type = forms.ChoiceField(
-        label="Type of assessment (for a referral)",
-        choices=AssessmentType.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
+    team = referral_team_field()
+    assessment_type = assessment_type_field()
     rationale = forms.CharField(
         label="Rationale",
         help_text="Why this rating and this outcome, with reference to the thresholds.",
@@ -563,11 +585,7 @@ class RatingForm(GovukForm):
             level__in=levels
         ).select_related("level")
         self.fields["outcome"].choices = [(o, RatingOutcome(o).label) for o in profile.outcomes]
-        self.fields["team"].queryset = Team.objects.filter(
-            profile=profile,
-            kind__in=[TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN],
-            is_active=True,
-        )
+        self.fields["team"].queryset = referral_teams(profile)
         self.helper.layout = Layout(*self.layout())
 
     def layout(self) -> list:

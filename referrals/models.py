@@ -421,6 +421,8 @@ class Contact(models.Model):
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 0 a police-rated red MERLIN, 1 amber, 2 everything else: the new-contacts queue's first key.
+    screening_priority = models.PositiveSmallIntegerField(default=2, editable=False)
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
     history = HistoricalRecords()
 
@@ -440,6 +442,10 @@ class Contact(models.Model):
             ),
             models.Index(
                 fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"
+            ),
+            models.Index(
+                fields=["status", "screening_priority", "received_at"],
+                name="contact_screening_queue",
             ),
         ]
 
@@ -565,3 +571,97 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral of {self.contact} to {self.team}"
+
+
+class NoticeChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class NoticeAudience(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional: the outcome and the allocated team"
+    PUBLIC = "public", "Member of the public: that the contact was acted on, nothing more"
+
+
+class ReferrerNotice(models.Model):
+    """What the referrer was sent about one outcome of a contact: an email, or a letter to post.
+
+    One per outcome of a referrer-told clock: each outcome starts a clock (or finds one still
+    open), and the notice of the current outcome meets it (a letter once it is posted).
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="referrer_notices")
+    deadline = models.ForeignKey(
+        "thresholds.Deadline", on_delete=models.PROTECT, related_name="referrer_notices"
+    )
+    outcome = models.CharField(
+        "Outcome told", max_length=30, choices=ContactStatus.choices, editable=False
+    )
+    audience = models.CharField(max_length=12, choices=NoticeAudience.choices)
+    channel = models.CharField(max_length=6, choices=NoticeChannel.choices)
+    sent_to = models.CharField("Email address or postal address", max_length=250)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    email = models.OneToOneField(
+        "accounts.OutboundEmail",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrer_notice",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    posted_at = models.DateTimeField("Letter posted", null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "outcome"], name="referrer_notice_once_per_outcome"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel=NoticeChannel.LETTER) | Q(email__isnull=False),
+                name="referrer_notice_email_in_outbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to the referrer of {self.contact}"
+
+    @property
+    def is_letter_to_post(self) -> bool:
+        return self.channel == NoticeChannel.LETTER and self.posted_at is None
+
+
+class InformationResponse(models.Model):
+    """The response to a request for information: who wrote it, and who authorised it."""
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.PROTECT, related_name="information_response"
+    )
+    response = models.TextField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authorised_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Response to the request for information on {self.contact}"
+
+    @property
+    def is_authorised(self) -> bool:
+        return self.authorised_at is not None
+
+
+from .merlin_models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401

@@ -32,6 +32,7 @@ from .models import (
     Referral,
     YesNoUnknown,
 )
+from .notices import referrer_notice_after_outcome
 
 STATUS_FOR = {
     RatingOutcome.MASH: ContactStatus.WITH_MASH,
@@ -276,6 +277,7 @@ def route_contact(
             rag=rag,
             started_at=now,
         )
+        referrer_notice_after_outcome(contact=contact, by=by)
     url = contact.get_absolute_url()
     if outcome == RatingOutcome.MASH:
         mash = profile_team(profile, TeamKind.MASH)

@@ -107,6 +107,27 @@ def contacts_visible_to(user: User) -> QuerySet[Contact]:
     )
 
 
+def previous_contacts_for(contact: Contact, people: list[Person]) -> list[Contact]:
+    """Earlier contacts about any of these people, newest first."""
+    return list(
+        Contact.objects.filter(contact_people__person__in=people)
+        .exclude(pk=contact.pk)
+        .exclude(status=ContactStatus.DRAFT)
+        .select_related("assigned_team")
+        .order_by("-received_at")
+        .distinct()[:50]
+    )
+
+
+def visible_ids(user: User, contacts: list[Contact]) -> set[int]:
+    """Which of these contacts the user may open (others are listed without a link)."""
+    return set(
+        contacts_visible_to(user)
+        .filter(pk__in=[c.pk for c in contacts])
+        .values_list("pk", flat=True)
+    )
+
+
 def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
     """A queue's rows with everything a list shows loaded up front (no query per row)."""
     return qs.select_related("created_by", "assigned_team", "assigned_to").prefetch_related(
@@ -136,9 +157,9 @@ def queue_for_status(user: User, status: ContactStatus) -> QuerySet[Contact]:
 
 
 def queue_new(user: User) -> QuerySet[Contact]:
-    """Submitted contacts waiting to be screened, oldest first."""
+    """Submitted contacts waiting to be screened: red then amber police MERLINs, then oldest first."""
     return queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED)).order_by(
-        "received_at"
+        "screening_priority", "received_at"
     )
 
 

@@ -414,7 +414,7 @@ class ScreeningRoute:
 
 def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date) -> ScreeningRoute:
     """Apply the screening rules (DOMAIN §4) to a submitted contact."""
-    if contact.information_only:
+    if contact.information_only and contact.source != ContactSource.INFORMATION_REQUEST:
         return ScreeningRoute(
             ContactStatus.INFORMATION_ONLY,
             "The caller wants information or advice only: signpost them and close the contact.",
@@ -448,6 +448,14 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
             f"it goes to {who} with an alert, without a new triage.",
             team=team,
             workers=workers,
+        )
+    if contact.source == ContactSource.INFORMATION_REQUEST and contact.information_only:
+        # Whether a family is known, asked by a court, a council or a service (protocol 3.1).
+        return ScreeningRoute(
+            ContactStatus.INFORMATION_AND_ADVICE,
+            "A request for information about a family not open to a service: the Contact "
+            "Service writes the response and a senior practitioner authorises it, as provision "
+            "of information and advice.",
         )
     if profile.route_recently_closed_to_last_team:
         recent = [
@@ -519,6 +527,18 @@ def contact_screen(
     elif route.status == ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM and route.team:
         _grant_contact(contact, route.team.group)
         _notify_team_managers(contact, route.team, url)
+    elif route.status == ContactStatus.INFORMATION_AND_ADVICE:
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.INFORMATION_AND_ADVICE,
+            by=by,
+            contact=contact,
+            team=Team.objects.filter(profile=profile, kind=TeamKind.SCREENING)
+            .order_by("name")
+            .first(),
+            responsible_role=Role.SENIOR_PRACTITIONER,
+            started_at=contact.screened_at,
+        )
     elif route.status == ContactStatus.AWAITING_RATING:
         # The contact record is completed by the initial rating (Havering: within 24 hours).
         clocks.deadline_start(
@@ -561,13 +581,26 @@ def contact_record_referrer_told(
 ) -> Contact:
     """Record that the referrer was told the outcome (meets the 'referrer told' clock)."""
     _require(by, "referrals.change_contact", contact)
-    if contact.referrer_told_at is not None:
+    return contact_meet_referrer_told(
+        contact=contact, by=by, reason=f"Referrer told the outcome by {how}. {note}".strip()
+    )
+
+
+@transaction.atomic
+def contact_meet_referrer_told(
+    *, contact: Contact, by: User | None, reason: str, at: dt.datetime | None = None
+) -> Contact:
+    """Meet the open 'referrer told' clock and note when the referrer was told (callers check
+    permission). Each outcome starts a clock, so a referrer told of one outcome can be told
+    of the next (MASH, then the MASH decision)."""
+    waiting = contact.deadlines.filter(kind=ClockKind.REFERRER_TOLD, met_at__isnull=True)
+    if contact.referrer_told_at is not None and not waiting.exists():
         raise ValidationError("The referrer has already been recorded as told.")
-    contact.referrer_told_at = timezone.now()
+    contact.referrer_told_at = at or timezone.now()
     clocks.deadline_meet(
         kind=ClockKind.REFERRER_TOLD, contact=contact, by=by, at=contact.referrer_told_at
     )
-    save_audited(contact, user=by, reason=f"Referrer told the outcome by {how}. {note}".strip())
+    save_audited(contact, user=by, reason=reason)
     return contact
 
 
@@ -597,6 +630,11 @@ def contact_complete_information_and_advice(*, contact: Contact, by: User, note:
     ):
         raise ValidationError(
             "There is no provision of information and advice open on this contact."
+        )
+    if contact.source == ContactSource.INFORMATION_REQUEST:
+        raise ValidationError(
+            "A response to a request for information is written, then authorised by a senior "
+            "practitioner: use the response page."
         )
     if not note.strip():
         raise ValidationError({"note": "Enter what information and advice was given"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import information_views, merlin_views, notice_views, views
 
 app_name = "referrals"
 
@@ -41,11 +41,29 @@ urlpatterns = [
         name="contact_referrer_told",
     ),
     path(
+        "contacts/<int:pk>/referrer-notice/",
+        notice_views.contact_referrer_notice,
+        name="contact_referrer_notice",
+    ),
+    path(
+        "contacts/<int:pk>/referrer-notice/posted/",
+        notice_views.contact_referrer_letter_posted,
+        name="contact_referrer_letter_posted",
+    ),
+    path(
         "contacts/<int:pk>/written-follow-up/",
         views.contact_written_follow_up,
         name="contact_written_follow_up",
     ),
+    path(
+        "contacts/<int:pk>/information-response/",
+        information_views.information_response,
+        name="information_response",
+    ),
     path("contacts/<int:pk>/access-log/", views.contact_access_log, name="contact_access_log"),
+    path("merlin/", merlin_views.merlin_list, name="merlin_list"),
+    path("merlin/new/", merlin_views.merlin_new, name="merlin_new"),
+    path("merlin/upload/", merlin_views.merlin_upload, name="merlin_upload"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import AccessAction
 from accounts.roles import Role
 from accounts.services import access_record
+from mash import selectors as mash_selectors
+from mash.access import can_see_enquiries
+from mash.models import Enquiry
 from thresholds.selectors import current_profile, threshold_levels
 
 from . import rating, selectors, services
@@ -108,15 +111,10 @@ def queue_mash(request: HttpRequest) -> HttpResponse:
 
 
 def queue_early_help(request: HttpRequest) -> HttpResponse:
+    """The early help duty manager's queue now lives in the early_help app."""
     if not request.user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
         raise PermissionDenied
-    return _queue(
-        request,
-        selectors.queue_for_status(request.user, ContactStatus.WITH_EARLY_HELP),
-        title="Green contacts for early help",
-        description="Green contacts waiting for an early help referral decision, most urgent first.",
-        empty="There are no green contacts waiting.",
-    )
+    return redirect("early_help:queue")
 
 
 def queue_team(request: HttpRequest) -> HttpResponse:
@@ -471,6 +469,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
     previous = _previous_contacts(contact, people)
+    referrals = list(contact.referrals.select_related("team"))
+    shared = mash_selectors.shared_with_referrals(referrals)
+    # The enquiry itself is for MASH social care staff only (mash.access).
+    enquiry = (
+        Enquiry.objects.filter(contact=contact).first() if can_see_enquiries(request.user) else None
+    )
     return render(
         request,
         "referrals/contact_detail.html",
@@ -489,33 +493,28 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ratings": list(
                 contact.ratings.select_related("rated_by").prefetch_related("indicators")
             ),
-            "referrals": list(contact.referrals.select_related("team")),
+            "referrals": referrals,
+            "passed_on": {
+                r.pk: shared[r.pk]
+                for r in referrals
+                if mash_selectors.may_read_shared(request.user, r)
+            },
+            "enquiry": enquiry,
+            "can_open_enquiry": enquiry is None
+            and contact.status == ContactStatus.WITH_MASH
+            and request.user.has_perm("mash.add_enquiry"),
             "now": timezone.now(),
             "can_change": can(request.user, "referrals.change_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
+            "referrer_notices": list(
+                contact.referrer_notices.select_related("email", "created_by", "posted_by")
+            ),
         },
     )
 
 
-def _previous_contacts(contact: Contact, people: list[Person]) -> list[Contact]:
-    """Earlier contacts about any of these people, newest first."""
-    return list(
-        Contact.objects.filter(contact_people__person__in=people)
-        .exclude(pk=contact.pk)
-        .exclude(status=ContactStatus.DRAFT)
-        .select_related("assigned_team")
-        .order_by("-received_at")
-        .distinct()[:50]
-    )
-
-
-def _visible_contacts(user, contacts: list[Contact]) -> set[int]:
-    """Which of these contacts the user may open (others are listed without a link)."""
-    return set(
-        selectors.contacts_visible_to(user)
-        .filter(pk__in=[c.pk for c in contacts])
-        .values_list("pk", flat=True)
-    )
+_previous_contacts = selectors.previous_contacts_for
+_visible_contacts = selectors.visible_ids
 
 
 def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:

@@ -97,6 +97,13 @@ def partner_user(db, police):
 
 
 @pytest.fixture
+def health_user(db):
+    """A partner agency user from health: another agency than `partner_user`'s police."""
+    health = AgencyFactory(name="Test health", kind=AgencyKind.HEALTH)
+    return UserFactory(username="health", roles=[Role.PARTNER_AGENCY_USER], agency=health)
+
+
+@pytest.fixture
 def early_help_manager(db):
     return UserFactory(username="ehmgr", roles=[Role.EARLY_HELP_DUTY_MANAGER])
 
@@ -115,3 +122,16 @@ def social_worker(db, social_work_team):
 @pytest.fixture
 def outsider(db):
     return UserFactory(username="outsider", roles=[])
+
+
+@pytest.fixture
+def family_worker(db, camden):
+    """A family worker (early help worker) in Camden's Family Support Team."""
+    from accounts.models import Team
+
+    return UserFactory(
+        username="famworker",
+        roles=[Role.EARLY_HELP_WORKER],
+        team=Team.objects.get(name="Family Support Team"),
+        job_title="Family worker",
+    )

@@ -213,3 +213,101 @@ def partner_requests(
         question=question,
     )
     return {r.agency.kind: r for r in made}
+
+
+def green_contact(
+    *,
+    officer: User,
+    senior: User,
+    profile,
+    children: list[Person] | None = None,
+    rated_at=None,
+    **fields,
+):
+    """A green contact with the family's consent, rated and routed to the early help duty
+    manager (status WITH_EARLY_HELP), as production does it."""
+    from referrals import rating
+
+    contact = complete_contact(by=officer, children=children or [PersonFactory()], **fields)
+    services.contact_submit(contact=contact, by=officer, profile=profile)
+    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
+    rating.contact_rate(
+        contact=contact,
+        by=senior,
+        profile=profile,
+        rag="green",
+        level=2,
+        cp_concerns=False,
+        rationale="Low-level needs: two level 2 indicators.",
+        outcome="early_help",
+        now=rated_at,
+    )
+    contact.refresh_from_db()
+    return contact
+
+
+def family_work_case(*, contact, manager: User, worker: User, profile):
+    """A family work case opened by the duty manager's brief-assessment decision."""
+    from early_help import services as early_help
+
+    early_help.early_help_decide(
+        contact=contact,
+        by=manager,
+        profile=profile,
+        outcome="brief_assessment",
+        rationale="Needs a brief early help assessment.",
+        worker=worker,
+    )
+    return contact.family_work_cases.get()
+
+
+PROFESSIONAL_REFERRER = {
+    "referrer_is_professional": True,
+    "referrer_name": "Pat Example",
+    "referral_source": "2A",
+    "referrer_organisation": "Example Primary School",
+    "referrer_role": "Designated safeguarding lead",
+    "referrer_email": "pat.example@school.example.org",
+}
+PUBLIC_REFERRER = {
+    "referrer_is_professional": False,
+    "referrer_name": "Sam Neighbour",
+    "referral_source": "1B",
+    "referrer_organisation": "",
+    "referrer_role": "",
+    "referrer_relationship": "Neighbour",
+    "referrer_email": "sam.neighbour@example.org",
+}
+
+
+def contact_with_referrer(
+    *,
+    officer: User,
+    senior: User,
+    profile,
+    referrer: dict,
+    team=None,
+    children: list[Person] | None = None,
+):
+    """A contact from this referrer, rated amber and referred to `team` (or, with no team,
+    rated red and routed to the MASH), as production does it."""
+    from referrals import rating
+
+    contact = complete_contact(by=officer, children=children or [PersonFactory()])
+    services.contact_update_section(contact=contact, by=officer, section="referrer", data=referrer)
+    services.contact_submit(contact=contact, by=officer, profile=profile)
+    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
+    rating.contact_rate(
+        contact=contact,
+        by=senior,
+        profile=profile,
+        rag="amber" if team else "red",
+        level=3 if team else 4,
+        cp_concerns=not team,
+        rationale="Test rating",
+        outcome="social_work_referral" if team else "mash",
+        team=team,
+        assessment_type="cfa" if team else "",
+    )
+    contact.refresh_from_db()
+    return contact

@@ -128,6 +128,8 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="contact-service@localhost")
+# Seconds to wait for the mail server: a worker holds the outbox row while it talks.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 SERVICE_NAME = "Children and Families Contact Service"
 
 # The council whose rules, timescales and teams the service runs under (see thresholds).
@@ -163,6 +165,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "thresholds.tasks.sweep_deadlines",
         "schedule": DEADLINE_SWEEP_SECONDS,
     },
+    # Re-queues outbox emails whose send task was lost (broker restart, worker crash).
+    "outbox-resend": {"task": "accounts.tasks.resend_due_emails", "schedule": 60.0},
 }
 
 LOGGING = {

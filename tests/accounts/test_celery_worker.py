@@ -5,7 +5,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from accounts.models import Heartbeat, Notification
+from accounts.models import EmailStatus, Heartbeat, OutboundEmail
 from accounts.services import notify
 from accounts.tasks import beat_heartbeat
 from tests.celery_helpers import real_worker, wait_for
@@ -26,7 +26,9 @@ def test_notification_email_goes_through_redis_once(worker, social_worker):
             title="New contact C0000042 on a case allocated to you",
             url="/contacts/42/",
         )
-    assert wait_for(lambda: Notification.objects.get(pk=notice.pk).emailed_at is not None)
+    # The email goes through the outbox: its row about the notice is marked sent.
+    email = OutboundEmail.objects.get(object_id=notice.pk, purpose="notification")
+    assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == EmailStatus.SENT)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "New contact C0000042 on a case allocated to you"
 

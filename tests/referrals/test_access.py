@@ -6,6 +6,7 @@ from django.urls import reverse
 from mash import enquiries
 from mash.services import discussion_add
 from referrals import services
+from tests.access_helpers import expect
 from tests.factories import PersonFactory, complete_contact, contact_with_mash
 
 PERSONAS = [
@@ -15,6 +16,7 @@ PERSONAS = [
     "mash_social_worker",
     "mash_manager",
     "partner_user",
+    "health_user",
     "early_help_manager",
     "team_manager",
     "social_worker",
@@ -23,24 +25,7 @@ PERSONAS = [
 FRONT_DOOR = {"screening_officer", "senior_practitioner"}
 READERS = FRONT_DOOR | {"mash_social_worker", "mash_manager", "team_manager"}
 MANAGERS = {"mash_manager", "team_manager"}
-
-
-def expect(
-    allowed: set[str], *, readers: set[str] | None = None, otherwise: int = 403, ok: int = 200
-):
-    """ok for `allowed`; 403 for those who may read but not act; `otherwise` for the rest."""
-    readers = readers or set()
-
-    def status(persona: str) -> int:
-        if persona == "anonymous":
-            return 302
-        if persona in allowed:
-            return ok
-        if persona in readers:
-            return 403
-        return otherwise
-
-    return status
+MASH = {"mash_social_worker", "mash_manager"}
 
 
 # (name, url builder, method, expectation)
@@ -80,10 +65,10 @@ TABLE = [
         expect({"mash_manager"}),
     ),
     (
-        "early help queue",
+        "early help queue (moved to early_help)",
         lambda o: reverse("referrals:queue_early_help"),
         "get",
-        expect({"early_help_manager"}),
+        expect({"early_help_manager"}, ok=302),
     ),
     (
         "overdue dashboard",
@@ -180,13 +165,87 @@ TABLE = [
         "partner inbox",
         lambda o: reverse("mash:partner_inbox"),
         "get",
-        expect({"partner_user"}),
+        expect({"partner_user", "health_user"}),
     ),
     (
         "partner request",
         lambda o: reverse("mash:partner_request", args=[o["partner_request"].pk]),
         "get",
         expect({"partner_user"}, otherwise=404),
+    ),
+    ("mash queue", lambda o: reverse("mash:queue"), "get", expect(MASH)),
+    (
+        "open an enquiry",
+        lambda o: reverse("mash:enquiry_open", args=[o["with_mash"].pk]),
+        "get",
+        expect({"mash_manager"}, readers=READERS, otherwise=404),
+    ),
+    (
+        "enquiry",
+        lambda o: reverse("mash:enquiry", args=[o["enquiry"].pk]),
+        "get",
+        expect(MASH, otherwise=404),
+    ),
+    (
+        "enquiry assign",
+        lambda o: reverse("mash:enquiry_assign", args=[o["enquiry"].pk]),
+        "get",
+        expect({"mash_manager"}, readers=MASH, otherwise=404),
+    ),
+    (
+        "enquiry consent",
+        lambda o: reverse("mash:enquiry_consent", args=[o["enquiry"].pk]),
+        "get",
+        expect(MASH, otherwise=404),
+    ),
+    (
+        "enquiry checks",
+        lambda o: reverse("mash:enquiry_checks", args=[o["enquiry"].pk]),
+        "get",
+        expect(MASH, otherwise=404),
+    ),
+    (
+        "enquiry analysis",
+        lambda o: reverse("mash:enquiry_analysis", args=[o["enquiry"].pk]),
+        "get",
+        expect(MASH, otherwise=404),
+    ),
+    (
+        "enquiry decision",
+        lambda o: reverse("mash:enquiry_decide", args=[o["enquiry"].pk]),
+        "get",
+        expect({"mash_manager"}, readers=MASH, otherwise=404),
+    ),
+    (
+        "enquiry decision post",
+        lambda o: reverse("mash:enquiry_decide", args=[o["enquiry"].pk]),
+        "post",
+        expect({"mash_manager"}, readers=MASH, otherwise=404),
+    ),
+    (
+        "partner request post",
+        lambda o: reverse("mash:partner_request", args=[o["partner_request"].pk]),
+        "post",
+        # An empty post saves an empty draft for the agency, then redirects.
+        expect({"partner_user"}, otherwise=404, ok=302),
+    ),
+    (
+        "send the outcome to the referrer",
+        lambda o: reverse("referrals:contact_referrer_notice", args=[o["submitted"].pk]),
+        "get",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404),
+    ),
+    (
+        "referrer letter posted",
+        lambda o: reverse("referrals:contact_referrer_letter_posted", args=[o["submitted"].pk]),
+        "post",
+        expect(FRONT_DOOR, readers=READERS, otherwise=404, ok=302),
+    ),
+    (
+        "information response",
+        lambda o: reverse("referrals:information_response", args=[o["submitted"].pk]),
+        "get",
+        expect(READERS, otherwise=404),
     ),
     (
         "contact access log",
@@ -262,6 +321,10 @@ def records(
     )
     return {
         "partner_request": partner_request,
+        "enquiry": partner_request.enquiry,
+        "with_mash": contact_with_mash(
+            officer=screening_officer, senior=senior_practitioner, profile=camden
+        ),
         "submitted": submitted,
         "draft": draft,
         "person": adult,

@@ -62,6 +62,8 @@ def urls(screening_officer, camden):
         reverse("referrals:contact_new_person", args=[draft.pk]) + "?role=child",
         reverse("referrals:contact_link_person", args=[draft.pk, child.pk]) + "?role=adult",
         reverse("referrals:contact_screen", args=[submitted.pk]),
+        reverse("referrals:contact_referrer_notice", args=[submitted.pk]),
+        reverse("referrals:contact_referrer_letter_posted", args=[submitted.pk]),
         reverse("referrals:person_edit", args=[child.pk]),
         reverse("login"),
     ]

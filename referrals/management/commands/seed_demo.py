@@ -19,6 +19,8 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import AgencyKind, PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
+from early_help import demo as early_help_demo
+from mash import demo as mash_demo
 from referrals import demo
 from referrals.models import Contact, ContactStatus, Involvement, Service
 from thresholds.models import CouncilProfile
@@ -34,7 +36,7 @@ MASH = "mash"  # MASH
 CIN_A, CIN_B, CP = "social_work_1", "social_work_2", "social_work_3"  # CIN A, CIN B, CP team
 FSEH = "early_help_front_door"  # First Stop Early Help
 FAMILY_SUPPORT = "early_help"  # Family Support Team
-POLICE = "police"
+POLICE = AgencyKind.POLICE
 
 
 def profile_teams(profile: CouncilProfile) -> dict[str, Team]:
@@ -69,12 +71,15 @@ def profile_teams(profile: CouncilProfile) -> dict[str, Team]:
 
 
 def profile_agencies(profile: CouncilProfile) -> dict[str, PartnerAgency]:
-    police = (
-        PartnerAgency.objects.filter(profile=profile, kind=AgencyKind.POLICE).order_by("pk").first()
-    )
-    if police is None:
+    """The profile's first agency of each kind (the MASH always asks police at least)."""
+    agencies: dict[str, PartnerAgency] = {}
+    for agency in PartnerAgency.objects.filter(profile=profile, is_active=True).order_by(
+        "-always_asked", "pk"
+    ):
+        agencies.setdefault(agency.kind, agency)
+    if POLICE not in agencies:
         raise CommandError(f"The {profile} profile has no police partner agency.")
-    return {POLICE: police}
+    return agencies
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,12 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("mashmanager", "Fiona", "McAllister", "MASH manager", Role.MASH_MANAGER, MASH),
     StaffMember("police", "Mark", "Reynolds", "Detective Constable, Public Protection Desk",
                 Role.PARTNER_AGENCY_USER, agency=POLICE),
+    StaffMember("health", "Priya", "Shah", "Named nurse for safeguarding, MASH health",
+                Role.PARTNER_AGENCY_USER, agency=AgencyKind.HEALTH),
+    StaffMember("education", "Owen", "Price", "Education safeguarding officer, MASH",
+                Role.PARTNER_AGENCY_USER, agency=AgencyKind.EDUCATION),
+    StaffMember("probation", "Laura", "Kelly", "Probation officer, MASH liaison",
+                Role.PARTNER_AGENCY_USER, agency=AgencyKind.PROBATION),
     StaffMember("ehmanager", "Sarah", "Bennett", "Early Help duty team manager",
                 Role.EARLY_HELP_DUTY_MANAGER, FSEH),
     StaffMember("ehworker", "Tom", "Gallagher", "Early help coordinator", Role.EARLY_HELP_WORKER,
@@ -120,6 +131,8 @@ def create_staff(profile: CouncilProfile) -> dict[str, User]:
     teams, agencies = profile_teams(profile), profile_agencies(profile)
     staff = {"admin": admin}
     for spec in others:
+        if spec.agency and spec.agency not in agencies:
+            continue  # this council has no such partner agency
         staff[spec.username] = _create_user(spec, by=admin, teams=teams, agencies=agencies)
     return staff
 
@@ -174,6 +187,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = create_staff(profile)
             families = demo.seed(staff=staff, profile=profile)
+            early_help_demo.seed(staff=staff, profile=profile, families=families)
+            mash_demo.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
 
     def _summary(self, profile: str, families: list[demo.Family], seconds: float) -> None:

@@ -1,0 +1,99 @@
+"""Helpers early help's services share, and contacts early help and social work raise themselves."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from guardian.shortcuts import assign_perm
+
+from accounts.audit import save_audited
+from accounts.models import Team, TeamKind, User
+from accounts.roles import Role
+from referrals import services as referral_services
+from referrals.access import can
+from referrals.models import (
+    SOURCE_DEFAULT_REFERRAL_SOURCE,
+    Contact,
+    ContactPerson,
+    ContactRole,
+    ContactSource,
+    Person,
+)
+from referrals.rating import profile_team
+from thresholds.models import CouncilProfile
+
+
+def require(by: User, perm: str, obj: Any = None) -> None:
+    if not can(by, perm, obj):
+        raise PermissionDenied(f"{by} may not {perm}")
+
+
+def grant_contact(contact: Contact, who: Any) -> None:
+    """Let `who` (a user or a group) read the contact and the people on it."""
+    assign_perm("referrals.view_contact", who, contact)
+    for link in contact.contact_people.select_related("person"):
+        assign_perm("referrals.view_person", who, link.person)
+
+
+def children_of(contact: Contact) -> list[Person]:
+    return [
+        link.person
+        for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person")
+    ]
+
+
+def duty_managers() -> list[User]:
+    return list(
+        User.objects.filter(groups__name=Role.EARLY_HELP_DUTY_MANAGER.value, is_active=True)
+    )
+
+
+def front_door(profile: CouncilProfile) -> Team | None:
+    return profile_team(profile, TeamKind.EARLY_HELP_TRIAGE)
+
+
+def new_contact(
+    *,
+    source: ContactSource,
+    by: User,
+    profile: CouncilProfile,
+    organisation: str,
+    concerns: str,
+    people: list[tuple[Person, dict[str, Any]]],
+    family_aware: str,
+    family_agrees: str,
+    family_agreement_details: str,
+    now: dt.datetime,
+) -> Contact:
+    """Log and submit a contact on a worker's behalf, through the referrals submission rules."""
+    contact = Contact(
+        # The front door's own numbering, so these contacts sit in the same sequence.
+        reference=f"C{referral_services._next_number('contact'):07d}",
+        source=source,
+        received_at=now,
+        referral_source=SOURCE_DEFAULT_REFERRAL_SOURCE[source],
+        referrer_name=by.get_full_name() or by.username,
+        referrer_is_professional=True,
+        referrer_organisation=organisation,
+        referrer_role=by.job_title,
+        referrer_email=by.email,
+        # A colleague's team is where to reach them when they have no email address.
+        referrer_address="" if by.email else organisation,
+        concerns=concerns,
+        family_aware=family_aware,
+        family_agrees=family_agrees,
+        family_agreement_details=family_agreement_details,
+        created_by=by,
+    )
+    save_audited(contact, user=by, reason=f"{ContactSource(source).label} raised by {organisation}")
+    for person, link in people:
+        save_audited(
+            ContactPerson(contact=contact, person=person, **link),
+            user=by,
+            reason=f"Linked {person.case_number}",
+        )
+    # The author can read and correct what they sent, as a screening officer's contact allows.
+    for perm in ("referrals.view_contact", "referrals.change_contact"):
+        assign_perm(perm, by, contact)
+    grant_contact(contact, by)
+    return referral_services.contact_submit(contact=contact, by=by, profile=profile)

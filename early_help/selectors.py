@@ -1,0 +1,166 @@
+"""Reads early help's pages and services share: consent, queues, staff, the panel's dates."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import TeamKind, User
+from mash.models import ConsentDecision, ConsentOutcome
+from referrals import rating
+from referrals.models import Contact, ContactPerson, ContactRole, ContactStatus
+from referrals.selectors import queue_for_status
+from thresholds import clock
+from thresholds.models import ClockKind, CouncilProfile, Deadline
+from thresholds.selectors import closure_dates
+
+from .models import CaseStatus, EarlyHelpPanel, FamilyWorkCase, PanelCase
+
+EARLY_HELP_TEAM_KINDS = (TeamKind.EARLY_HELP, TeamKind.EARLY_HELP_TRIAGE)
+# The clocks early help answers for before a case opens (the referrer-told clock is screening's).
+EARLY_HELP_CLOCKS = (ClockKind.GREEN_TO_EARLY_HELP, ClockKind.EARLY_HELP_DECISION)
+
+# The seeds give no weekday for the weekly panel (Camden protocol 3 says only "weekly"), so
+# every council meets on Wednesday unless listed here: mid-week leaves the duty managers two
+# working days to prepare the agenda. Monday=0 ... Sunday=6.
+DEFAULT_PANEL_WEEKDAY = 2
+PANEL_WEEKDAYS: dict[str, int] = {}
+# Islington's CSCT procedure calls its allocation meeting for early help by another name.
+PANEL_NAMES = {"islington": "Targeted Allocation Meeting"}
+
+
+def panel_name(profile: CouncilProfile) -> str:
+    return PANEL_NAMES.get(profile.code, "Early Help Panel")
+
+
+def next_panel_date(day: dt.date, profile: CouncilProfile) -> dt.date:
+    """The panel a case joins: the next panel weekday on or after `day`, moved to the next
+    working day when that is a bank holiday or closure day."""
+    weekday = PANEL_WEEKDAYS.get(profile.code, DEFAULT_PANEL_WEEKDAY)
+    date = day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+    closures = closure_dates()
+    if not clock.is_working_day(date, closures):
+        date = clock.next_working_day(date, closures)
+    return date
+
+
+def _mash_consent_given(contacts: Iterable[Contact]) -> set[int]:
+    """Contacts whose MASH enquiry's latest consent decision is 'sought and given' (one query)."""
+    latest: dict[int, str] = {}
+    rows = (
+        ConsentDecision.objects.filter(enquiry__contact__in=[c.pk for c in contacts])
+        .order_by("enquiry__contact_id", "-recorded_at", "-pk")
+        .values_list("enquiry__contact_id", "outcome")
+    )
+    for contact_id, outcome in rows:
+        latest.setdefault(contact_id, outcome)
+    return {pk for pk, outcome in latest.items() if outcome == ConsentOutcome.SOUGHT_GIVEN}
+
+
+def consent_for(contacts: Iterable[Contact]) -> dict[int, bool]:
+    """Whether early help may go ahead for each contact: the family agreed (on the contact or
+    to the MASH), or the referrer is a member of the public."""
+    contacts = list(contacts)
+    undecided = [c for c in contacts if not rating.has_consent(c)]
+    via_mash = _mash_consent_given(undecided) if undecided else set()
+    return {c.pk: rating.has_consent(c) or c.pk in via_mash for c in contacts}
+
+
+def has_early_help_consent(contact: Contact) -> bool:
+    return consent_for([contact])[contact.pk]
+
+
+def decision_queue(user: User) -> QuerySet[Contact]:
+    """Green contacts with the early help duty manager awaiting a referral decision, most
+    urgent clock first (step-downs go to the panel instead)."""
+    return queue_for_status(user, ContactStatus.WITH_EARLY_HELP).filter(
+        early_help_decision__isnull=True, step_down__isnull=True
+    )
+
+
+def early_help_staff(profile: CouncilProfile) -> QuerySet[User]:
+    """Coordinators and family workers: active members of the council's early help teams."""
+    return (
+        User.objects.filter(is_active=True, team__kind__in=EARLY_HELP_TEAM_KINDS)
+        .filter(Q(team__profile=profile) | Q(team__profile__isnull=True))
+        .select_related("team")
+        .order_by("first_name", "last_name")
+    )
+
+
+def is_early_help_staff(user: User) -> bool:
+    return bool(user.team_id and user.team.kind in EARLY_HELP_TEAM_KINDS)
+
+
+def _open_clock(field: str):
+    return Subquery(
+        Deadline.objects.filter(
+            kind=ClockKind.FAMILY_WORK,
+            met_at__isnull=True,
+            subject_type=ContentType.objects.get_for_model(FamilyWorkCase),
+            subject_id=OuterRef("pk"),
+        )
+        .order_by("due_at")
+        .values(field)[:1]
+    )
+
+
+def _children_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(
+        f"{prefix}contact_people",
+        queryset=ContactPerson.objects.filter(role=ContactRole.CHILD).select_related("person"),
+        to_attr="children_links",
+    )
+
+
+def cases_for(user: User, *, status: str = CaseStatus.OPEN) -> QuerySet[FamilyWorkCase]:
+    """Family work cases the user may see (all for the duty manager, their own for a worker),
+    with the 12-week clock annotated and the children prefetched: no query per row."""
+    return (
+        get_objects_for_user(
+            user, "early_help.view_familyworkcase", klass=FamilyWorkCase, accept_global_perms=True
+        )
+        .filter(status=status)
+        .select_related("contact", "family_worker", "team")
+        .prefetch_related("children")
+        .annotate(clock_due_at=_open_clock("due_at"), clock_breached_at=_open_clock("breached_at"))
+        .order_by("opened_at" if status == CaseStatus.OPEN else "-closed_at", "pk")
+    )
+
+
+def case_clocks(case: FamilyWorkCase) -> list[Deadline]:
+    return list(
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(FamilyWorkCase), subject_id=case.pk
+        ).select_related("team", "responsible")
+    )
+
+
+def panel_agenda(panel: EarlyHelpPanel | None) -> list[PanelCase]:
+    if panel is None:
+        return []
+    return list(_panel_cases(PanelCase.objects.filter(panel=panel)))
+
+
+def carried_over(date: dt.date) -> list[PanelCase]:
+    """Cases still undecided from earlier panels."""
+    return list(
+        _panel_cases(PanelCase.objects.filter(panel__date__lt=date, decided_at__isnull=True))
+    )
+
+
+def _panel_cases(qs: QuerySet[PanelCase]) -> QuerySet[PanelCase]:
+    return qs.select_related(
+        "contact", "panel", "decided_by", "worker", "contact__step_down__from_team"
+    ).prefetch_related(
+        _children_prefetch("contact__"),
+        Prefetch(
+            "contact__deadlines",
+            queryset=Deadline.objects.filter(
+                met_at__isnull=True, kind__in=EARLY_HELP_CLOCKS
+            ).order_by("due_at"),
+            to_attr="open_deadlines",
+        ),
+    )

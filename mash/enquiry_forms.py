@@ -1,0 +1,186 @@
+"""Forms for the MASH enquiry: the services decide what is allowed; forms check shape and say what
+is missing in GOV.UK words."""
+
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from accounts.models import PartnerAgency, User
+from accounts.roles import Role
+from referrals.forms import GovukForm, assessment_type_field, referral_team_field, referral_teams
+from thresholds.models import CouncilProfile, Rag, ThresholdLevel
+
+from .models import ConsentGround, ConsentOutcome, NextStep
+
+DEFAULT_QUESTION = (
+    "Please check your records for the children and adults named and tell us what you hold, "
+    "what it means for the children's safety and whether it may be shared."
+)
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj}{f' ({obj.job_title})' if obj.job_title else ''}"
+
+
+def mash_workers() -> forms.ModelChoiceField:
+    return WorkerChoiceField(
+        label="MASH social worker",
+        queryset=User.objects.filter(
+            is_active=True, groups__name=Role.MASH_SOCIAL_WORKER.value
+        ).order_by("first_name", "last_name"),
+        empty_label="Select a MASH social worker",
+        error_messages={"required": "Select a MASH social worker"},
+    )
+
+
+class OpenEnquiryForm(GovukForm):
+    submit_label = "Open the enquiry"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"] = mash_workers()
+        self.fields["worker"].required = False
+        self.fields["worker"].help_text = "You can assign a worker later."
+        self.refresh_layout()
+
+
+class AssignForm(GovukForm):
+    submit_label = "Assign"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"] = mash_workers()
+        self.refresh_layout()
+
+
+class ConsentForm(GovukForm):
+    submit_label = "Record consent"
+    outcome = forms.ChoiceField(
+        label="What happened about consent?",
+        choices=ConsentOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened about consent"},
+        help_text="Only a MASH manager may decide not to seek consent or to override a refusal, "
+        "and only for red work or amber work with child protection concerns.",
+    )
+    ground = forms.ChoiceField(
+        label="Ground for not seeking or overriding consent",
+        choices=ConsentGround.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        help_text="Required when consent is not sought or a refusal is overridden.",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def field_layout(self, name: str):
+        if name == "ground":
+            # The grounds are long sentences: stacked, not inline.
+            return Field.radios(name, legend_size=Size.SMALL, inline=False)
+        return super().field_layout(name)
+
+
+class AgencyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class ChecksForm(GovukForm):
+    submit_label = "Send the requests"
+    question = forms.CharField(
+        label="What are you asking the agencies?",
+        widget=forms.Textarea,
+        initial=DEFAULT_QUESTION,
+        error_messages={"required": "Enter what you are asking the agencies"},
+    )
+
+    def __init__(self, *args, profile: CouncilProfile, asked: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"] = AgencyChoiceField(
+            label="Which agencies should check their records?",
+            help_text="The agencies this council always asks are already selected. Add others "
+            "where it is proportionate.",
+            queryset=PartnerAgency.objects.filter(profile=profile, is_active=True)
+            .exclude(pk__in=asked)
+            .order_by("name"),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Select at least one agency"},
+        )
+        self.order_fields(["agencies", "question"])
+        self.refresh_layout()
+
+
+class AnalysisForm(GovukForm):
+    submit_label = "Save the analysis"
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label="Summary of the information gathered",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter a summary of the information gathered"},
+    )
+    analysis = forms.CharField(
+        label="Analysis",
+        help_text="What the information means for the child: risks, strengths and gaps.",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter your analysis"},
+    )
+    recommended_level = forms.TypedChoiceField(
+        label="Recommended level of need",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a level of need from 1 to 4"},
+    )
+    recommended_action = forms.CharField(
+        label="Recommended action",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the action you recommend"},
+    )
+
+    def __init__(self, *args, levels: list[ThresholdLevel], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommended_level"].choices = [
+            (lvl.number, f"Level {lvl.number}: {lvl.name}") for lvl in levels
+        ] or [(n, f"Level {n}") for n in (1, 2, 3, 4)]
+
+    def field_layout(self, name: str):
+        if name == "recommended_level":
+            return Field.radios(name, legend_size=Size.SMALL, inline=False)
+        return super().field_layout(name)
+
+
+class EnquiryDecisionForm(GovukForm):
+    submit_label = "Confirm the decision"
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    final_rag = forms.ChoiceField(
+        label="Final RAG rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the final RAG rating"},
+    )
+    final_rationale = forms.CharField(
+        label="Rationale for the final rating",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the rationale for the final rating"},
+    )
+    next_step = forms.ChoiceField(
+        label="What happens next",
+        choices=NextStep.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happens next"},
+        help_text="A strategy discussion goes straight to the allocated team as a section 47 "
+        "enquiry. Early help needs the family's consent.",
+    )
+    team = referral_team_field("Social work team (for a referral or strategy discussion)")
+    assessment_type = assessment_type_field()
+
+    def __init__(self, *args, profile: CouncilProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = referral_teams(profile)
+
+    def field_layout(self, name: str):
+        if name in ("next_step", "assessment_type"):
+            return Field.radios(name, legend_size=Size.SMALL, inline=False)
+        return super().field_layout(name)

@@ -1,0 +1,114 @@
+"""Reads of MASH enquiries reused by pages: the queue, the enquiry page and what was passed on."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from referrals.models import Contact, ContactStatus, Referral
+from referrals.selectors import TimelineEntry, _history_entries, queue_for_status
+from thresholds.models import ClockKind, Deadline
+
+from .models import (
+    AnswerStatus,
+    ConsentDecision,
+    Enquiry,
+    EnquiryStatus,
+    InformationShared,
+    PartnerAnswer,
+    PartnerRequest,
+    RequestStatus,
+)
+
+QUEUE_VIEWS = {
+    "all": "Everything with the MASH",
+    "unopened": "Waiting for an enquiry to be opened",
+    "mine": "Enquiries assigned to me",
+    "awaiting_decision": "Analysed: waiting for a manager's decision",
+}
+
+
+def mash_queue(user: User, view: str = "all") -> QuerySet[Contact]:
+    """Contacts with the MASH, most urgent clock first, each with its enquiry and answer counts."""
+    qs = queue_for_status(user, ContactStatus.WITH_MASH)
+    if view == "unopened":
+        qs = qs.filter(enquiry__isnull=True)
+    elif view == "mine":
+        qs = qs.filter(enquiry__worker=user)
+    elif view == "awaiting_decision":
+        qs = qs.filter(enquiry__status=EnquiryStatus.ANALYSED)
+    return qs.select_related("enquiry__worker").annotate(
+        agencies_asked=Count("enquiry__requests", distinct=True),
+        agencies_answered=Count(
+            "enquiry__requests",
+            filter=Q(enquiry__requests__status=RequestStatus.ANSWERED),
+            distinct=True,
+        ),
+    )
+
+
+def enquiry_requests(enquiry: Enquiry) -> list[PartnerRequest]:
+    """The enquiry's requests, each with `clock`, `current` (latest submitted answer) and
+    `has_draft`, in a fixed number of queries."""
+    requests = list(
+        enquiry.requests.select_related("agency", "requested_by")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=PartnerAnswer.objects.select_related("author").order_by("-version"),
+                to_attr="all_answers",
+            )
+        )
+        .order_by("agency__name")
+    )
+    clocks = Deadline.objects.filter(
+        kind=ClockKind.PARTNER_CHECK,
+        subject_type=ContentType.objects.get_for_model(PartnerRequest),
+        subject_id__in=[r.pk for r in requests],
+    )
+    by_request = {d.subject_id: d for d in clocks}
+    for r in requests:
+        r.clock = by_request.get(r.pk)
+        submitted = [a for a in r.all_answers if a.status == AnswerStatus.SUBMITTED]
+        r.current = submitted[0] if submitted else None
+        r.corrections = len(submitted) - 1 if submitted else 0
+    return requests
+
+
+def shared_with_referrals(referrals: list[Referral]) -> dict[int, list[InformationShared]]:
+    """What was passed on with each referral, by referral id."""
+    shared: dict[int, list[InformationShared]] = {r.pk: [] for r in referrals}
+    for row in InformationShared.objects.filter(referral__in=referrals).select_related(
+        "answer__request__agency", "shared_by"
+    ):
+        shared[row.referral_id].append(row)
+    return shared
+
+
+def may_read_shared(user: User, referral: Referral) -> bool:
+    """MASH staff, and the receiving team once the child is referred to it."""
+    return user.has_perm("mash.view_enquiry") or (
+        user.team_id is not None and user.team_id == referral.team_id
+    )
+
+
+def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
+    """Every step of the enquiry, newest first: the enquiry, consent, requests and answers."""
+    entries = _history_entries(
+        list(enquiry.history.select_related("history_user").order_by("history_date", "history_id")),
+        Enquiry,
+    )
+    request_ids = list(enquiry.requests.values_list("pk", flat=True))
+    for model, rows in (
+        (ConsentDecision, ConsentDecision.history.filter(enquiry_id=enquiry.pk)),
+        (PartnerRequest, PartnerRequest.history.filter(enquiry_id=enquiry.pk)),
+        # An agency's drafts are its own until submitted.
+        (
+            PartnerAnswer,
+            PartnerAnswer.history.filter(request_id__in=request_ids, status=AnswerStatus.SUBMITTED),
+        ),
+    ):
+        for record in rows.select_related("history_user").order_by("history_date", "history_id"):
+            who = record.history_user
+            reason = record.history_change_reason or f"{model._meta.verbose_name} changed"
+            entries.append(TimelineEntry(record.history_date, who, reason, ()))
+    return sorted(entries, key=lambda e: e.at, reverse=True)
