@@ -3,6 +3,7 @@
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from referrals.merlin_models import MerlinReport
 from tests.referrals.merlin_helpers import GOOD_CSV
@@ -16,17 +17,19 @@ def test_police_upload_routes_good_reports_and_refuses_a_file_with_a_bad_row(
 ):
     pages.sign_in("police")
     pages.page.get_by_role("link", name="MERLIN reports").first.click()
+    expect(pages.page.get_by_role("link", name="Upload MERLIN reports (CSV)")).to_be_visible()
     pages.check()
     pages.page.get_by_role("link", name="Upload MERLIN reports (CSV)").click()
+    expect(pages.page.get_by_label("CSV file of MERLIN reports")).to_be_visible()
     pages.check()
 
     good = tmp_path / "good.csv"
     good.write_text(GOOD_CSV)
     pages.page.get_by_label("CSV file of MERLIN reports").set_input_files(str(good))
     pages.page.get_by_role("button", name="Upload and import").click()
-    pages.check()
     body = pages.page.locator("main")
-    assert "3 MERLIN reports imported" in body.inner_text()
+    expect(body).to_contain_text("3 MERLIN reports imported")
+    pages.check()
     for text in ("MER-DA-1", "Waiting for screening", "Copy sent to Camden Safety Net"):
         assert text in body.inner_text()
     assert "Passed to adult services" in body.inner_text()
@@ -37,8 +40,8 @@ def test_police_upload_routes_good_reports_and_refuses_a_file_with_a_bad_row(
     pages.goto(reverse("referrals:merlin_upload"))
     pages.page.get_by_label("CSV file of MERLIN reports").set_input_files(str(bad))
     pages.page.get_by_role("button", name="Upload and import").click()
-    pages.check()
     summary = pages.page.locator(".govuk-error-summary")
-    assert "Row 6, column police_rag" in summary.inner_text()
+    expect(summary).to_contain_text("Row 6, column police_rag")
+    pages.check()
     assert MerlinReport.objects.filter(reference__startswith="NEW-").count() == 0
     assert MerlinReport.objects.count() == 3
