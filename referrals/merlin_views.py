@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -10,6 +11,11 @@ from thresholds.selectors import current_profile
 from . import merlin
 from .forms import add_service_errors
 from .merlin_forms import MerlinForm, MerlinUploadForm
+
+RACED = (
+    "A report with the same MERLIN reference was submitted at the same moment, so nothing was "
+    "saved. Check your list of reports before trying again."
+)
 
 
 def _police_only(request: HttpRequest) -> None:
@@ -33,6 +39,9 @@ def merlin_new(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except IntegrityError:
+            # Two submissions of one reference at the same moment: the unique constraint wins.
+            form.add_error(None, RACED)
         else:
             messages.success(
                 request, f"MERLIN {report.reference} submitted: {report.get_route_display()}"
@@ -54,6 +63,9 @@ def merlin_upload(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except IntegrityError:
+            # Two submissions of one reference at the same moment: the unique constraint wins.
+            form.add_error(None, RACED)
         else:
             messages.success(request, f"{len(reports)} MERLIN reports imported")
             return redirect("referrals:merlin_list")
