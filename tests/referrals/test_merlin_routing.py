@@ -59,9 +59,15 @@ def test_merlin_about_an_unknown_child_waits_for_screening_then_goes_for_rating(
     assert route.status == ContactStatus.AWAITING_RATING
 
 
+def switch_off(profile, kind):
+    """A council that has no such service set up (or has switched it off in the admin)."""
+    PartnerAgency.objects.filter(profile=profile, kind=kind).update(is_active=False)
+
+
 def test_adults_only_merlin_is_passed_to_adult_services_and_closed_at_the_front_door(
     camden, partner_user, screening_officer
 ):
+    switch_off(camden, AgencyKind.ADULT_SOCIAL_CARE)
     r = merlin.merlin_submit(
         by=partner_user,
         profile=camden,
@@ -71,18 +77,14 @@ def test_adults_only_merlin_is_passed_to_adult_services_and_closed_at_the_front_
     assert r.route == MerlinRoute.ADULT_SERVICES
     assert r.contact.status == ContactStatus.INFORMATION_ONLY
     assert "adult services" in r.contact.signposting
-    # Camden has no adult social care agency set up: the screening officer is told to pass it on.
+    # With no adult social care agency set up, the screening officer is told to pass it on.
     copy = r.copies.get()
     assert copy.agency is None and "by hand" in copy.note
     assert any("adult services" in t for t in titles(screening_officer))
 
 
-def test_adults_only_merlin_goes_to_an_adult_social_care_agency_when_there_is_one(
-    camden, partner_user
-):
-    asc = PartnerAgency.objects.create(
-        name="Camden adult social care", kind=AgencyKind.ADULT_SOCIAL_CARE, profile=camden
-    )
+def test_adults_only_merlin_goes_to_the_council_s_adult_social_care(camden, partner_user):
+    asc = PartnerAgency.objects.get(kind=AgencyKind.ADULT_SOCIAL_CARE, profile=camden)
     r = merlin.merlin_submit(
         by=partner_user,
         profile=camden,
@@ -134,6 +136,7 @@ def test_domestic_abuse_merlin_always_copies_the_domestic_abuse_service(camden, 
 
 
 def test_domestic_abuse_merlin_in_a_council_without_a_da_service_says_so(islington, partner_user):
+    switch_off(islington, AgencyKind.DOMESTIC_ABUSE)
     r = merlin.merlin_submit(
         by=partner_user, profile=islington, data=report(category="domestic_abuse")
     )
@@ -143,6 +146,7 @@ def test_domestic_abuse_merlin_in_a_council_without_a_da_service_says_so(islingt
 
 
 def test_havering_youth_merlin_without_a_youth_service_is_passed_on_by_hand(havering, partner_user):
+    switch_off(havering, AgencyKind.YOUTH)
     r = merlin.merlin_submit(by=partner_user, profile=havering, data=report(category="youth_crime"))
     assert r.route == MerlinRoute.YOUTH_SERVICE
     assert "by hand" in r.copies.get().note
@@ -177,3 +181,10 @@ def test_duplicate_merlin_reference_is_refused(camden, partner_user):
     with pytest.raises(ValidationError) as exc:
         merlin.merlin_submit(by=partner_user, profile=camden, data=report("mer-9"))
     assert "already been submitted" in str(exc.value)
+
+
+@pytest.mark.parametrize("code", ["camden", "havering", "islington"])
+def test_every_council_has_somewhere_to_send_each_kind_of_merlin_copy(code, request):
+    profile = request.getfixturevalue(code)
+    for kind in (AgencyKind.ADULT_SOCIAL_CARE, AgencyKind.YOUTH, AgencyKind.DOMESTIC_ABUSE):
+        assert merlin._agency(profile, kind) is not None, (code, kind)
