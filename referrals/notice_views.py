@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.services import access_record
+
 from . import notices
 from .access import get_contact_for_user
 from .forms import add_service_errors
@@ -20,6 +22,12 @@ from .notice_forms import LetterPostedForm, SendNoticeForm
 def contact_referrer_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """Check the notice the referrer is owed, then send it (or prepare the letter)."""
     contact = get_contact_for_user(request.user, pk, "change_contact")
+    access_record(
+        user=request.user,
+        obj=contact,
+        description=f"Notice to the referrer of contact {contact.reference}",
+        path=request.path,
+    )
     try:
         draft, problem = notices.referrer_notice_draft(contact), ""
     except ValidationError as exc:
