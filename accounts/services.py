@@ -112,6 +112,13 @@ def user_create(
     return user
 
 
+def absolute_url(path: str) -> str:
+    """A link for an email: the site's address in front of a path (left as it is if absolute)."""
+    if not path or "://" in path:
+        return path
+    return f"{settings.SITE_URL}/{path.lstrip('/')}"
+
+
 def notify(
     *, user: User, title: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
@@ -121,7 +128,12 @@ def notify(
     if email and user.email:
         message = render_message(
             MessagePurpose.NOTIFICATION,
-            {"title": title, "body": body, "url": url, "service_name": settings.SERVICE_NAME},
+            {
+                "title": title,
+                "body": body,
+                "url": absolute_url(url),
+                "service_name": settings.SERVICE_NAME,
+            },
         )
         email_queue(
             to=user.email,

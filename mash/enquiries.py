@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.audit import save_audited
 from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
-from accounts.services import agency_group, email_queue, notify
+from accounts.services import absolute_url, agency_group, email_queue, notify
 from referrals import rating
 from referrals.models import (
     AssessmentType,
@@ -562,7 +562,7 @@ def _email_duty_manager(
             ]
     else:
         lines.append("No partner agency information was agreed to be shared onward.")
-    lines += ["", f"Open the {settings.SERVICE_NAME}: {contact.get_absolute_url()}"]
+    lines += ["", f"Open the {settings.SERVICE_NAME}: {absolute_url(contact.get_absolute_url())}"]
     # The outbox keeps the email until the mail server takes it (retried, never lost).
     email_queue(
         to=address,

@@ -131,6 +131,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="contact-service@localhos
 # Seconds to wait for the mail server: a worker holds the outbox row while it talks.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 SERVICE_NAME = "Children and Families Contact Service"
+# Where the service is reached, for links in emails (mail clients need absolute addresses).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The council whose rules, timescales and teams the service runs under (see thresholds).
 COUNCIL_PROFILE = env("COUNCIL_PROFILE", default="camden")

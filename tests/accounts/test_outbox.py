@@ -172,3 +172,10 @@ def test_with_the_mail_server_down_an_email_is_retried_and_sent_once_when_it_ret
             assert len(inbox.messages) == 1
     assert inbox.messages[0].rcpt_tos == ["duty@example.org"]
     assert b"Subject: Contact C0000042: outcome" in inbox.messages[0].original_content
+
+
+def test_links_in_notification_emails_are_absolute_addresses(db, settings, screening_officer):
+    settings.SITE_URL = "https://contact.example.gov.uk"
+    notify(user=screening_officer, title="Something for you", url="/contacts/42/")
+    email = OutboundEmail.objects.latest("pk")
+    assert "https://contact.example.gov.uk/contacts/42/" in email.body
