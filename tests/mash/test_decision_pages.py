@@ -101,6 +101,8 @@ def test_three_agencies_answering_make_the_enquiry_a_mash_record(
     assert "MASH record" in page
     assert "3 of 5 agencies answered" in page
     assert "Not to be shared with the receiving service" in page
+    contact_page = client.get(enquiry.contact.get_absolute_url()).content.decode()
+    assert "A MASH record: three or more agencies have given information." in contact_page
 
 
 def test_worker_records_the_analysis_then_the_manager_refers_on(
