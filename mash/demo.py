@@ -37,6 +37,12 @@ ANSWERS = {
         "Signs of neglect alongside the reported incidents.",
         True,
     ),
+    AgencyKind.DOMESTIC_ABUSE: (
+        "Mother was referred to the IDVA service last year after an assault; she did not engage "
+        "and the case closed. A risk assessment then scored her at high risk.",
+        "Known high-risk domestic abuse that was not addressed.",
+        True,
+    ),
     AgencyKind.PROBATION: (
         "No current involvement with either adult named.",
         "Nothing known that adds to the risk.",

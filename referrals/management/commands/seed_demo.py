@@ -111,6 +111,8 @@ STAFF: tuple[StaffMember, ...] = (
                 Role.PARTNER_AGENCY_USER, agency=AgencyKind.EDUCATION),
     StaffMember("probation", "Laura", "Kelly", "Probation officer, MASH liaison",
                 Role.PARTNER_AGENCY_USER, agency=AgencyKind.PROBATION),
+    StaffMember("domesticabuse", "Nadia", "Karimi", "Independent domestic violence adviser",
+                Role.PARTNER_AGENCY_USER, agency=AgencyKind.DOMESTIC_ABUSE),
     StaffMember("ehmanager", "Sarah", "Bennett", "Early Help duty team manager",
                 Role.EARLY_HELP_DUTY_MANAGER, FSEH),
     StaffMember("ehworker", "Tom", "Gallagher", "Early help coordinator", Role.EARLY_HELP_WORKER,
