@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import save_audited
 from accounts.models import User
+from accounts.roles import Role
 from accounts.services import notify
 from referrals import services as referral_services
 from referrals.access import can
@@ -23,6 +24,7 @@ from referrals.models import (
     Service,
     YesNoUnknown,
 )
+from referrals.notices import is_professional, referrer_notice_after_outcome
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
@@ -228,6 +230,7 @@ def early_help_decide(
     save_audited(
         contact, user=by, reason=f"Early help referral decision: {outcome.label}. {rationale}"
     )
+    _tell_referrer(contact, outcome=outcome, worker=worker, by=by, profile=profile, now=now)
     return decision
 
 
@@ -353,7 +356,59 @@ def panel_decide(
         user=by,
         reason=f"Early Help Panel {panel.date:%d %B %Y}: {decision.label}. {rationale}",
     )
+    if item.source == PanelSource.DECISION:
+        # A step-down's "referrer" is the social work team that sent it, which the panel
+        # already tells through the case; a green contact's referrer hears the panel's outcome.
+        _tell_referrer(contact, outcome=decision, worker=worker, by=by, profile=profile, now=now)
     return item
+
+
+# What a professional referrer is told of early help's decision (the public hear only that the
+# contact was acted on: referrals.notices).
+REFERRER_WORDS = {
+    Outcome.INFORMATION_ADVICE_GUIDANCE: "Early help will give the family information, advice "
+    "and guidance",
+    Outcome.BRIEF_ASSESSMENT: "Early help will carry out a brief early help assessment with the "
+    "family",
+    Outcome.PANEL: "The family's case goes to the weekly Early Help Panel, which matches it to "
+    "the right early help service",
+    Outcome.TARGETED_SERVICE: "The family is referred to a more intensive early help service",
+    Outcome.SIGNPOSTING: "The family has been signposted to universal or community services",
+    Outcome.NO_FURTHER_ACTION: "Early help will take no further action",
+}
+
+
+def _tell_referrer(
+    contact: Contact,
+    *,
+    outcome: Outcome,
+    worker: User | None,
+    by: User,
+    profile: CouncilProfile,
+    now: dt.datetime,
+) -> None:
+    """Early help's decision is a new outcome: a professional referrer is owed it within their
+    clock. A member of the public was told at the rating all that confidentiality allows."""
+    if not is_professional(contact):
+        return
+    words = REFERRER_WORDS[outcome]
+    if worker is not None and worker.team_id and outcome != Outcome.NO_FURTHER_ACTION:
+        words += f" ({worker.team})"
+    words = f"{words}."[:200]
+    deadline = clocks.deadline_start(
+        profile=profile,
+        kind=ClockKind.REFERRER_TOLD,
+        by=by,
+        contact=contact,
+        responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
+        started_at=now,
+        description=words,
+    )
+    if deadline.description != words:
+        # The referrer has not yet been told the earlier outcome: they hear the latest one.
+        deadline.description = words
+        save_audited(deadline, user=by, reason="The outcome the referrer is owed changed")
+    referrer_notice_after_outcome(contact=contact, by=by)
 
 
 def _close_social_work(

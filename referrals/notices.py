@@ -93,8 +93,13 @@ def forbidden_names(contact: Contact) -> list[str]:
     return [n for n in names if n]
 
 
-def notice_context(contact: Contact, audience: NoticeAudience) -> dict[str, str]:
-    """The placeholders for the referrer's template; the public's gets no outcome or team."""
+def notice_context(
+    contact: Contact, audience: NoticeAudience, deadline: Deadline | None = None
+) -> dict[str, str]:
+    """The placeholders for the referrer's template; the public's gets no outcome or team.
+
+    A later decision (early help's, say) starts its referrer-told clock with the outcome in
+    words as the clock's description; that is the outcome a professional is told."""
     received = timezone.localtime(contact.received_at)
     context = {
         "referrer_name": contact.referrer_name or "Sir or Madam",
@@ -114,10 +119,16 @@ def notice_context(contact: Contact, audience: NoticeAudience) -> dict[str, str]
     return {
         **context,
         "case_numbers": ", ".join(p.case_number for p in _children(contact)),
-        "outcome": OUTCOME_WORDS.get(contact.status, contact.get_status_display()),
+        "outcome": _outcome_words(contact, deadline),
         "team": team.name if team else "",
         "assessment": referral.get_assessment_type_display() if referred else "",
     }
+
+
+def _outcome_words(contact: Contact, deadline: Deadline | None) -> str:
+    if deadline is not None and deadline.description not in ("", ClockKind.REFERRER_TOLD.label):
+        return deadline.description
+    return OUTCOME_WORDS.get(contact.status, contact.get_status_display())
 
 
 def _waiting_clock(contact: Contact) -> Deadline | None:
@@ -157,7 +168,7 @@ def referrer_notice_draft(contact: Contact) -> NoticeDraft:
         if audience == NoticeAudience.PROFESSIONAL
         else MessagePurpose.REFERRER_PUBLIC
     )
-    message = render_message(purpose, notice_context(contact, audience))
+    message = render_message(purpose, notice_context(contact, audience, deadline))
     return NoticeDraft(
         deadline, contact.status, audience, channel, sent_to, message.subject, message.body
     )

@@ -222,6 +222,7 @@ def green_contact(
     profile,
     children: list[Person] | None = None,
     rated_at=None,
+    referrer: dict | None = None,
     **fields,
 ):
     """A green contact with the family's consent, rated and routed to the early help duty
@@ -229,6 +230,10 @@ def green_contact(
     from referrals import rating
 
     contact = complete_contact(by=officer, children=children or [PersonFactory()], **fields)
+    if referrer:
+        services.contact_update_section(
+            contact=contact, by=officer, section="referrer", data=referrer
+        )
     services.contact_submit(contact=contact, by=officer, profile=profile)
     services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
     rating.contact_rate(
