@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.services import notify
 from mash import enquiries
 from mash.services import discussion_add
 from referrals import services
@@ -57,6 +58,30 @@ TABLE = [
         lambda o: reverse("mash:discussion", args=[o["discussion"].discussion.date.isoformat()]),
         "get",
         expect({"mash_manager", "senior_practitioner", "team_manager", "early_help_manager"}),
+    ),
+    (
+        "today's daily discussion",
+        lambda o: reverse("mash:discussion_today"),
+        "get",
+        expect(
+            {"mash_manager", "senior_practitioner", "team_manager", "early_help_manager"}, ok=302
+        ),
+    ),
+    (
+        "daily discussion attendees",
+        lambda o: reverse(
+            "mash:discussion_attendees", args=[o["discussion"].discussion.date.isoformat()]
+        ),
+        "post",
+        # An empty list of attendees is answered with the page and its error.
+        expect({"mash_manager"}),
+    ),
+    (
+        "mark a notice read",
+        lambda o: reverse("notification_read", args=[o["notice"].pk]),
+        "post",
+        # Someone else's notice is not found: its existence is its owner's alone.
+        expect({"mash_manager"}, otherwise=404, ok=302),
     ),
     (
         "minute a decision",
@@ -331,6 +356,7 @@ def records(
         "link": link,
         "awaiting": awaiting,
         "discussion": item,
+        "notice": notify(user=mash_manager, title="Something for you", email=False),
     }
 
 
