@@ -4,11 +4,11 @@ import re
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
-from mash.forms import AttendeeChoiceField
+from mash.forms import AttendeesForm
 from referrals.forms import GovukForm, email_field, yes_no_field
 from referrals.models import Person, YesNoUnknown
 from thresholds.models import CouncilProfile
@@ -101,44 +101,25 @@ class PanelDecisionForm(_OutcomeForm):
     field_order = ["decision", "worker", "service", "rationale"]
 
 
-class PanelAttendeesForm(GovukForm):
-    submit_label = "Save attendees"
-    attendees = AttendeeChoiceField(
-        label="Who attended?",
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class PanelAttendeesForm(AttendeesForm):
     other_attendees = forms.CharField(
         label="Other attendees (name, role and organisation)", max_length=300, required=False
     )
 
     def __init__(self, *args, profile: CouncilProfile, **kwargs):
+        self.profile = profile
         super().__init__(*args, **kwargs)
+
+    def attendees_queryset(self) -> QuerySet[User]:
         roles = [Role.EARLY_HELP_DUTY_MANAGER.value, Role.EARLY_HELP_WORKER.value]
         # Early help managers and workers by role, and anyone in one of the council's early
         # help teams (family workers need no front-door role).
-        self.fields["attendees"].queryset = (
+        profile = self.profile
+        return (
             User.objects.filter(is_active=True)
             .filter(Q(groups__name__in=roles) | Q(team__kind__in=EARLY_HELP_TEAM_KINDS))
             .filter(Q(team__profile=profile) | Q(team__profile__isnull=True) | Q(team__isnull=True))
-            .select_related("team")
-            .prefetch_related("groups")
-            .distinct()
-            .order_by("first_name", "last_name")
         )
-
-    def layout(self) -> list:
-        return [
-            Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),
-            self.field_layout("other_attendees"),
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("attendees") and not cleaned.get("other_attendees"):
-            raise forms.ValidationError("Select who attended, or name the other attendees")
-        return cleaned
 
 
 _PHONE = re.compile(r"[0-9+() -]{6,40}")

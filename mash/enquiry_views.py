@@ -128,7 +128,9 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_mash_record": answered >= MASH_RECORD_AGENCIES,
             "record_threshold": MASH_RECORD_AGENCIES,
             "deadlines": list(contact.deadlines.select_related("team", "responsible")),
-            "ratings": list(contact.ratings.select_related("rated_by")),
+            "ratings": list(
+                contact.ratings.select_related("rated_by").prefetch_related("indicators")
+            ),
             "passed_on": _passed_on(referrals, requests),
             "timeline": selectors.enquiry_timeline(enquiry),
             "now": timezone.now(),

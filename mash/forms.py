@@ -1,4 +1,6 @@
+from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
@@ -27,19 +29,29 @@ class AttendeesForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = (
+            self.attendees_queryset()
+            .select_related("team")
+            .prefetch_related("groups")
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+    def layout(self) -> list:
+        return [
+            Field.checkboxes("attendees", legend_size=Size.SMALL, small=True),
+            self.field_layout("other_attendees"),
+        ]
+
+    def attendees_queryset(self) -> QuerySet[User]:
+        """Who may be ticked as attending (the daily discussion: its managers and seniors)."""
         roles = [
             Role.MASH_MANAGER,
             Role.TEAM_MANAGER,
             Role.EARLY_HELP_DUTY_MANAGER,
             Role.SENIOR_PRACTITIONER,
         ]
-        self.fields["attendees"].queryset = (
-            User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
-            .select_related("team")
-            .prefetch_related("groups")
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        return User.objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
 
     def clean(self):
         cleaned = super().clean()

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from referrals.models import Contact, ContactStatus, Referral
-from referrals.selectors import TimelineEntry, _history_entries, queue_for_status
+from referrals.selectors import TimelineEntry, history_entries, queue_for_status
 from thresholds.models import ClockKind, Deadline
 
 from .models import (
@@ -93,7 +93,7 @@ def may_read_shared(user: User, referral: Referral) -> bool:
 
 def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
     """Every step of the enquiry, newest first: the enquiry, consent, requests and answers."""
-    entries = _history_entries(
+    entries = history_entries(
         list(enquiry.history.select_related("history_user").order_by("history_date", "history_id")),
         Enquiry,
     )

@@ -126,8 +126,8 @@ def notice_context(
 
 
 def _outcome_words(contact: Contact, deadline: Deadline | None) -> str:
-    if deadline is not None and deadline.description not in ("", ClockKind.REFERRER_TOLD.label):
-        return deadline.description
+    if deadline is not None and deadline.detail:
+        return deadline.detail
     return OUTCOME_WORDS.get(contact.status, contact.get_status_display())
 
 

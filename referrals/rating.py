@@ -33,6 +33,7 @@ from .models import (
     YesNoUnknown,
 )
 from .notices import referrer_notice_after_outcome
+from .selectors import profile_team
 
 STATUS_FOR = {
     RatingOutcome.MASH: ContactStatus.WITH_MASH,
@@ -129,11 +130,6 @@ def route_for(
     if chosen == RatingOutcome.EARLY_HELP and not has_consent(contact):
         raise ValidationError({"outcome": NO_CONSENT_FOR_EARLY_HELP})
     return Route(RatingOutcome(chosen), f"{Rag(rag).label}: {RatingOutcome(chosen).label.lower()}.")
-
-
-def profile_team(profile: CouncilProfile, kind: TeamKind) -> Team | None:
-    """The profile's team of a kind (the MASH, the early help front door)."""
-    return Team.objects.filter(profile=profile, kind=kind, is_active=True).order_by("name").first()
 
 
 def _grant(contact: Contact, who) -> None:

@@ -11,7 +11,7 @@ from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import AccessLog, User
+from accounts.models import AccessLog, Team, TeamKind, User
 from thresholds.models import Deadline
 
 from .models import (
@@ -98,6 +98,11 @@ def latest_closed_involvement(person: Person) -> Involvement | None:
         .order_by("-closed_on")
         .first()
     )
+
+
+def profile_team(profile, kind: TeamKind) -> Team | None:
+    """The profile's team of a kind (the screening team, the MASH, the early help front door)."""
+    return Team.objects.filter(profile=profile, kind=kind, is_active=True).order_by("name").first()
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
@@ -228,7 +233,7 @@ class TimelineEntry:
     changes: tuple[str, ...]
 
 
-def _history_entries(records: list, model) -> list[TimelineEntry]:
+def history_entries(records: list, model) -> list[TimelineEntry]:
     entries, previous = [], None
     for record in records:
         changes: tuple[str, ...] = ()
@@ -257,7 +262,7 @@ def contact_timeline(contact: Contact) -> list[TimelineEntry]:
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    entries = _history_entries(own, Contact) + [
+    entries = history_entries(own, Contact) + [
         TimelineEntry(r.history_date, r.history_user, r.history_change_reason or "", ())
         for r in links
     ]

@@ -485,6 +485,15 @@ def _contact_people(contact: Contact) -> list[Person]:
     return [link.person for link in contact.contact_people.select_related("person")]
 
 
+# The clock screening starts, by where the contact goes: the contact record is completed by the
+# initial rating (Havering: within 24 hours); a request for information is answered as
+# provision of information and advice.
+SCREENING_CLOCKS = {
+    ContactStatus.AWAITING_RATING: ClockKind.CONTACT_RECORD,
+    ContactStatus.INFORMATION_AND_ADVICE: ClockKind.INFORMATION_AND_ADVICE,
+}
+
+
 @transaction.atomic
 def contact_screen(
     *,
@@ -527,28 +536,13 @@ def contact_screen(
     elif route.status == ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM and route.team:
         _grant_contact(contact, route.team.group)
         _notify_team_managers(contact, route.team, url)
-    elif route.status == ContactStatus.INFORMATION_AND_ADVICE:
+    elif route.status in SCREENING_CLOCKS:
         clocks.deadline_start(
             profile=profile,
-            kind=ClockKind.INFORMATION_AND_ADVICE,
+            kind=SCREENING_CLOCKS[route.status],
             by=by,
             contact=contact,
-            team=Team.objects.filter(profile=profile, kind=TeamKind.SCREENING)
-            .order_by("name")
-            .first(),
-            responsible_role=Role.SENIOR_PRACTITIONER,
-            started_at=contact.screened_at,
-        )
-    elif route.status == ContactStatus.AWAITING_RATING:
-        # The contact record is completed by the initial rating (Havering: within 24 hours).
-        clocks.deadline_start(
-            profile=profile,
-            kind=ClockKind.CONTACT_RECORD,
-            by=by,
-            contact=contact,
-            team=Team.objects.filter(profile=profile, kind=TeamKind.SCREENING)
-            .order_by("name")
-            .first(),
+            team=selectors.profile_team(profile, TeamKind.SCREENING),
             responsible_role=Role.SENIOR_PRACTITIONER,
             started_at=contact.screened_at,
         )

@@ -468,7 +468,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _log_read(request, contact)
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = _previous_contacts(contact, people)
+    previous = selectors.previous_contacts_for(contact, people)
     referrals = list(contact.referrals.select_related("team"))
     shared = mash_selectors.shared_with_referrals(referrals)
     # The enquiry itself is for MASH social care staff only (mash.access).
@@ -483,7 +483,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "statuses": selectors.statuses_for(people),
             "previous": previous,
-            "visible": _visible_contacts(request.user, previous),
+            "visible": selectors.visible_ids(request.user, previous),
             "timeline": selectors.contact_timeline(contact),
             "can_screen": contact.status == ContactStatus.SUBMITTED
             and can(request.user, "referrals.screen_contact", contact),
@@ -511,10 +511,6 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
-
-
-_previous_contacts = selectors.previous_contacts_for
-_visible_contacts = selectors.visible_ids
 
 
 def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -594,7 +590,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(contact.get_absolute_url())
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = _previous_contacts(contact, people)
+    previous = selectors.previous_contacts_for(contact, people)
     return render(
         request,
         "referrals/contact_rate.html",
@@ -604,7 +600,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "statuses": selectors.statuses_for(people),
             "previous": previous,
-            "visible": _visible_contacts(request.user, previous),
+            "visible": selectors.visible_ids(request.user, previous),
             "levels": levels,
             "consent": rating.has_consent(contact),
         },
@@ -714,7 +710,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships": relationships,
             "households": households,
             "contacts": contacts,
-            "visible": _visible_contacts(request.user, contacts),
+            "visible": selectors.visible_ids(request.user, contacts),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": can(request.user, "referrals.change_person", person),
         },

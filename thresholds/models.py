@@ -252,3 +252,8 @@ class Deadline(models.Model):
     @property
     def was_met_late(self) -> bool:
         return self.met_at is not None and self.met_at > self.due_at
+
+    @property
+    def detail(self) -> str:
+        """What this clock is for beyond its kind (e.g. which agency's checks), or ""."""
+        return "" if self.description == self.get_kind_display() else self.description
