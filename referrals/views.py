@@ -98,16 +98,10 @@ def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
 
 
 def queue_mash(request: HttpRequest) -> HttpResponse:
+    """The MASH queue lives in the mash app, with each contact's enquiry."""
     if not request.user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
         raise PermissionDenied
-    return _queue(
-        request,
-        selectors.queue_for_status(request.user, ContactStatus.WITH_MASH),
-        title="MASH queue",
-        description="Red and amber contacts with safeguarding concerns, and children previously known "
-        "to social care, waiting for the MASH. Most urgent clock first.",
-        empty="There are no contacts waiting for the MASH.",
-    )
+    return redirect("mash:queue")
 
 
 def queue_early_help(request: HttpRequest) -> HttpResponse:

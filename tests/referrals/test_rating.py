@@ -314,7 +314,7 @@ def test_mash_queue_issues_the_same_number_of_queries_whatever_its_length(
     from django.urls import reverse
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("referrals:queue_mash"))
+        response = client.get(reverse("mash:queue"))
     assert response.content.decode().count("Red: partner checks and decision") == rows
 
 
