@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from guardian.shortcuts import assign_perm
 
 from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
@@ -26,13 +25,6 @@ from thresholds.models import CouncilProfile
 def require(by: User, perm: str, obj: Any = None) -> None:
     if not can(by, perm, obj):
         raise PermissionDenied(f"{by} may not {perm}")
-
-
-def grant_contact(contact: Contact, who: Any) -> None:
-    """Let `who` (a user or a group) read the contact and the people on it."""
-    assign_perm("referrals.view_contact", who, contact)
-    for link in contact.contact_people.select_related("person"):
-        assign_perm("referrals.view_person", who, link.person)
 
 
 def children_of(contact: Contact) -> list[Person]:
@@ -68,7 +60,7 @@ def new_contact(
     """Log and submit a contact on a worker's behalf, through the referrals submission rules."""
     contact = Contact(
         # The front door's own numbering, so these contacts sit in the same sequence.
-        reference=f"C{referral_services._next_number('contact'):07d}",
+        reference=referral_services.contact_reference(),
         source=source,
         received_at=now,
         referral_source=SOURCE_DEFAULT_REFERRAL_SOURCE[source],
@@ -93,7 +85,5 @@ def new_contact(
             reason=f"Linked {person.case_number}",
         )
     # The author can read and correct what they sent, as a screening officer's contact allows.
-    for perm in ("referrals.view_contact", "referrals.change_contact"):
-        assign_perm(perm, by, contact)
-    grant_contact(contact, by)
+    referral_services.contact_grant(contact, by, change=True)
     return referral_services.contact_submit(contact=contact, by=by, profile=profile)

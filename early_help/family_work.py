@@ -25,7 +25,7 @@ from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
 from . import selectors
-from .contacts import children_of, front_door, grant_contact, new_contact, require
+from .contacts import children_of, front_door, new_contact, require
 from .models import (
     CaseSource,
     CaseStatus,
@@ -91,7 +91,7 @@ def family_work_case_open(
         )
     for perm in _CASE_PERMS:
         assign_perm(perm, family_worker, case)
-    grant_contact(contact, family_worker)
+    referral_services.contact_grant(contact, family_worker, change=False)
     clocks.deadline_start(
         profile=profile,
         kind=ClockKind.FAMILY_WORK,

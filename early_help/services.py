@@ -29,7 +29,7 @@ from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
 from . import selectors
-from .contacts import children_of, grant_contact, require
+from .contacts import children_of, require
 from .family_work import family_work_case_open
 from .models import (
     DUTY_OUTCOMES,
@@ -135,7 +135,7 @@ def _carry_out(
     case = None
     if outcome == Outcome.INFORMATION_ADVICE_GUIDANCE:
         contact.assigned_to = worker
-        grant_contact(contact, worker)
+        referral_services.contact_grant(contact, worker, change=False)
         notify(
             user=worker,
             title=f"Contact {contact.reference}: information, advice and guidance to give",

@@ -11,6 +11,7 @@ from accounts.audit import save_audited
 from accounts.models import TeamKind, User
 from accounts.roles import Role
 from accounts.services import notify
+from referrals import services as referral_services
 from referrals.models import (
     ContactRole,
     ContactSource,
@@ -24,7 +25,7 @@ from referrals.models import (
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
-from .contacts import duty_managers, front_door, grant_contact, new_contact, require
+from .contacts import duty_managers, front_door, new_contact, require
 from .models import (
     PanelSource,
     StepDown,
@@ -109,7 +110,9 @@ def step_down_request(
         contact=contact, from_team=team, reasons=reasons, requested_by=by, requested_at=now
     )
     save_audited(step_down, user=by, reason=f"Step-down from {team}")
-    grant_contact(contact, Group.objects.get(name=Role.EARLY_HELP_DUTY_MANAGER.value))
+    referral_services.contact_grant(
+        contact, Group.objects.get(name=Role.EARLY_HELP_DUTY_MANAGER.value), change=False
+    )
     # The panel's decision is the referral decision on a step-down.
     clocks.deadline_start(
         profile=profile,

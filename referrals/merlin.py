@@ -159,24 +159,14 @@ def _person_for(subject: SubjectData, *, by: User, reference: str) -> tuple[Pers
     strong = [c for c in find_candidates(terms) if c.score >= STRONG_MATCH]
     if len(strong) == 1 or (strong and subject.date_of_birth and strong[0].score > strong[1].score):
         return strong[0].person, True
-    # person_create's body without its add_person check: police users may not create people
-    # elsewhere, but a MERLIN's subjects must be recorded for the contact to be screened.
-    reason = f"Named on police MERLIN {reference}"
-    person = Person(
+    person = services.person_create_for_report(
+        by=by,
+        reason=f"Named on police MERLIN {reference}",
+        address={"line_1": subject.address_line_1, "postcode": subject.postcode},
         first_name=subject.first_name.strip(),
         last_name=subject.last_name.strip(),
         date_of_birth=subject.date_of_birth,
     )
-    person.case_number = f"P{services._next_number('person'):07d}"
-    services._set_keys(person)
-    services._apply_address(
-        person,
-        {"line_1": subject.address_line_1, "postcode": subject.postcode},
-        by=by,
-        reason=reason,
-    )
-    person.full_clean()
-    save_audited(person, user=by, reason=reason)
     return person, False
 
 
@@ -266,14 +256,14 @@ def _pass_to_worker(
     save_audited(contact, user=None, reason="MERLIN passed to the allocated worker on arrival")
     url = contact.get_absolute_url()
     for worker in route.workers:
-        services._grant_contact(contact, worker)
+        services.contact_grant(contact, worker, change=True)
         notify(
             user=worker,
             title=f"Police MERLIN {reference} (contact {contact.reference}) on a case allocated to you",
             url=url,
         )
     if route.team:
-        services._grant_contact(contact, route.team.group)
+        services.contact_grant(contact, route.team.group, change=True)
         managers = route.team.members.filter(groups__name=Role.TEAM_MANAGER.value, is_active=True)
     else:
         managers = User.objects.none()
@@ -363,7 +353,7 @@ def merlin_submit(*, by: User, profile: CouncilProfile, data: ReportData) -> Mer
     reference = data.reference.strip().upper()
     subjects = [(s, *_person_for(s, by=by, reference=reference)) for s in data.subjects]
     contact = Contact(
-        reference=f"C{services._next_number('contact'):07d}",
+        reference=services.contact_reference(),
         source=ContactSource.POLICE_MERLIN,
         status=ContactStatus.SUBMITTED,
         received_at=now,

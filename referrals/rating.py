@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
@@ -34,6 +33,7 @@ from .models import (
 )
 from .notices import referrer_notice_after_outcome
 from .selectors import profile_team
+from .services import contact_grant
 
 STATUS_FOR = {
     RatingOutcome.MASH: ContactStatus.WITH_MASH,
@@ -130,12 +130,6 @@ def route_for(
     if chosen == RatingOutcome.EARLY_HELP and not has_consent(contact):
         raise ValidationError({"outcome": NO_CONSENT_FOR_EARLY_HELP})
     return Route(RatingOutcome(chosen), f"{Rag(rag).label}: {RatingOutcome(chosen).label.lower()}.")
-
-
-def _grant(contact: Contact, who) -> None:
-    assign_perm("referrals.view_contact", who, contact)
-    for link in contact.contact_people.select_related("person"):
-        assign_perm("referrals.view_person", who, link.person)
 
 
 def _role_group(role: Role):
@@ -307,7 +301,7 @@ def route_contact(
         )
         save_audited(referral, user=by, reason=f"Contact and Referral record to {team}")
         contact.assigned_team = team
-        _grant(contact, team.group)
+        contact_grant(contact, team.group, change=False)
         for manager in team.members.filter(groups__name=Role.TEAM_MANAGER.value, is_active=True):
             notify(
                 user=manager,
@@ -329,7 +323,7 @@ def route_contact(
     elif outcome == RatingOutcome.EARLY_HELP:
         eh = profile_team(profile, TeamKind.EARLY_HELP_TRIAGE)
         contact.assigned_team = eh
-        _grant(contact, _role_group(Role.EARLY_HELP_DUTY_MANAGER))
+        contact_grant(contact, _role_group(Role.EARLY_HELP_DUTY_MANAGER), change=False)
         # Reaching early help and its referral decision both run from now (Camden: 3 days, 10 working days).
         for kind in (ClockKind.GREEN_TO_EARLY_HELP, ClockKind.EARLY_HELP_DECISION):
             clocks.deadline_start(

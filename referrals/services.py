@@ -101,6 +101,14 @@ def person_create(
 ) -> Person:
     """Create a person record with a new case number."""
     _require(by, "referrals.add_person")
+    return person_create_for_report(by=by, reason=reason, address=address, **data)
+
+
+def person_create_for_report(
+    *, by: User, reason: str, address: dict[str, str] | None = None, **data: Any
+) -> Person:
+    """Create a person named in a report whose service has already authorised its author (a
+    police MERLIN's subjects): that service's check stands in for `add_person`."""
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -198,11 +206,16 @@ CONTACT_SECTIONS: dict[str, tuple[str, ...]] = {
 
 
 @transaction.atomic
+def contact_reference() -> str:
+    """The next contact reference in the front door's one sequence (C0000042)."""
+    return f"C{_next_number('contact'):07d}"
+
+
 def contact_start(*, by: User, source: ContactSource | str, received_at: dt.datetime) -> Contact:
     """Begin logging a contact; it stays a draft (saved, resumable) until submitted."""
     _require(by, "referrals.add_contact")
     contact = Contact(
-        reference=f"C{_next_number('contact'):07d}",
+        reference=contact_reference(),
         source=source,
         received_at=received_at,
         referral_source=SOURCE_DEFAULT_REFERRAL_SOURCE.get(source, ""),
@@ -522,7 +535,7 @@ def contact_screen(
     url = contact.get_absolute_url()
     if route.status == ContactStatus.PASSED_TO_ALLOCATED_WORKER:
         for worker in route.workers:
-            _grant_contact(contact, worker)
+            contact_grant(contact, worker, change=True)
             notify(
                 user=worker,
                 title=f"New contact {contact.reference} on a case allocated to you",
@@ -531,10 +544,10 @@ def contact_screen(
                 url=url,
             )
         if not route.workers and route.team:
-            _grant_contact(contact, route.team.group)
+            contact_grant(contact, route.team.group, change=True)
             _notify_team_managers(contact, route.team, url)
     elif route.status == ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM and route.team:
-        _grant_contact(contact, route.team.group)
+        contact_grant(contact, route.team.group, change=True)
         _notify_team_managers(contact, route.team, url)
     elif route.status in SCREENING_CLOCKS:
         clocks.deadline_start(
@@ -549,8 +562,14 @@ def contact_screen(
     return route
 
 
-def _grant_contact(contact: Contact, who: Any) -> None:
-    for perm in ("referrals.view_contact", "referrals.change_contact"):
+def contact_grant(contact: Contact, who: Any, *, change: bool) -> None:
+    """Let `who` (a user or a group) read the contact and its people, and if `change`, act on it."""
+    perms = (
+        ("referrals.view_contact", "referrals.change_contact")
+        if change
+        else ("referrals.view_contact",)
+    )
+    for perm in perms:
         assign_perm(perm, who, contact)
     for person in _contact_people(contact):
         assign_perm("referrals.view_person", who, person)
