@@ -27,6 +27,7 @@ from referrals.models import (
     Referral,
 )
 from referrals.rating import profile_team
+from referrals.selectors import names_on
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome
 
@@ -570,20 +571,5 @@ def _email_duty_manager(
         body="\n".join(lines),
         purpose="mash_referral",
         about=referral,
-        forbidden_names=_people_names(contact),
-    )
-
-
-def _people_names(contact: Contact) -> list[str]:
-    return [
-        name
-        for link in contact.contact_people.select_related("person")
-        for name in (link.person.first_name, link.person.last_name)
-    ]
-
-
-def shared_information(referral: Referral):
-    """What was passed on with a referral: the answers, with their agencies."""
-    return InformationShared.objects.filter(referral=referral).select_related(
-        "answer__request__agency", "shared_by"
+        forbidden_names=names_on(contact),
     )

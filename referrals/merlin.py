@@ -193,7 +193,6 @@ def _copy_to(
     kind: AgencyKind,
     reason: MerlinRoute,
     what: str,
-    child_names: list[str],
 ) -> MerlinCopy:
     """Send the report to a partner service, or tell the screening officers there is none."""
     agency = _agency(profile, kind)
@@ -237,7 +236,7 @@ def _copy_to(
             body=body,
             purpose=MessagePurpose.NOTIFICATION,
             about=copy,
-            forbidden_names=child_names,
+            forbidden_names=selectors.names_on(report.contact),
         )
     return copy
 
@@ -280,7 +279,6 @@ def _pass_to_worker(
 
 def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> None:
     children = [s.person for s in report.subjects.all() if s.is_child]
-    names = [p.first_name for p in children] + [p.last_name for p in children]
     if report.category == MerlinCategory.DOMESTIC_ABUSE:
         _copy_to(
             report,
@@ -288,7 +286,6 @@ def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> N
             kind=AgencyKind.DOMESTIC_ABUSE,
             reason=MerlinRoute.DOMESTIC_ABUSE_ONLY,
             what="the domestic abuse service",
-            child_names=names,
         )
     close_as = None
     if not children and report.category == MerlinCategory.DOMESTIC_ABUSE:
@@ -302,7 +299,6 @@ def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> N
             kind=AgencyKind.ADULT_SOCIAL_CARE,
             reason=close_as,
             what="adult services",
-            child_names=names,
         )
         note = f"Adults only: passed to adult services. {copy.note}"
     statuses = selectors.statuses_for(children)
@@ -320,7 +316,6 @@ def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> N
             kind=AgencyKind.YOUTH,
             reason=close_as,
             what="the youth service",
-            child_names=names,
         )
         note = f"Youth crime or anti-social behaviour with no safeguarding concern: passed to the youth service. {copy.note}"
     if close_as is not None:

@@ -26,6 +26,7 @@ from accounts.models import MessagePurpose, User
 from accounts.services import email_queue
 from thresholds.models import ClockKind, CouncilProfile, Deadline
 
+from . import selectors
 from .access import can
 from .models import (
     Contact,
@@ -82,15 +83,6 @@ def _children(contact: Contact):
         link.person
         for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person")
     ]
-
-
-def forbidden_names(contact: Contact) -> list[str]:
-    """Every name of everyone on the contact: none may appear in an email subject."""
-    names = []
-    for link in contact.contact_people.select_related("person"):
-        person = link.person
-        names += [person.first_name, person.middle_names, person.last_name, person.known_as]
-    return [n for n in names if n]
 
 
 def notice_context(
@@ -199,7 +191,7 @@ def _send(contact: Contact, *, by: User, reason: str) -> ReferrerNotice:
                 body=draft.body,
                 purpose="referrer_notice",
                 about=contact,
-                forbidden_names=forbidden_names(contact),
+                forbidden_names=selectors.names_on(contact),
             )
         except ValueError as exc:
             raise ValidationError(

@@ -105,6 +105,15 @@ def profile_team(profile, kind: TeamKind) -> Team | None:
     return Team.objects.filter(profile=profile, kind=kind, is_active=True).order_by("name").first()
 
 
+def names_on(contact: Contact) -> list[str]:
+    """Every name of everyone on the contact: none may appear in an email subject."""
+    names = []
+    for link in contact.contact_people.select_related("person"):
+        person = link.person
+        names += [person.first_name, person.middle_names, person.last_name, person.known_as]
+    return [n for n in names if n]
+
+
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
     """Every contact the user may see: by role-wide permission or by object permission."""
     return get_objects_for_user(

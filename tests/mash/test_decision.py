@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import AgencyKind, TeamKind
 from mash import enquiries
 from mash.models import EnquiryStatus, InformationShared
+from mash.selectors import shared_with_referrals
 from referrals.models import ContactStatus, Rating, RatingStage, Referral
 from tests.factories import PersonFactory, TeamFactory, agency_user, contact_with_mash
 from thresholds.models import ClockKind, Deadline
@@ -201,7 +202,7 @@ def test_referral_passes_on_only_the_answers_agencies_agreed_to_share(
         )
     referral = Referral.objects.get(contact=enquiry.contact)
     assert referral.team == receiving_team and referral.assessment_type == "cfa"
-    shared = list(enquiries.shared_information(referral))
+    shared = shared_with_referrals([referral])[referral.pk]
     assert [row.answer for row in shared] == [by_kind[AgencyKind.POLICE].current_answer]
     assert not InformationShared.objects.filter(answer__request=by_kind[AgencyKind.HEALTH]).exists()
 
@@ -234,7 +235,7 @@ def test_strategy_discussion_refers_straight_to_the_team_for_section_47(
     referral = Referral.objects.get(contact=enquiry.contact)
     assert referral.assessment_type == "s47" and referral.team == receiving_team
     assert Rating.objects.get(contact=enquiry.contact, stage=RatingStage.FINAL).cp_concerns
-    assert enquiries.shared_information(referral).count() == 1
+    assert len(shared_with_referrals([referral])[referral.pk]) == 1
 
 
 def test_early_help_without_consent_is_refused(enquiry, havering, mash_manager, mash_social_worker):
