@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from referrals import services as referral_services
 from referrals.access import can
 from referrals.models import (
@@ -35,9 +36,7 @@ def children_of(contact: Contact) -> list[Person]:
 
 
 def duty_managers() -> list[User]:
-    return list(
-        User.objects.filter(groups__name=Role.EARLY_HELP_DUTY_MANAGER.value, is_active=True)
-    )
+    return list(users_with_role(Role.EARLY_HELP_DUTY_MANAGER))
 
 
 def front_door(profile: CouncilProfile) -> Team | None:

@@ -4,8 +4,9 @@ is missing in GOV.UK words."""
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from accounts.models import PartnerAgency, User
+from accounts.models import PartnerAgency
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from referrals.forms import GovukForm, assessment_type_field, referral_team_field, referral_teams
 from thresholds.models import CouncilProfile, Rag, ThresholdLevel
 
@@ -25,9 +26,7 @@ class WorkerChoiceField(forms.ModelChoiceField):
 def mash_workers() -> forms.ModelChoiceField:
     return WorkerChoiceField(
         label="MASH social worker",
-        queryset=User.objects.filter(
-            is_active=True, groups__name=Role.MASH_SOCIAL_WORKER.value
-        ).order_by("first_name", "last_name"),
+        queryset=users_with_role(Role.MASH_SOCIAL_WORKER).order_by("first_name", "last_name"),
         empty_label="Select a MASH social worker",
         error_messages={"required": "Select a MASH social worker"},
     )

@@ -29,6 +29,7 @@ from guardian.shortcuts import assign_perm
 from accounts.audit import save_audited
 from accounts.models import AgencyKind, MessagePurpose, PartnerAgency, TeamKind, User
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from accounts.services import email_queue, notify
 from thresholds.models import CouncilProfile, Rag
 
@@ -263,7 +264,7 @@ def _pass_to_worker(
         )
     if route.team:
         services.contact_grant(contact, route.team.group, change=True)
-        managers = route.team.members.filter(groups__name=Role.TEAM_MANAGER.value, is_active=True)
+        managers = users_with_role(Role.TEAM_MANAGER, team=route.team)
     else:
         managers = User.objects.none()
     for user in [*_screeners(profile, Role.SENIOR_PRACTITIONER), *managers]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from accounts.services import notify
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome, ThresholdIndicator
@@ -283,7 +284,7 @@ def route_contact(
             rag=rag,
             started_at=now,
         )
-        for manager in User.objects.filter(groups__name=Role.MASH_MANAGER.value, is_active=True):
+        for manager in users_with_role(Role.MASH_MANAGER):
             notify(
                 user=manager,
                 title=f"{Rag(rag).label} contact {contact.reference} for the MASH",
@@ -302,7 +303,7 @@ def route_contact(
         save_audited(referral, user=by, reason=f"Contact and Referral record to {team}")
         contact.assigned_team = team
         contact_grant(contact, team.group, change=False)
-        for manager in team.members.filter(groups__name=Role.TEAM_MANAGER.value, is_active=True):
+        for manager in users_with_role(Role.TEAM_MANAGER, team=team):
             notify(
                 user=manager,
                 title=f"Referral {contact.reference} to {team.name}",
@@ -336,9 +337,7 @@ def route_contact(
                 rag=rag,
                 started_at=now,
             )
-        for manager in User.objects.filter(
-            groups__name=Role.EARLY_HELP_DUTY_MANAGER.value, is_active=True
-        ):
+        for manager in users_with_role(Role.EARLY_HELP_DUTY_MANAGER):
             notify(user=manager, title=f"Green contact {contact.reference} for early help", url=url)
     elif outcome == RatingOutcome.INFORMATION_AND_ADVICE:
         contact.assigned_to = by

@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm
 from accounts.audit import delete_audited, save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from accounts.services import notify
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
@@ -576,7 +577,7 @@ def contact_grant(contact: Contact, who: Any, *, change: bool) -> None:
 
 
 def _notify_team_managers(contact: Contact, team: Team, url: str) -> None:
-    for manager in team.members.filter(groups__name=Role.TEAM_MANAGER.value, is_active=True):
+    for manager in users_with_role(Role.TEAM_MANAGER, team=team):
         notify(
             user=manager,
             title=f"Contact {contact.reference} assigned to {team.name}",
