@@ -95,14 +95,21 @@ def _placeholder(name: str) -> str:
     return f"{{{{ {name} }}}}"
 
 
-def render_message(purpose: MessagePurpose | str, context: dict[str, str]) -> RenderedMessage:
-    """Render the purpose's template (an administrator's edit, else the shipped wording)."""
-    allowed = PLACEHOLDERS[purpose]
+def message_sources(purpose: MessagePurpose | str) -> tuple[str, str]:
+    """The purpose's subject and body templates: an administrator's edit, else the shipped wording."""
     row = MessageTemplate.objects.filter(purpose=purpose).first()
-    if row is not None:
-        subject_source, body_source = row.subject, row.body
-    else:
-        subject_source, body_source = DEFAULTS[purpose]
+    return (row.subject, row.body) if row is not None else DEFAULTS[purpose]
+
+
+def render_message(
+    purpose: MessagePurpose | str,
+    context: dict[str, str],
+    *,
+    sources: tuple[str, str] | None = None,
+) -> RenderedMessage:
+    """Render the purpose's template (`sources` from message_sources, read here if not given)."""
+    allowed = PLACEHOLDERS[purpose]
+    subject_source, body_source = sources or message_sources(purpose)
     ctx = Context({name: str(context.get(name, "") or "") for name in allowed}, autoescape=False)
     subject = " ".join(_engine.from_string(subject_source).render(ctx).split())
     body = _engine.from_string(body_source).render(ctx).strip()

@@ -4,7 +4,8 @@ import datetime as dt
 import logging
 import re
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -12,9 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from .audit import save_audited
-from .messages import render_message
+from .messages import message_sources, render_message
 from .models import (
     AccessAction,
     AccessLog,
@@ -123,26 +125,58 @@ def notify(
     *, user: User, title: str, body: str = "", url: str = "", email: bool = True
 ) -> Notification:
     """Give `user` an in-app notice and, through the outbox, an email. Titles must never name a child."""
-    notice = Notification(user=user, title=title, body=body, url=url)
-    save_audited(notice, user=None, reason="Notification raised")
-    if email and user.email:
-        message = render_message(
-            MessagePurpose.NOTIFICATION,
-            {
-                "title": title,
-                "body": body,
-                "url": absolute_url(url),
-                "service_name": settings.SERVICE_NAME,
-            },
+    return notify_many(notices=[Notice(user=user, title=title, body=body, url=url, email=email)])[0]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice for notify_many: what notify() takes."""
+
+    user: User
+    title: str
+    body: str = ""
+    url: str = ""
+    email: bool = True
+
+
+@transaction.atomic
+def notify_many(*, notices: Sequence[Notice]) -> list[Notification]:
+    """notify() for many notices in a fixed number of queries, whatever their number."""
+    if not notices:
+        return []
+    rows = []
+    for n in notices:
+        row = Notification(user=n.user, title=n.title, body=n.body, url=n.url)
+        row._history_user, row._change_reason = None, "Notification raised"
+        rows.append(row)
+    rows = bulk_create_with_history(rows, Notification)
+    sources = message_sources(MessagePurpose.NOTIFICATION)
+    emails = []
+    for n, row in zip(notices, rows, strict=True):
+        if not (n.email and n.user.email):
+            continue
+        context = {
+            "title": n.title,
+            "body": n.body,
+            "url": absolute_url(n.url),
+            "service_name": settings.SERVICE_NAME,
+        }
+        message = render_message(MessagePurpose.NOTIFICATION, context, sources=sources)
+        emails.append(
+            _outbound(
+                to=n.user.email,
+                subject=message.subject,
+                body=message.body,
+                purpose=MessagePurpose.NOTIFICATION,
+                about=row,
+            )
         )
-        email_queue(
-            to=user.email,
-            subject=message.subject,
-            body=message.body,
-            purpose=MessagePurpose.NOTIFICATION,
-            about=notice,
+    if emails:
+        emails = bulk_create_with_history(
+            emails, OutboundEmail, default_change_reason=f"Queued: {MessagePurpose.NOTIFICATION}"
         )
-    return notice
+        _send_after_commit([e.pk for e in emails])
+    return rows
 
 
 def notification_mark_read(*, notification: Notification, by: User) -> None:
@@ -198,13 +232,36 @@ def email_queue(
     forbidden_names: Iterable[str] = (),
 ) -> OutboundEmail:
     """Put an email in the outbox and send it after commit; refuse a subject naming a child."""
+    email = _outbound(
+        to=to,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        about=about,
+        forbidden_names=forbidden_names,
+    )
+    save_audited(email, user=None, reason=f"Queued: {purpose}")
+    _send_after_commit([email.pk])
+    return email
+
+
+def _outbound(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    about: models.Model | None = None,
+    forbidden_names: Iterable[str] = (),
+) -> OutboundEmail:
+    """An unsaved outbox row, its subject checked."""
     if "\n" in subject or "\r" in subject or len(subject) > 200:
         raise ValueError("An email subject must be one line of at most 200 characters.")
     if names_in(subject, forbidden_names):
         # Subjects show in inboxes, previews and mail logs: never a child's name [DOMAIN §3].
         raise ValueError("An email subject must not contain a child's name.")
     now = timezone.now()
-    email = OutboundEmail(
+    return OutboundEmail(
         to=to,
         subject=subject,
         body=body,
@@ -214,9 +271,6 @@ def email_queue(
         created_at=now,
         next_attempt_at=now + SWEEP_GRACE,
     )
-    save_audited(email, user=None, reason=f"Queued: {purpose}")
-    _send_after_commit([email.pk])
-    return email
 
 
 def _send_after_commit(ids: list[int]) -> None:

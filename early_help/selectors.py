@@ -99,6 +99,7 @@ def _open_clock(field: str):
         Deadline.objects.filter(
             kind=ClockKind.FAMILY_WORK,
             met_at__isnull=True,
+            closed_at__isnull=True,
             subject_type=ContentType.objects.get_for_model(FamilyWorkCase),
             subject_id=OuterRef("pk"),
         )
@@ -158,9 +159,7 @@ def _panel_cases(qs: QuerySet[PanelCase]) -> QuerySet[PanelCase]:
         _children_prefetch("contact__"),
         Prefetch(
             "contact__deadlines",
-            queryset=Deadline.objects.filter(
-                met_at__isnull=True, kind__in=EARLY_HELP_CLOCKS
-            ).order_by("due_at"),
+            queryset=Deadline.objects.open().filter(kind__in=EARLY_HELP_CLOCKS).order_by("due_at"),
             to_attr="open_deadlines",
         ),
     )

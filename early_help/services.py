@@ -160,6 +160,9 @@ def _carry_out(
         contact.signposting = service
     if outcome in CLOSING_OUTCOMES:
         contact.status = ContactStatus.CLOSED_NFA
+        clocks.deadlines_close_for_contact(
+            contact=contact, by=by, reason=f"Contact closed by early help: {outcome.label}"
+        )
     return case
 
 

@@ -56,6 +56,10 @@ CONSENT_REFUSED = (
     "The family refused consent: a MASH manager must override the refusal, with a ground and "
     "a rationale, before partners are asked for checks."
 )
+REQUEST_CLOSED = (
+    "This request is no longer needed: the MASH made its decision before your agency "
+    "answered, so an answer can no longer be submitted to it."
+)
 _WORKER_PERMS = ("mash.view_enquiry", "mash.change_enquiry")
 _REQUEST_PERMS = ("mash.view_partnerrequest", "mash.change_partnerrequest")
 
@@ -310,6 +314,8 @@ def answer_save_draft(
     """Save the agency's draft answer; after a submission this starts the next version (a correction)."""
     _require_agency_user(request, by)
     request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RequestStatus.CLOSED:
+        raise ValidationError(REQUEST_CLOSED)
     latest = request.answers.order_by("-version").first()
     if latest is None or latest.is_submitted:
         answer = PartnerAnswer(request=request, version=(latest.version + 1) if latest else 1)
@@ -330,6 +336,15 @@ def answer_save_draft(
 def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
     """Submit a draft answer to the MASH; it can never change afterwards."""
     _require_agency_user(answer.request, by)
+    # The request first, as the decision locks it: a submission and a decision at once
+    # queue on one row, and whichever comes second sees what the first did.
+    request = (
+        PartnerRequest.objects.select_for_update()
+        .select_related("enquiry__contact", "agency")
+        .get(pk=answer.request_id)
+    )
+    if request.status == RequestStatus.CLOSED:
+        raise ValidationError(REQUEST_CLOSED)
     answer = PartnerAnswer.objects.select_for_update().select_related("request").get(pk=answer.pk)
     if answer.is_submitted:
         raise ValidationError(
@@ -345,11 +360,6 @@ def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
     now = timezone.now()
     answer.status, answer.submitted_at, answer.author = AnswerStatus.SUBMITTED, now, by
     save_audited(answer, user=by, reason=f"Answer version {answer.version} submitted")
-    request = (
-        PartnerRequest.objects.select_for_update()
-        .select_related("enquiry__contact", "agency")
-        .get(pk=answer.request_id)
-    )
     if request.status != RequestStatus.ANSWERED:
         request.status = RequestStatus.ANSWERED
         save_audited(request, user=by, reason=f"Answered by {request.agency}")
@@ -486,6 +496,7 @@ def enquiry_decide(
     contact.rag, contact.level = final_rag, enquiry.recommended_level
     for kind in (ClockKind.RED_CHECKS, ClockKind.AMBER_CHECKS):
         clocks.deadline_meet(kind=kind, by=by, contact=contact, at=now, reason="MASH decision made")
+    _close_unanswered(enquiry=enquiry, contact=contact, by=by, now=now)
     rating.route_contact(
         contact,
         outcome,
@@ -515,6 +526,39 @@ def enquiry_decide(
         shared = _share_answers(enquiry=enquiry, referral=referral, by=by, now=now)
         _email_duty_manager(referral=referral, enquiry=enquiry, shared=shared)
     return enquiry
+
+
+def _close_unanswered(*, enquiry: Enquiry, contact: Contact, by: User, now) -> None:
+    """Partner checks still unanswered at the decision are no longer needed: close each
+    request and its clock (it never breaches) and tell the agency's staff in the service."""
+    unanswered = (
+        enquiry.requests.select_for_update(of=("self",))
+        .filter(status=RequestStatus.OPEN)
+        .select_related("agency")
+        .order_by("pk")
+    )
+    for request in unanswered:
+        reason = f"The MASH made its decision before {request.agency} answered."
+        request.status = RequestStatus.CLOSED
+        save_audited(request, user=by, reason=f"No longer needed: {reason}")
+        clocks.deadline_close(
+            kind=ClockKind.PARTNER_CHECK,
+            contact=contact,
+            subject=request,
+            by=by,
+            reason=reason,
+            at=now,
+        )
+        group = agency_group(agency=request.agency, by=by)
+        for user in User.objects.filter(agency=request.agency, groups=group, is_active=True):
+            notify(
+                user=user,
+                title=f"Check request on contact {contact.reference} no longer needed",
+                body="The MASH made its decision before your agency answered. "
+                "You do not need to answer this request.",
+                url=reverse("mash:partner_request", args=[request.pk]),
+                email=False,
+            )
 
 
 def _share_answers(

@@ -196,6 +196,8 @@ class ConsentDecision(models.Model):
 class RequestStatus(models.TextChoices):
     OPEN = "open", "Awaiting an answer"
     ANSWERED = "answered", "Answered"
+    # The MASH decided before the agency answered: the check is no longer needed.
+    CLOSED = "closed", "No longer needed"
 
 
 class PartnerRequest(models.Model):

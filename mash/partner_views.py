@@ -65,18 +65,31 @@ def partner_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, get_partner_request_for_user(request.user, pk))
 
 
+def _closed(request: HttpRequest, checks: PartnerRequest) -> HttpResponse:
+    messages.error(request, enquiries.REQUEST_CLOSED)
+    return redirect("mash:partner_request", pk=checks.pk)
+
+
 def _answer(request: HttpRequest, checks: PartnerRequest) -> HttpResponse:
+    if checks.status == RequestStatus.CLOSED:
+        return _closed(request, checks)
     submitting = request.POST.get("action") == "submit"
     form = PartnerAnswerForm(request.POST, submitting=submitting)
     if not form.is_valid():
         return _render(request, checks, form)
-    answer = enquiries.answer_save_draft(request=checks, by=request.user, **form.answer_data())
+    try:
+        answer = enquiries.answer_save_draft(request=checks, by=request.user, **form.answer_data())
+    except ValidationError:
+        # The only refusal of a valid form: the MASH decided since the page was loaded.
+        return _closed(request, checks)
     if not submitting:
         messages.success(request, f"Draft answer (version {answer.version}) saved.")
         return redirect("mash:partner_request", pk=checks.pk)
     try:
         enquiries.answer_submit(answer=answer, by=request.user)
     except ValidationError as exc:
+        if enquiries.REQUEST_CLOSED in exc.messages:
+            return _closed(request, checks)
         # The draft is saved; the errors say what is missing before it can be submitted.
         add_service_errors(form, exc)
         return _render(request, checks, form)
@@ -104,7 +117,8 @@ def _render(
     answers = list(checks.answers.select_related("author").order_by("-version"))
     submitted = [a for a in answers if a.is_submitted]
     draft = next((a for a in answers if not a.is_submitted), None)
-    if form is None and request.user.has_perm("mash.change_partnerrequest", checks):
+    may_answer = checks.status != RequestStatus.CLOSED
+    if may_answer and form is None and request.user.has_perm("mash.change_partnerrequest", checks):
         # A correction starts from the latest submitted version, to be edited.
         form = PartnerAnswerForm(
             initial=PartnerAnswerForm.initial_from(draft or next(iter(submitted), None))

@@ -62,7 +62,7 @@ def _render_discussion(
                 ),
                 Prefetch(
                     "contact__deadlines",
-                    queryset=Deadline.objects.filter(met_at__isnull=True).order_by("due_at"),
+                    queryset=Deadline.objects.open().order_by("due_at"),
                     to_attr="open_deadlines",
                 ),
             )

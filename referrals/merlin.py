@@ -31,6 +31,7 @@ from accounts.models import AgencyKind, MessagePurpose, PartnerAgency, TeamKind,
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import email_queue, notify
+from thresholds import services as clocks
 from thresholds.models import CouncilProfile, Rag
 
 from . import selectors, services
@@ -325,6 +326,9 @@ def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> N
         contact.signposting = note
         contact.screening_rationale = note
         save_audited(contact, user=None, reason=f"MERLIN routed on arrival: {note}")
+        clocks.deadlines_close_for_contact(
+            contact=contact, by=None, reason=f"Contact closed on arrival: {close_as.label}"
+        )
         report.route, report.route_note = close_as, note
         save_audited(
             report, user=report.submitted_by, reason=f"Routed: {report.get_route_display()}"

@@ -125,7 +125,8 @@ def _outcome_words(contact: Contact, deadline: Deadline | None) -> str:
 
 def _waiting_clock(contact: Contact) -> Deadline | None:
     return (
-        Deadline.objects.filter(contact=contact, kind=ClockKind.REFERRER_TOLD, met_at__isnull=True)
+        Deadline.objects.open()
+        .filter(contact=contact, kind=ClockKind.REFERRER_TOLD)
         .order_by("started_at")
         .first()
     )

@@ -152,7 +152,7 @@ def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
         ),
         Prefetch(
             "deadlines",
-            queryset=Deadline.objects.filter(met_at__isnull=True).order_by("due_at"),
+            queryset=Deadline.objects.open().order_by("due_at"),
             to_attr="open_deadlines",
         ),
     )
@@ -161,7 +161,10 @@ def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
 def _most_urgent_first(qs: QuerySet[Contact]) -> QuerySet[Contact]:
     """Order by the earliest open clock (contacts without one last), then arrival."""
     return qs.annotate(
-        next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True))
+        next_due=Min(
+            "deadlines__due_at",
+            filter=Q(deadlines__met_at__isnull=True, deadlines__closed_at__isnull=True),
+        )
     ).order_by(F("next_due").asc(nulls_last=True), "received_at")
 
 

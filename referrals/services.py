@@ -607,7 +607,7 @@ def contact_meet_referrer_told(
     """Meet the open 'referrer told' clock and note when the referrer was told (callers check
     permission). Each outcome starts a clock, so a referrer told of one outcome can be told
     of the next (MASH, then the MASH decision)."""
-    waiting = contact.deadlines.filter(kind=ClockKind.REFERRER_TOLD, met_at__isnull=True)
+    waiting = contact.deadlines.open().filter(kind=ClockKind.REFERRER_TOLD)
     if contact.referrer_told_at is not None and not waiting.exists():
         raise ValidationError("The referrer has already been recorded as told.")
     contact.referrer_told_at = at or timezone.now()

@@ -163,6 +163,17 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
 
 
+# A clock runs until its work is done (met) or is no longer needed (closed).
+OPEN = Q(met_at__isnull=True, closed_at__isnull=True)
+OPEN_ONCE = "deadline_open_once"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self) -> "DeadlineQuerySet":
+        """Clocks still running: neither met nor closed as no longer needed."""
+        return self.filter(OPEN)
+
+
 class Deadline(models.Model):
     """One running clock."""
 
@@ -210,28 +221,32 @@ class Deadline(models.Model):
         null=True, blank=True, help_text="When the sweep found it past due (once)."
     )
     breach_notified_at = models.DateTimeField(null=True, blank=True)
+    # Work that stopped being needed (partner checks after the decision, a withdrawn contact)
+    # closes its clock: it stops running and never breaches, and it is not "met".
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
+
+    objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at"]
         indexes = [
             # The sweep and every dashboard read open clocks by due time.
-            models.Index(
-                fields=["due_at"], condition=Q(met_at__isnull=True), name="deadline_open_due"
-            ),
+            models.Index(fields=["due_at"], condition=OPEN, name="deadline_open_due"),
             models.Index(
                 fields=["warn_at"],
-                condition=Q(met_at__isnull=True, due_soon_at__isnull=True),
+                condition=OPEN & Q(due_soon_at__isnull=True),
                 name="deadline_to_warn",
             ),
             models.Index(
                 fields=["team", "due_at"],
-                condition=Q(met_at__isnull=True),
+                condition=OPEN,
                 name="deadline_open_team",
             ),
             models.Index(
                 fields=["responsible", "due_at"],
-                condition=Q(met_at__isnull=True),
+                condition=OPEN,
                 name="deadline_open_person",
             ),
             models.Index(fields=["contact", "kind"], name="deadline_contact_kind"),
@@ -240,6 +255,15 @@ class Deadline(models.Model):
             models.CheckConstraint(
                 condition=Q(due_at__gte=models.F("started_at")), name="deadline_due_after_start"
             ),
+            # One running clock per kind and record: two requests starting the same clock at
+            # once cannot both insert (deadline_start returns the winner's row). A clock with
+            # no subject (or no contact) counts as the same clock as another without one.
+            models.UniqueConstraint(
+                fields=["kind", "contact", "subject_type", "subject_id"],
+                condition=OPEN,
+                nulls_distinct=False,
+                name=OPEN_ONCE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -247,7 +271,12 @@ class Deadline(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.met_at is None
+        return self.met_at is None and self.closed_at is None
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed as no longer needed (not met)."""
+        return self.closed_at is not None
 
     @property
     def was_met_late(self) -> bool:

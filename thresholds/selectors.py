@@ -94,9 +94,7 @@ def _with_state(qs: QuerySet[Deadline], now: dt.datetime) -> QuerySet[Deadline]:
 
 
 def _visible_open(user) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        met_at__isnull=True, contact__in=contacts_visible_to(user).values("pk")
-    )
+    return Deadline.objects.open().filter(contact__in=contacts_visible_to(user).values("pk"))
 
 
 def open_deadlines_for(

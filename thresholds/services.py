@@ -6,21 +6,23 @@ Clocks are started and met only by the services whose work causes them; the beat
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from accounts.audit import save_audited
 from accounts.models import Team, User
 from accounts.roles import Role
-from accounts.services import notify
+from accounts.services import Notice, notify_many
 
 from . import clock
-from .models import ClockKind, ClosureDay, CouncilProfile, Deadline, Rag, Timescale
+from .models import OPEN_ONCE, ClockKind, ClosureDay, CouncilProfile, Deadline, Rag, Timescale
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +67,14 @@ def deadline_start(
     started_at: dt.datetime | None = None,
     description: str = "",
 ) -> Deadline:
-    """Start a clock (idempotent: an open clock of the same kind for the same record is returned)."""
+    """Start a clock (idempotent: an open clock of the same kind for the same record is returned).
+
+    Safe under concurrency: the database allows one running clock per kind and record
+    (constraint deadline_open_once); of two identical starts at once, the loser's insert
+    fails inside its savepoint and it returns the winner's clock.
+    """
     started_at = started_at or timezone.now()
-    existing = _open(kind=kind, contact=contact, subject=subject).first()
+    existing = _running(kind=kind, contact=contact, subject=subject).first()
     if existing is not None:
         return existing
     due = compute_due(profile, kind, started_at, rag)
@@ -85,12 +92,37 @@ def deadline_start(
         warn_at=due - (due - started_at) * DUE_SOON_SHARE,
         description=description or ClockKind(kind).label,
     )
-    save_audited(deadline, user=by, reason=f"Clock started: {ClockKind(kind).label}")
+    try:
+        with transaction.atomic():
+            save_audited(deadline, user=by, reason=f"Clock started: {ClockKind(kind).label}")
+    except IntegrityError as exc:
+        if _constraint_of(exc) != OPEN_ONCE:
+            raise
+        # Another transaction started the same clock and committed first: use its row.
+        return _running(kind=kind, contact=contact, subject=subject).get()
     return deadline
 
 
-def _open(*, kind: ClockKind | str, contact: Any = None, subject: Any = None):
-    qs = Deadline.objects.filter(kind=kind, met_at__isnull=True)
+def _constraint_of(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _running(*, kind: ClockKind | str, contact: Any, subject: Any):
+    """The running clock for exactly this record: the key of constraint deadline_open_once."""
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    return Deadline.objects.open().filter(
+        kind=kind,
+        contact=contact.pk if contact is not None else None,
+        subject_type=subject_type,
+        subject_id=subject.pk if subject is not None else None,
+    )
+
+
+def _open(*, kind: ClockKind | str | None, contact: Any = None, subject: Any = None):
+    qs = Deadline.objects.open()
+    if kind is not None:
+        qs = qs.filter(kind=kind)
     if contact is not None:
         qs = qs.filter(contact=contact)
     if subject is not None:
@@ -134,22 +166,100 @@ def deadlines_meet_all(
         deadline_meet(kind=kind, by=by, contact=contact, reason=reason)
 
 
+@transaction.atomic
+def deadline_close(
+    *,
+    by: User | None,
+    reason: str,
+    kind: ClockKind | str | None = None,
+    contact: Any = None,
+    subject: Any = None,
+    keep: Iterable[ClockKind | str] = (),
+    at: dt.datetime | None = None,
+) -> list[Deadline]:
+    """Close running clocks whose work is no longer needed: they stop and never breach.
+
+    Closes the clocks of `kind` (every kind if None, except those in `keep`) on the
+    contact, or on the subject if one is given. Not the same as met: the work was not done.
+    """
+    if contact is None and subject is None:
+        raise ValueError("Name the contact or the subject whose clocks are closed.")
+    if not reason.strip():
+        raise ValueError("Give the reason the clocks are no longer needed.")
+    at = at or timezone.now()
+    qs = Deadline.objects.open()
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if contact is not None:
+        qs = qs.filter(contact=contact)
+    if subject is not None:
+        qs = qs.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+    kept = [str(k) for k in keep]
+    if kept:
+        qs = qs.exclude(kind__in=kept)
+    closed = []
+    # In primary-key order, so two closes over overlapping clocks cannot deadlock.
+    for deadline in qs.select_for_update().order_by("pk"):
+        deadline.closed_at, deadline.closed_reason = at, reason[:300]
+        save_audited(deadline, user=by, reason=f"Clock closed, no longer needed: {reason}")
+        closed.append(deadline)
+    return closed
+
+
+# Clocks that keep running when a contact closes: the referrer is still owed the outcome,
+# and a phone child protection referral is still owed its written follow-up.
+KEEP_AFTER_CLOSURE = (ClockKind.REFERRER_TOLD, ClockKind.CP_WRITTEN_FOLLOW_UP)
+
+
+def deadlines_close_for_contact(
+    *,
+    contact: Any,
+    by: User | None,
+    reason: str,
+    keep: Iterable[ClockKind | str] = KEEP_AFTER_CLOSURE,
+    at: dt.datetime | None = None,
+) -> list[Deadline]:
+    """A contact withdrawn or closed: close its running clocks (but those in `keep`)."""
+    return deadline_close(contact=contact, by=by, reason=reason, keep=keep, at=at)
+
+
 def managers_for(deadline: Deadline) -> list[User]:
     """Who answers for a clock: its team's managers, else holders of its role, else every team manager."""
-    base = User.objects.filter(is_active=True)
-    if deadline.team_id:
-        people = list(
-            base.filter(
-                team_id=deadline.team_id, groups__name__in=[r.value for r in MANAGER_ROLES]
-            ).distinct()
-        )
-        if people:
-            return people
-    if deadline.responsible_role:
-        people = list(base.filter(groups__name=deadline.responsible_role).distinct())
-        if people and deadline.responsible_role in {r.value for r in MANAGER_ROLES}:
-            return people
-    return list(base.filter(groups__name=Role.TEAM_MANAGER.value).distinct())
+    return managers_for_many([deadline])[deadline.pk]
+
+
+def managers_for_many(deadlines: Iterable[Deadline]) -> dict[Any, list[User]]:
+    """managers_for for many clocks at once, in one query: {deadline pk: managers}."""
+    deadlines = list(deadlines)
+    manager_roles = {r.value for r in MANAGER_ROLES}
+    teams = {d.team_id for d in deadlines if d.team_id}
+    roles = {d.responsible_role for d in deadlines if d.responsible_role in manager_roles}
+    roles.add(Role.TEAM_MANAGER.value)  # everyone's fallback
+    wanted = Q(group__name__in=roles)
+    if teams:
+        wanted |= Q(user__team_id__in=teams, group__name__in=manager_roles)
+    memberships = (
+        User.groups.through.objects.filter(wanted, user__is_active=True)
+        .select_related("user", "group")
+        .order_by("user_id")
+    )
+    by_team: dict[int, dict[int, User]] = {}
+    by_role: dict[str, dict[int, User]] = {}
+    for row in memberships:
+        user, role = row.user, row.group.name
+        if role in manager_roles and user.team_id in teams:
+            by_team.setdefault(user.team_id, {})[user.pk] = user
+        if role in roles:
+            by_role.setdefault(role, {})[user.pk] = user
+    answer: dict[Any, list[User]] = {}
+    for d in deadlines:
+        people = by_team.get(d.team_id) if d.team_id else None
+        if not people and d.responsible_role in manager_roles:
+            people = by_role.get(d.responsible_role)
+        answer[d.pk] = list((people or by_role.get(Role.TEAM_MANAGER.value, {})).values())
+    return answer
 
 
 def _subject_line(deadline: Deadline, prefix: str) -> str:
@@ -162,6 +272,7 @@ def _subject_line(deadline: Deadline, prefix: str) -> str:
 class SweepResult:
     due_soon: int
     breached: int
+    skipped: int = 0
 
 
 BATCH = 500
@@ -173,59 +284,152 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     Rows are claimed with SKIP LOCKED so two sweeps never act on the same clock; a clock
     marked once is never marked again, so running the sweep twice changes nothing, and a
     sweep after downtime catches up on everything that fell due meanwhile.
+
+    A batch costs the same few queries however many rows it holds: managers are read for
+    the whole batch, and rows and notices are written in bulk. A row that cannot be
+    processed is logged and left for the next run; the rest of its batch goes ahead.
     """
     now = now or timezone.now()
-    breached = due_soon = 0
+    skipped: set[Any] = set()
+    breached = _sweep(now, skipped, _BREACH)
+    due_soon = _sweep(now, skipped, _DUE_SOON)
+    if breached or due_soon or skipped:
+        logger.info(
+            "Deadline sweep: %s breached, %s due soon, %s skipped",
+            breached,
+            due_soon,
+            len(skipped),
+        )
+    return SweepResult(due_soon=due_soon, breached=breached, skipped=len(skipped))
+
+
+@dataclass(frozen=True)
+class _Phase:
+    name: str
+    claim: Callable[[dt.datetime], Q]
+    order: str
+    fields: tuple[str, ...]
+    mark: Callable[[Deadline, dt.datetime], str]
+    notices: Callable[[Deadline, dict[Any, list[User]]], list[Notice]]
+    needs_managers: bool
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{timezone.localtime(at):%d %B %Y at %H:%M}"
+
+
+def _link(deadline: Deadline) -> str:
+    return deadline.contact.get_absolute_url() if deadline.contact_id else ""
+
+
+def _mark_breached(deadline: Deadline, now: dt.datetime) -> str:
+    deadline.breached_at = deadline.breach_notified_at = now
+    return f"Deadline breached: was due {deadline.due_at.isoformat()}"
+
+
+def _breach_notices(deadline: Deadline, managers: dict[Any, list[User]]) -> list[Notice]:
+    title, url = _subject_line(deadline, "Overdue"), _link(deadline)
+    body = f"This clock was due {_when(deadline.due_at)}."
+    return [Notice(user=m, title=title, body=body, url=url) for m in managers[deadline.pk]]
+
+
+def _mark_due_soon(deadline: Deadline, now: dt.datetime) -> str:
+    deadline.due_soon_at = now
+    return "Deadline due soon"
+
+
+def _due_soon_notices(deadline: Deadline, managers: dict[Any, list[User]]) -> list[Notice]:
+    if not deadline.responsible_id:
+        return []
+    return [
+        Notice(
+            user=deadline.responsible,
+            title=_subject_line(deadline, "Due soon"),
+            body=f"Due {_when(deadline.due_at)}.",
+            url=_link(deadline),
+            email=False,
+        )
+    ]
+
+
+_BREACH = _Phase(
+    name="breach",
+    claim=lambda now: Q(breached_at__isnull=True, due_at__lte=now),
+    order="due_at",
+    fields=("breached_at", "breach_notified_at"),
+    mark=_mark_breached,
+    notices=_breach_notices,
+    needs_managers=True,
+)
+_DUE_SOON = _Phase(
+    name="due soon",
+    # An overdue clock is the breach phase's, even when that phase had to skip it.
+    claim=lambda now: Q(
+        due_soon_at__isnull=True, breached_at__isnull=True, warn_at__lte=now, due_at__gt=now
+    ),
+    order="warn_at",
+    fields=("due_soon_at",),
+    mark=_mark_due_soon,
+    notices=_due_soon_notices,
+    needs_managers=False,
+)
+
+
+def _sweep(now: dt.datetime, skipped: set[Any], phase: _Phase) -> int:
+    done = 0
     while True:
         with transaction.atomic():
             rows = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(met_at__isnull=True, breached_at__isnull=True, due_at__lte=now)
-                .select_related("contact")
-                .order_by("due_at")[:BATCH]
-            )
-            for deadline in rows:
-                deadline.breached_at = now
-                deadline.breach_notified_at = now
-                save_audited(
-                    deadline,
-                    user=None,
-                    reason=f"Deadline breached: was due {deadline.due_at.isoformat()}",
-                )
-                url = deadline.contact.get_absolute_url() if deadline.contact_id else ""
-                for manager in managers_for(deadline):
-                    notify(
-                        user=manager,
-                        title=_subject_line(deadline, "Overdue"),
-                        body=f"This clock was due {timezone.localtime(deadline.due_at):%d %B %Y at %H:%M}.",
-                        url=url,
-                    )
-            breached += len(rows)
-        if len(rows) < BATCH:
-            break
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(met_at__isnull=True, due_soon_at__isnull=True, warn_at__lte=now)
-                .filter(Q(breached_at__isnull=True))
+                .open()
+                .filter(phase.claim(now))
+                # A row that failed earlier in this run is not tried again until the next.
+                .exclude(pk__in=skipped)
                 .select_related("contact", "responsible")
-                .order_by("warn_at")[:BATCH]
+                .order_by(phase.order, "pk")[:BATCH]
             )
+            managers = managers_for_many(rows) if phase.needs_managers and rows else {}
+            plans = []
             for deadline in rows:
-                deadline.due_soon_at = now
-                save_audited(deadline, user=None, reason="Deadline due soon")
-                if deadline.responsible_id:
-                    notify(
-                        user=deadline.responsible,
-                        title=_subject_line(deadline, "Due soon"),
-                        body=f"Due {timezone.localtime(deadline.due_at):%d %B %Y at %H:%M}.",
-                        url=deadline.contact.get_absolute_url() if deadline.contact_id else "",
-                        email=False,
+                try:
+                    reason = phase.mark(deadline, now)
+                    plans.append((deadline, reason, phase.notices(deadline, managers)))
+                except Exception:
+                    logger.exception(
+                        "Deadline sweep (%s): clock %s skipped", phase.name, deadline.pk
                     )
-            due_soon += len(rows)
+                    skipped.add(deadline.pk)
+            done += _write(plans, phase=phase, skipped=skipped)
         if len(rows) < BATCH:
-            break
-    if breached or due_soon:
-        logger.info("Deadline sweep: %s breached, %s due soon", breached, due_soon)
-    return SweepResult(due_soon=due_soon, breached=breached)
+            return done
+
+
+def _write(plans: list[tuple[Deadline, str, list[Notice]]], *, phase: _Phase, skipped: set) -> int:
+    """Save the marked rows and their notices: in bulk, else one savepoint per row."""
+    if not plans:
+        return 0
+    try:
+        with transaction.atomic():
+            for deadline, reason, _ in plans:
+                deadline._history_user, deadline._change_reason = None, reason
+            bulk_update_with_history([p[0] for p in plans], Deadline, list(phase.fields))
+            notify_many(notices=[n for p in plans for n in p[2]])
+        return len(plans)
+    except Exception:
+        logger.warning(
+            "Deadline sweep (%s): the batch write failed; retrying row by row",
+            phase.name,
+            exc_info=True,
+        )
+    written = 0
+    for deadline, reason, notices in plans:
+        try:
+            with transaction.atomic():
+                save_audited(deadline, user=None, reason=reason, update_fields=list(phase.fields))
+                notify_many(notices=notices)
+        except Exception:
+            logger.exception("Deadline sweep (%s): clock %s skipped", phase.name, deadline.pk)
+            skipped.add(deadline.pk)
+        else:
+            written += 1
+    return written
