@@ -108,3 +108,23 @@ def test_family_worker_sees_the_twelve_week_clock_among_their_own(
     client.force_login(family_worker)
     clocks = client.get(reverse("work_tray")).context["clocks"]
     assert [(d.kind, d.contact_id) for d in clocks] == [(ClockKind.FAMILY_WORK, case.contact_id)]
+
+
+def test_closing_a_contact_closes_the_clocks_still_running_but_what_the_referrer_is_owed(
+    camden, screening_officer, senior_practitioner, early_help_manager
+):
+    from thresholds.services import deadline_start
+
+    contact = green_contact(officer=screening_officer, senior=senior_practitioner, profile=camden)
+    # Work that stops being needed once the contact closes (any running clock of the contact).
+    stray = deadline_start(profile=camden, kind=ClockKind.BORDERLINE, by=None, contact=contact)
+    services.early_help_decide(
+        contact=contact, by=early_help_manager, profile=camden, outcome="nfa", rationale="x"
+    )
+    stray.refresh_from_db()
+    assert stray.closed_at is not None and stray.met_at is None
+    assert stray.closed_reason == "Contact closed by early help: No further action"
+    assert stray.history.first().history_user == early_help_manager
+    running = set(contact.deadlines.open().values_list("kind", flat=True))
+    assert ClockKind.BORDERLINE not in running
+    assert ClockKind.REFERRER_TOLD in running  # started by the decision, still owed
