@@ -170,6 +170,30 @@ class GovukDateField(DateInputField):
             ) from None
 
 
+class VersionField(forms.Field):
+    """The hidden version of the record the page showed (optimistic locking).
+
+    Anything that is not a plausible version cleans to 0, which no record has, so a tampered
+    or garbled value is answered as "changed since you opened it", never as an error page.
+    """
+
+    widget = forms.HiddenInput
+
+    def clean(self, value) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return 0
+        return number if 0 < number < 2**31 else 0
+
+
+def with_version(form: "GovukForm", version: int) -> "GovukForm":
+    """Add the hidden `version` to a form that edits a versioned record."""
+    form.fields["version"] = VersionField(initial=version)
+    form.helper.layout.fields.append(Field("version"))
+    return form
+
+
 class GovukForm(forms.Form):
     """A form with a crispy GOV.UK helper; subclasses give `layout_fields` and a submit label."""
 
