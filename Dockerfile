@@ -18,8 +18,9 @@ RUN pip install .
 
 # Static files (GOV.UK Frontend is committed under static/) are collected into
 # the image and served by whitenoise. Production settings refuse to load without
-# a SECRET_KEY and DATABASE_URL, so give this one step throwaway values.
+# a SECRET_KEY, DATABASE_URL and CELERY_BROKER_URL, so give this one step throwaway values.
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/collectstatic.db ALLOWED_HOSTS=localhost \
+        CELERY_BROKER_URL=memory:// \
         python manage.py collectstatic --noinput \
     && mkdir -p var \
     && chown app:app var

@@ -75,29 +75,50 @@ def _check_database() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+# Beat records its heartbeat every minute; five missed beats means no clock is being swept.
+BEAT_LATE_AFTER = dt.timedelta(minutes=5)
+
+
+def _check_beat() -> tuple[bool, dict]:
+    hb = Heartbeat.objects.filter(name="beat").first()
+    if hb is None:
+        return False, {"last_seen": None, "stale": True}
+    stale = timezone.now() - hb.last_seen_at > BEAT_LATE_AFTER
+    return not stale, {"last_seen": hb.last_seen_at.isoformat(), "stale": stale}
+
+
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and monitoring: database and broker; beat is reported, not required."""
+    """Up, degraded or down: 503 only when the database is down (README "Health checks").
+
+    A broker outage or a late beat is "degraded", not a failure: pages still work and the
+    email outbox keeps what it must send until the broker is back, so restarting or
+    unrouting the web tier would turn a background problem into an outage.
+    """
     db_ok, db_detail = _check_database()
     broker_ok, broker_detail = _check_broker()
-    beat = None
-    if db_ok:
-        hb = Heartbeat.objects.filter(name="beat").first()
-        if hb is not None:
-            age = timezone.now() - hb.last_seen_at
-            beat = {
-                "last_seen": hb.last_seen_at.isoformat(),
-                "stale": age > dt.timedelta(minutes=5),
-            }
-    healthy = db_ok and broker_ok
+    beat_ok, beat = _check_beat() if db_ok else (False, None)
+    problems = []
+    if not db_ok:
+        problems.append("the database does not answer")
+    if not broker_ok:
+        problems.append("the broker does not answer: background work waits in the outbox")
+    if db_ok and not beat_ok:
+        problems.append(
+            "beat has never recorded a heartbeat"
+            if beat["last_seen"] is None
+            else "beat is late: clocks are not being swept"
+        )
+    status = "down" if not db_ok else "ok" if not problems else "degraded"
     return JsonResponse(
         {
-            "status": "ok" if healthy else "unhealthy",
+            "status": status,
             "database": db_detail,
             "broker": broker_detail,
             "beat": beat,
+            "problems": problems,
         },
-        status=200 if healthy else 503,
+        status=503 if status == "down" else 200,
     )
 
 

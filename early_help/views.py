@@ -20,6 +20,7 @@ from referrals import selectors as referral_selectors
 from referrals.access import can
 from referrals.forms import add_service_errors
 from referrals.models import Contact, ContactStatus, Involvement, Person, Service
+from thresholds import clock
 from thresholds.models import ThresholdLevel
 from thresholds.selectors import current_profile
 
@@ -321,9 +322,12 @@ def case_step_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _day(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise Http404("No such date") from None
+    if not clock.FIRST_DAY <= day <= clock.LAST_DAY:
+        raise Http404("No meeting so far from today")
+    return day
 
 
 def panel_next(request: HttpRequest) -> HttpResponse:

@@ -28,9 +28,12 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 def _day(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise Http404("No such date") from None
+    if not clock.FIRST_DAY <= day <= clock.LAST_DAY:
+        raise Http404("No meeting so far from today")
+    return day
 
 
 def discussion_today(request: HttpRequest) -> HttpResponse:

@@ -137,6 +137,63 @@ def not_in_future(day: dt.date | None, label: str) -> dt.date | None:
     return day
 
 
+class GovukDateField(DateInputField):
+    """The GOV.UK date input, answering anything typed with a field message, never an error page.
+
+    The kit's field hands each part to `int()` and `date()` as typed, so twenty digits
+    overflow and "0" or "10000" escape as a raw Python message. Here each part is bounded
+    before it is converted, and the message names the field the way the design system does.
+    """
+
+    def __init__(self, *, min_year: int = 1900, max_year: int = 2999, **kwargs):
+        self.min_year, self.max_year = min_year, max_year
+        super().__init__(**kwargs)
+
+    def compress(self, data_list) -> dt.date | None:
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day and month and year):
+            return None
+        label = self.label or "Date"
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        if not self.min_year <= int(year) <= self.max_year:
+            raise forms.ValidationError(
+                f"Year must be between {self.min_year} and {self.max_year}", code="year_range"
+            )
+        if len(day) > 2 or len(month) > 2:
+            raise forms.ValidationError(f"{label} must be a real date", code="invalid_date")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(
+                f"{label} must be a real date", code="invalid_date"
+            ) from None
+
+
+class VersionField(forms.Field):
+    """The hidden version of the record the page showed (optimistic locking).
+
+    Anything that is not a plausible version cleans to 0, which no record has, so a tampered
+    or garbled value is answered as "changed since you opened it", never as an error page.
+    """
+
+    widget = forms.HiddenInput
+
+    def clean(self, value) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return 0
+        return number if 0 < number < 2**31 else 0
+
+
+def with_version(form: "GovukForm", version: int) -> "GovukForm":
+    """Add the hidden `version` to a form that edits a versioned record."""
+    form.fields["version"] = VersionField(initial=version)
+    form.helper.layout.fields.append(Field("version"))
+    return form
+
+
 class GovukForm(forms.Form):
     """A form with a crispy GOV.UK helper; subclasses give `layout_fields` and a submit label."""
 
@@ -173,7 +230,7 @@ class GovukForm(forms.Form):
 
 
 class ReceivedAtMixin(forms.Form):
-    received_date = DateInputField(label="Date received", help_text="For example, 24 11 2026")
+    received_date = GovukDateField(label="Date received", help_text="For example, 24 11 2026")
     received_time = forms.CharField(
         label="Time received",
         help_text="For example, 9:30am or 14:05",
@@ -334,7 +391,7 @@ class PersonSearchForm(GovukForm):
     submit_label = "Search"
     first_name = forms.CharField(label="First name or initial", required=False, max_length=80)
     last_name = forms.CharField(label="Last name", required=False, max_length=80)
-    date_of_birth = DateInputField(
+    date_of_birth = GovukDateField(
         label="Date of birth", required=False, help_text="For example, 27 3 2015"
     )
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
@@ -359,10 +416,10 @@ class PersonForm(GovukForm):
     middle_names = forms.CharField(max_length=120, required=False)
     last_name = forms.CharField(max_length=80, error_messages={"required": "Enter the last name"})
     known_as = forms.CharField(label="Also known as", max_length=160, required=False)
-    date_of_birth = DateInputField(
+    date_of_birth = GovukDateField(
         label="Date of birth", required=False, help_text="For example, 27 3 2015"
     )
-    expected_date_of_birth = DateInputField(
+    expected_date_of_birth = GovukDateField(
         label="Expected date of birth", required=False, help_text="For an unborn child only."
     )
     sex = forms.ChoiceField(choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)

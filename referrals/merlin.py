@@ -17,6 +17,7 @@ report on by hand and a copy row records that nobody was set up.
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +106,10 @@ def check_report(data: ReportData) -> None:
         ("decision_maker_name", 120),
         ("decision_maker_rank", 60),
     ):
-        if len(getattr(data, name).strip()) > limit:
+        # The reference is kept in capitals, and some letters grow when capitalised ("ß" is
+        # "SS"): measure what will be stored, not what was typed.
+        value = getattr(data, name).strip()
+        if len(value.upper() if name == "reference" else value) > limit:
             errors[name] = f"Use {limit} characters or fewer"
     if data.police_rag not in Rag.values:
         errors["police_rag"] = "Select the police RAG rating: red, amber or green"
@@ -538,6 +542,29 @@ def _parse_row(n: int, row: dict[str, str], errors: list[str]) -> tuple[dict, Su
     return report, subject
 
 
+def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, stripped row); a row the csv module cannot read names itself."""
+    n = 1  # row 1 is the header, as a spreadsheet numbers it
+    while True:
+        n += 1
+        try:
+            raw_row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The csv module stops at a value longer than its field limit (131,072 characters),
+            # far beyond any column's use; it cannot say which column, only where it stopped.
+            reason = (
+                "a value is far too long (no column may hold more than 131,072 characters)"
+                if "field larger than field limit" in str(exc)
+                else f"this row cannot be read as CSV ({exc})"
+            )
+            raise ValidationError(f"Row {n}: {reason}") from None
+        if n > MAX_ROWS + 1:
+            raise ValidationError(f"A file may hold at most {MAX_ROWS} rows: split it")
+        yield n, {k: (v or "").strip() for k, v in raw_row.items() if isinstance(k, str)}
+
+
 def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
     """Rows grouped into reports by reference; every problem found, each naming row and column."""
     if len(raw) > MAX_UPLOAD_BYTES:
@@ -554,12 +581,12 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
     reader.fieldnames = header
     errors: list[str] = []
     reports: dict[str, tuple[list[int], dict, list[SubjectData]]] = {}
-    for i, raw_row in enumerate(reader):
-        n = i + 2  # row 1 is the header, as a spreadsheet numbers it
-        if n > MAX_ROWS + 1:
-            raise ValidationError(f"A file may hold at most {MAX_ROWS} rows: split it")
-        row = {k: (v or "").strip() for k, v in raw_row.items() if isinstance(k, str)}
+    for n, row in _rows(reader):
         if not any(row.values()):
+            continue
+        nul = [col for col, value in row.items() if "\x00" in value]
+        if nul:
+            errors += [f"Row {n}, column {col}: remove the NUL character (0x00)" for col in nul]
             continue
         parsed = _parse_row(n, row, errors)
         if parsed is None:

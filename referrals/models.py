@@ -104,6 +104,9 @@ class Person(models.Model):
     first_initial = models.CharField(max_length=1, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts saves through person_update; an edit page sends back the version it showed, so
+    # a save over someone else's later one is refused instead of silently reverting it.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -424,6 +427,9 @@ class Contact(models.Model):
     # 0 a police-rated red MERLIN, 1 amber, 2 everything else: the new-contacts queue's first key.
     screening_priority = models.PositiveSmallIntegerField(default=2, editable=False)
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
+    # Counts saves of the draft's sections (contact_update_section), which guards them
+    # against two people editing one section at once; moves between states lock the row.
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -123,21 +123,40 @@ def person_create_for_report(
     return person
 
 
+STALE = "stale"  # the code of the ValidationError a save over a newer version raises
+
+
 @transaction.atomic
 def person_update(
-    *, person: Person, by: User, reason: str, address: dict[str, str] | None = None, **data: Any
+    *,
+    person: Person,
+    by: User,
+    reason: str,
+    address: dict[str, str] | None = None,
+    version: int | None = None,
+    **data: Any,
 ) -> Person:
-    """Change a person's details."""
+    """Change a person's details; given the `version` the editor read, refuse a stale save."""
     _require(by, "referrals.change_person", person)
-    for name, value in data.items():
+    for name in data:
         if name not in PERSON_FIELDS:
             raise TypeError(f"Unknown person field: {name}")
-        setattr(person, name, value)
-    person.nhs_number = person.nhs_number or None
-    _set_keys(person)
-    _apply_address(person, address, by=by, reason=reason)
-    person.full_clean()
-    save_audited(person, user=by, reason=reason)
+    # Re-read under a row lock: two editors are serialised here, and the later one, holding
+    # the version it read before the earlier save, is told rather than reverting that save.
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            "These details were changed by someone else after you opened them.", code=STALE
+        )
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.nhs_number = locked.nhs_number or None
+    _set_keys(locked)
+    _apply_address(locked, address, by=by, reason=reason)
+    locked.version += 1
+    locked.full_clean()
+    save_audited(locked, user=by, reason=reason)
+    person.refresh_from_db()
     return person
 
 
@@ -233,21 +252,36 @@ def _ensure_draft(contact: Contact) -> None:
 
 @transaction.atomic
 def contact_update_section(
-    *, contact: Contact, by: User, section: str, data: dict[str, Any]
+    *,
+    contact: Contact,
+    by: User,
+    section: str,
+    data: dict[str, Any],
+    version: int | None = None,
 ) -> Contact:
-    """Save one section of a draft contact (partial answers allowed)."""
+    """Save one section of a draft contact (partial answers allowed); refuse a stale `version`."""
     _require(by, "referrals.change_contact", contact)
-    _ensure_draft(contact)
     allowed = CONTACT_SECTIONS[section]
-    for name, value in data.items():
+    for name in data:
         if name not in allowed:
             raise TypeError(f"{name} is not in section {section}")
-        setattr(contact, name, value)
-    if section == "details" and contact.source != ContactSource.ECAF:
-        contact.ecaf_safeguarding = None
-    if section == "referrer" and contact.referral_source == ReferralSource.ANONYMOUS:
-        contact.referrer_is_professional = False
-    save_audited(contact, user=by, reason=f"Contact {section} saved")
+    # Lock and re-read: the save writes every column, so it must start from the row as it is
+    # now (not as the caller loaded it), and a section saved since `version` is not reverted.
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    _ensure_draft(locked)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            "This contact was changed by someone else after you opened this page.", code=STALE
+        )
+    for name, value in data.items():
+        setattr(locked, name, value)
+    if section == "details" and locked.source != ContactSource.ECAF:
+        locked.ecaf_safeguarding = None
+    if section == "referrer" and locked.referral_source == ReferralSource.ANONYMOUS:
+        locked.referrer_is_professional = False
+    locked.version += 1
+    save_audited(locked, user=by, reason=f"Contact {section} saved")
+    contact.refresh_from_db()
     return contact
 
 

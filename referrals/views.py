@@ -21,7 +21,7 @@ from mash.access import can_see_enquiries
 from mash.models import Enquiry
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import rating, selectors, services
+from . import edit_races, rating, selectors, services
 from .access import can, get_contact_for_user, get_contact_person_for_user, get_person_for_user
 from .forms import (
     SECTION_FORMS,
@@ -37,6 +37,7 @@ from .forms import (
     WrittenFollowUpForm,
     add_service_errors,
     bool_initial,
+    with_version,
 )
 from .matching import SearchTerms, find_candidates
 from .models import Contact, ContactRole, ContactStatus, Person
@@ -260,28 +261,53 @@ def contact_section(request: HttpRequest, pk: int, section: str) -> HttpResponse
         raise Http404
     contact = _draft_for(request, pk)
     form_class, title = SECTION_FORMS[section]
-    if form_class is DetailsForm:
-        initial = DetailsForm.initial_from(contact)
-    else:
-        initial = {}
-        for name in form_class.base_fields:
-            value = getattr(contact, name)
-            initial[name] = (
-                bool_initial(value) if isinstance(value, bool) or value is None else value
-            )
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    form = with_version(
+        form_class(
+            request.POST if request.method == "POST" else None,
+            initial=_section_initial(form_class, contact),
+        ),
+        contact.version,
+    )
+    changed = None
     if request.method == "POST" and form.is_valid():
-        data = form.section_data() if isinstance(form, DetailsForm) else form.cleaned_data
-        services.contact_update_section(
-            contact=contact, by=request.user, section=section, data=data
-        )
-        messages.success(request, f"{title} saved.")
-        return redirect("referrals:contact_task_list", pk=contact.pk)
+        data = form.section_data() if isinstance(form, DetailsForm) else dict(form.cleaned_data)
+        data.pop("version", None)
+        try:
+            services.contact_update_section(
+                contact=contact,
+                by=request.user,
+                section=section,
+                data=data,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            if not edit_races.is_stale(exc):
+                add_service_errors(form, exc)
+            else:
+                contact.refresh_from_db()
+                form = edit_races.at_current_version(form, contact.version)
+                form.is_valid()
+                changed = edit_races.changed_meanwhile(
+                    form, contact, _section_initial(form_class, contact), exc.message
+                )
+        else:
+            messages.success(request, f"{title} saved.")
+            return redirect("referrals:contact_task_list", pk=contact.pk)
     return render(
         request,
         "referrals/contact_section.html",
-        {"contact": contact, "form": form, "title": title},
+        {"contact": contact, "form": form, "title": title, "changed": changed},
     )
+
+
+def _section_initial(form_class, contact: Contact) -> dict:
+    if form_class is DetailsForm:
+        return DetailsForm.initial_from(contact)
+    initial = {}
+    for name in form_class.base_fields:
+        value = getattr(contact, name)
+        initial[name] = bool_initial(value) if isinstance(value, bool) or value is None else value
+    return initial
 
 
 def _role_param(request: HttpRequest) -> str:
@@ -711,15 +737,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk, "change_person")
-    if request.method == "GET":
-        access_record(
-            user=request.user,
-            obj=person,
-            description=f"Person {person.case_number}",
-            path=request.path,
-        )
+def _person_initial(person: Person) -> dict:
     initial = {
         name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)
     }
@@ -731,10 +749,28 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for name in ("line_1", "line_2", "town", "postcode")
             }
         )
-    form = PersonForm(request.POST if request.method == "POST" else None, initial=initial)
+    return initial
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(request.user, pk, "change_person")
+    if request.method == "GET":
+        access_record(
+            user=request.user,
+            obj=person,
+            description=f"Person {person.case_number}",
+            path=request.path,
+        )
+    initial = _person_initial(person)
+    form = with_version(
+        PersonForm(request.POST if request.method == "POST" else None, initial=initial),
+        person.version,
+    )
     form.submit_label = "Save changes"
+    changed = None
     if request.method == "POST" and form.is_valid():
         data, address = form.person_data()
+        version = data.pop("version")
         clash = (
             data.get("nhs_number")
             and Person.objects.filter(nhs_number=data["nhs_number"]).exclude(pk=person.pk).first()
@@ -748,14 +784,27 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     reason="Details corrected",
                     address=address,
+                    version=version,
                     **data,
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                if not edit_races.is_stale(exc):
+                    add_service_errors(form, exc)
+                else:
+                    person.refresh_from_db()
+                    form = edit_races.at_current_version(form, person.version)
+                    form.is_valid()
+                    changed = edit_races.changed_meanwhile(
+                        form, person, _person_initial(person), exc.message
+                    )
             else:
                 messages.success(request, f"Details of {person.case_number} saved.")
                 return redirect(person.get_absolute_url())
-    return render(request, "referrals/person_edit.html", {"person": person, "form": form})
+    return render(
+        request,
+        "referrals/person_edit.html",
+        {"person": person, "form": form, "changed": changed},
+    )
 
 
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:

@@ -55,6 +55,12 @@ def _london_wall_to_utc(day: date, wall: time) -> datetime:
     return local.astimezone(UTC)
 
 
+# The days a meeting page or a clock may be asked about. Stepping a day or a week from
+# date.min or date.max overflows, and the bank holiday calendar is meaningless centuries away.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 @lru_cache(maxsize=32)
 def english_bank_holidays(year: int) -> frozenset[date]:
     """Weekday bank holidays in England for year (the gov.uk list)."""

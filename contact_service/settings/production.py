@@ -10,6 +10,13 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
+# base.py falls back to the embedded filesystem broker for development. In production that
+# would queue every email and clock task in a folder no worker in another container reads.
+if not env("CELERY_BROKER_URL", default=""):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be set in production, e.g. redis://redis:6379/0: without it "
+        "background work (emails, clock sweeps) would queue in a local folder no worker reads."
+    )
 
 DEBUG = False
 DATABASES = {"default": env.db("DATABASE_URL")}
