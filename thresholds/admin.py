@@ -81,7 +81,16 @@ class ClosureDayAdmin(SimpleHistoryAdmin):
 class DeadlineAdmin(SimpleHistoryAdmin):
     """Clocks start, stop and breach only through services and the sweep: here they are read-only."""
 
-    list_display = ["kind", "contact", "team", "responsible", "due_at", "met_at", "breached_at"]
+    list_display = [
+        "kind",
+        "contact",
+        "team",
+        "responsible",
+        "due_at",
+        "met_at",
+        "breached_at",
+        "closed_at",
+    ]
     list_filter = ["kind", "rag"]
     list_select_related = ["contact", "team", "responsible"]
     date_hierarchy = "due_at"
