@@ -156,9 +156,7 @@ def test_breaking_the_glass_needs_a_reason_and_an_administrator(client, administ
     assert client.get(reverse("break_glass")).status_code == 403
 
 
-def test_admin_change_and_history_pages_of_a_person_write_the_access_log(
-    client, configurer, check
-):
+def test_admin_change_and_history_pages_of_a_person_write_the_access_log(client, configurer, check):
     person_id = check.enquiry.contact.contact_people.first().person_id
     client.force_login(configurer)
     change = reverse("admin:referrals_person_change", args=[person_id])
