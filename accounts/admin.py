@@ -1,11 +1,55 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .messages import PLACEHOLDERS
-from .models import AccessLog, MessageTemplate, OutboundEmail, PartnerAgency, Team, User
+from .models import (
+    AccessLog,
+    BreakGlass,
+    MessageTemplate,
+    OutboundEmail,
+    PartnerAgency,
+    Team,
+    User,
+)
+from .reads import current as current_read_log
 from .services import email_resend, user_set_team
+
+
+class PersonalDataAdminMixin:
+    """Reading a record that holds a child's data in the admin is logged like any other page.
+
+    Rows of the logged models that a page loads are noted anyway (accounts.reads); this
+    adds the record a change, history or past-version page is about, under its own name,
+    including history pages that load only historical rows. Whether the page opens at all
+    is the model's view permission, which no administrator holds without a break glass.
+    """
+
+    def _log_admin_read(self, request, object_id, response, what: str):
+        log = current_read_log()
+        if log is not None and response.status_code == 200:
+            log.note_record(
+                self.model,
+                unquote(object_id),
+                description=f"{what} of {self.model._meta.verbose_name} #{unquote(object_id)} "
+                "in administration",
+                explicit=True,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self._log_admin_read(request, object_id, response, "Record")
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self._log_admin_read(request, object_id, response, "History")
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        return self._log_admin_read(request, object_id, response, "Past version")
 
 
 @admin.register(User)
@@ -16,6 +60,16 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
         *BaseUserAdmin.fieldsets,
         ("Service", {"fields": ("job_title", "team", "agency")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(super().get_readonly_fields(request, obj))
+        # Only a superuser makes superusers or grants single permissions; nobody changes
+        # their own roles (an administrator cannot give themselves case-data access).
+        if not request.user.is_superuser:
+            fixed += ["is_superuser", "user_permissions"]
+        if obj is not None and obj.pk == request.user.pk:
+            fixed += ["groups", "user_permissions", "is_superuser"]
+        return list(dict.fromkeys(fixed))
 
     def save_model(self, request, obj, form, change):
         team = obj.team
@@ -110,3 +164,21 @@ class OutboundEmailAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request, f"{skipped} email(s) were not failed and were left alone.", messages.INFO
             )
+
+
+@admin.register(BreakGlass)
+class BreakGlassAdmin(SimpleHistoryAdmin):
+    """Who broke the glass, when and why: read-only; started from the Break glass page."""
+
+    list_display = ["user", "started_at", "expires_at", "ended_at", "reason"]
+    list_filter = ["user"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
         # Permissions exist only once each app has migrated, so role groups get their
         # permissions after every app's migrate (the groups themselves come from a data migration).
         post_migrate.connect(_sync_after_migrate, dispatch_uid="accounts.sync_role_permissions")
+        from .reads import connect_logged_models
+
+        connect_logged_models()
 
 
 def _sync_after_migrate(sender, using="default", **kwargs):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from early_help.selectors import is_early_help_staff
 
+from .break_glass import may_break_glass
 from .roles import Role
 
 
@@ -50,6 +51,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Find a person", reverse("referrals:person_search")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
+    if may_break_glass(user):
+        items.append(("Break glass", reverse("break_glass")))
     return items
 
 

@@ -1,5 +1,10 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import (
+    AbstractUser,
+    Group,
+    _user_has_module_perms,
+    _user_has_perm,
+)
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -131,6 +136,20 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
+
+    # A superuser configures the service but reads no case record by being one: case-data
+    # permissions are asked of the backends (accounts.permissions) like anyone else's.
+    def has_perm(self, perm: str, obj=None) -> bool:
+        from .permissions import is_case_data
+
+        if self.is_active and self.is_superuser and is_case_data(perm, obj):
+            return _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.is_superuser and app_label in settings.CASE_DATA_APPS:
+            return _user_has_module_perms(self, app_label)
+        return super().has_module_perms(app_label)
 
 
 class Notification(models.Model):
@@ -292,3 +311,41 @@ class MessageTemplate(models.Model):
         from .messages import validate_template
 
         validate_template(self.purpose, subject=self.subject, body=self.body)
+
+
+class BreakGlass(models.Model):
+    """An administrator's time-limited, logged permission to READ case records.
+
+    Administrators configure the service; they hold no case-data permission. In an
+    emergency (a data-subject request, a fault only visible in a record) one may break the
+    glass: they give a reason, get read access to every case record until `expires_at`, and
+    the MASH and team managers are told. Reads under it are logged like any other, with
+    the break-glass row's id in the access log's details. Nothing here grants a write.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
+    )
+    reason = models.TextField()
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass access"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("started_at")),
+                name="break_glass_expires_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-expires_at"], name="break_glass_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.started_at:%d %b %Y %H:%M}"
+
+    def is_active_at(self, now) -> bool:
+        return self.ended_at is None and self.started_at <= now < self.expires_at

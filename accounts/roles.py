@@ -23,6 +23,12 @@ _FRONT_DOOR_READ = [
     "referrals.view_contact",
     "referrals.search_person",
 ]
+
+
+def _configure(app_label: str, models: list[str]) -> list[str]:
+    return [f"{app_label}.{verb}_{m}" for m in models for verb in ("view", "add", "change")]
+
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SCREENING_OFFICER: [
         *_FRONT_DOOR_READ,
@@ -94,7 +100,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.view_dailydiscussion",
         "early_help.add_stepdown",
     ],
-    Role.ADMINISTRATOR: ["accounts.view_accesslog"],
+    # Administrators configure the service (users, teams, agencies, council profiles,
+    # thresholds, closure days, message wording) and see the outbox and the access log.
+    # They hold no case-data permission: reading a child's record needs a break glass
+    # (accounts.break_glass, ADR 0009).
+    Role.ADMINISTRATOR: [
+        "accounts.view_accesslog",
+        "accounts.view_breakglass",
+        "accounts.view_outboundemail",
+        *_configure("accounts", ["user", "team", "partneragency"]),
+        "accounts.view_messagetemplate",
+        "accounts.change_messagetemplate",
+        *_configure(
+            "thresholds",
+            [
+                "councilprofile",
+                "timescale",
+                "thresholdlevel",
+                "thresholdindicator",
+                "closureday",
+            ],
+        ),
+    ],
 }
 
 

@@ -102,8 +102,9 @@ def user_create(
         email=email,
         agency=agency,
         job_title=job_title,
+        # Administrators use the Django admin; they are not superusers, and even a
+        # superuser reads no case record without a break glass (accounts.permissions).
         is_staff=Role.ADMINISTRATOR in roles,
-        is_superuser=Role.ADMINISTRATOR in roles,
     )
     user.set_password(password)
     save_audited(user, user=by, reason=reason)
@@ -380,9 +381,21 @@ def access_record(
     action: AccessAction = AccessAction.VIEW,
     path: str = "",
     details: dict | None = None,
-) -> AccessLog:
-    """Record that `user` read `obj` (or searched); the access log is append-only."""
-    return AccessLog.objects.create(
+) -> None:
+    """Record that `user` read `obj` (or searched); the access log is append-only.
+
+    Inside a request the entry joins the request's read log (accounts.reads), written in one
+    query when the response is ready; elsewhere (a task, a command) it is written now.
+    """
+    from .reads import current
+
+    log = current()
+    if log is not None:
+        log.note(
+            obj, description=description, action=action, path=path, details=details, explicit=True
+        )
+        return
+    AccessLog.objects.create(
         user=user,
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,

@@ -1,7 +1,10 @@
 import datetime as dt
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +14,9 @@ from django.views.decorators.http import require_POST
 from referrals import selectors as referral_selectors  # noqa: I001
 from thresholds import selectors as threshold_selectors
 
-from . import services
-from .forms import LoginForm
-from .models import Heartbeat, Notification
+from . import break_glass, services
+from .forms import BreakGlassForm, LoginForm
+from .models import BreakGlass, Heartbeat, Notification
 from .roles import Role
 
 
@@ -45,6 +48,48 @@ def work_tray(request: HttpRequest) -> HttpResponse:
         "accounts/work_tray.html",
         {"notices": notices, "contacts": contacts, "clocks": clocks, "now": now},
     )
+
+
+def break_glass_page(request: HttpRequest) -> HttpResponse:
+    """An administrator asks for time-limited read access to case records, giving a reason."""
+    if not break_glass.may_break_glass(request.user):
+        raise PermissionDenied
+    active = break_glass.active_break_glass(request.user)
+    form = BreakGlassForm(request.POST if request.method == "POST" and active is None else None)
+    if request.method == "POST" and active is None and form.is_valid():
+        try:
+            glass = break_glass.break_glass_start(
+                user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error("reason" if hasattr(exc, "error_dict") else None, exc)
+        else:
+            messages.success(
+                request,
+                f"You can read case records until {timezone.localtime(glass.expires_at):%H:%M}.",
+            )
+            return redirect("break_glass")
+    return render(
+        request,
+        "accounts/break_glass.html",
+        {
+            "form": form,
+            "active": active,
+            "minutes": settings.BREAK_GLASS_MINUTES,
+            "previous": BreakGlass.objects.filter(user=request.user)[:10],
+        },
+    )
+
+
+@require_POST
+def break_glass_stop(request: HttpRequest) -> HttpResponse:
+    if not break_glass.may_break_glass(request.user):
+        raise PermissionDenied
+    active = break_glass.active_break_glass(request.user)
+    if active is not None:
+        break_glass.break_glass_end(glass=active, by=request.user)
+        messages.success(request, "Break-glass access ended.")
+    return redirect("break_glass")
 
 
 @require_POST

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", account_views.home, name="home"),
     path("work/", account_views.work_tray, name="work_tray"),
+    path("break-glass/", account_views.break_glass_page, name="break_glass"),
+    path("break-glass/end/", account_views.break_glass_stop, name="break_glass_end"),
     path("notifications/<int:pk>/read/", account_views.notification_read, name="notification_read"),
     path("", include("referrals.urls")),
     path("", include("mash.urls")),

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import PersonalDataAdminMixin
+
 from .models import Contact, Involvement, Person
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Domain rows change only through services; administrators can inspect them and their history."""
+class ReadOnlyAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+    """Domain rows change only through services. Case data: nobody may open them here without
+    the view permission (an administrator only under a break glass), and every read is logged."""
 
     def has_add_permission(self, request):
         return False

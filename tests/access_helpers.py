@@ -1,5 +1,7 @@
 """Shared by the per-app access tables: the status each persona should get for a URL."""
 
+import inspect
+
 
 def expect(
     allowed: set[str], *, readers: set[str] | None = None, otherwise: int = 403, ok: int = 200
@@ -17,3 +19,9 @@ def expect(
         return otherwise
 
     return status
+
+
+def with_fixtures(request, maker):
+    """Call `maker` with the fixtures its parameters name (personas, profiles)."""
+    params = inspect.signature(maker).parameters
+    return maker(**{name: request.getfixturevalue(name) for name in params})

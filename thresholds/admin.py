@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import PersonalDataAdminMixin
+
 from .models import (
     ClosureDay,
     CouncilProfile,
@@ -78,7 +80,7 @@ class ClosureDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
     """Clocks start, stop and breach only through services and the sweep: here they are read-only."""
 
     list_display = [

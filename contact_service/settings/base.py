@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Writes what each request read of children's records to the access log (ADR 0009).
+    "accounts.reads.AccessLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Axes must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -79,9 +81,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # Django's and guardian's backends, except that being a superuser opens no case record;
+    # an administrator reads case records only through a break glass (ADR 0009).
+    "accounts.permissions.CaseDataModelBackend",
+    "accounts.permissions.CaseDataObjectPermissionBackend",
+    "accounts.permissions.BreakGlassBackend",
 ]
+# Permissions on these apps' (and models') records are case data: not granted by is_superuser.
+# guardian looks for its own backend by name; ours is a subclass of it.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+CASE_DATA_APPS = ["referrals", "mash", "early_help"]
+CASE_DATA_MODELS = ["thresholds.deadline"]
+# How long an administrator's break glass lasts.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
+# Every row of these models a request loads is written to the access log (accounts.reads).
+ACCESS_LOGGED_MODELS = ["referrals.Person", "referrals.Contact"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from early_help import family_work, services
 from early_help.models import PanelCase
-from tests.access_helpers import expect
+from tests.access_helpers import expect, with_fixtures
 from tests.factories import family_work_case, green_contact
 
 PERSONAS = [
@@ -101,8 +101,7 @@ TABLE = [
 ]
 
 
-@pytest.fixture
-def records(camden, screening_officer, senior_practitioner, early_help_manager, family_worker):
+def make_records(camden, screening_officer, senior_practitioner, early_help_manager, family_worker):
     def green():
         return green_contact(officer=screening_officer, senior=senior_practitioner, profile=camden)
 
@@ -126,6 +125,12 @@ def records(camden, screening_officer, senior_practitioner, early_help_manager, 
         "member": member,
         "item": PanelCase.objects.get(contact=panel_contact),
     }
+
+
+@pytest.fixture
+def records(request):
+    """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
+    return with_fixtures(request, make_records)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

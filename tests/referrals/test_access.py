@@ -7,7 +7,7 @@ from accounts.services import notify
 from mash import enquiries
 from mash.services import discussion_add
 from referrals import services
-from tests.access_helpers import expect
+from tests.access_helpers import expect, with_fixtures
 from tests.factories import PersonFactory, complete_contact, contact_with_mash
 
 PERSONAS = [
@@ -323,8 +323,7 @@ def _partner_request(*, profile, officer, senior, manager, worker, agency):
     return request
 
 
-@pytest.fixture
-def records(
+def make_records(
     screening_officer, senior_practitioner, mash_manager, mash_social_worker, police, camden
 ):
     child = PersonFactory(last_name="Smith")
@@ -359,6 +358,12 @@ def records(
         "discussion": item,
         "notice": notify(user=mash_manager, title="Something for you", email=False),
     }
+
+
+@pytest.fixture
+def records(request):
+    """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
+    return with_fixtures(request, make_records)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -1,0 +1,114 @@
+"""Being a superuser configures the service; it does not open case files.
+
+Django and django-guardian answer every permission question True for a superuser. Here
+case-data permissions (settings.CASE_DATA_APPS, CASE_DATA_MODELS) are judged for a superuser
+exactly as for anyone else: by the roles and object permissions they hold. On top of that an
+administrator with an active break glass (accounts.break_glass) may READ case data, never
+write it. See docs/adr/0009-every-read-is-logged.md.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Model, QuerySet
+from guardian.backends import ObjectPermissionBackend, check_support
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+
+# Custom permissions that only read (besides every `view_` permission).
+READ_CODENAMES = {"search_person"}
+
+
+def is_case_data(perm: str, obj: Model | None = None) -> bool:
+    """Whether `perm` ("app_label.codename", or a bare codename with `obj`) is about case records."""
+    app_label, _, codename = perm.rpartition(".")
+    if not app_label and obj is not None:
+        app_label = obj._meta.app_label
+    if app_label in settings.CASE_DATA_APPS:
+        return True
+    model = codename.split("_", 1)[-1]
+    return f"{app_label}.{model}" in settings.CASE_DATA_MODELS
+
+
+def is_read(perm: str) -> bool:
+    codename = perm.rpartition(".")[2]
+    return codename.startswith("view_") or codename in READ_CODENAMES
+
+
+class CaseDataModelBackend(ModelBackend):
+    """Django's model backend, except that a superuser holds case-data permissions only
+    through their groups and own grants, like everyone else."""
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        cache = f"_{from_name}_perm_cache"
+        if (
+            user_obj.is_active
+            and user_obj.is_superuser
+            and obj is None
+            and not hasattr(user_obj, cache)
+        ):
+            held = getattr(self, f"_get_{from_name}_permissions")(user_obj)
+            held = {f"{a}.{c}" for a, c in held.values_list("content_type__app_label", "codename")}
+            every = Permission.objects.values_list("content_type__app_label", "codename")
+            setattr(
+                user_obj,
+                cache,
+                held | {f"{a}.{c}" for a, c in every if not is_case_data(f"{a}.{c}")},
+            )
+        return super()._get_permissions(user_obj, obj, from_name)
+
+
+class CaseDataObjectPermissionBackend(ObjectPermissionBackend):
+    """django-guardian's backend, except that being a superuser grants no case record."""
+
+    def has_perm(self, user_obj, perm: str, obj: Model | None = None) -> bool:
+        if obj is not None and getattr(user_obj, "is_superuser", False) and is_case_data(perm, obj):
+            support, user_obj = check_support(user_obj, obj)
+            if not support:
+                return False
+            checker = ObjectPermissionChecker(user_obj)
+            codename = perm.rpartition(".")[2]
+            return codename in checker.get_user_perms(obj) or codename in checker.get_group_perms(
+                obj
+            )
+        return super().has_perm(user_obj, perm, obj)
+
+
+class BreakGlassBackend:
+    """Read-only access to every case record while the user's break glass is active."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm: str, obj: Model | None = None) -> bool:
+        if not (getattr(user_obj, "is_active", False) and getattr(user_obj, "is_staff", False)):
+            return False
+        if not (is_case_data(perm, obj) and is_read(perm)):
+            return False
+        from .break_glass import active_break_glass
+
+        return active_break_glass(user_obj) is not None
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        if app_label not in settings.CASE_DATA_APPS:
+            return False
+        return self.has_perm(user_obj, f"{app_label}.view_")
+
+
+def objects_for_user(user, perm: str, klass, *, accept_global_perms: bool = True) -> QuerySet:
+    """guardian's get_objects_for_user without its superuser shortcut for case data.
+
+    (guardian ignores global permissions unless `with_superuser` is on, and then gives a
+    superuser everything; so a superuser's global permission is asked of `has_perm` here.)
+    """
+    if not getattr(user, "is_superuser", False) or not is_case_data(perm):
+        return get_objects_for_user(
+            user, perm, klass=klass, accept_global_perms=accept_global_perms
+        )
+    if accept_global_perms and user.has_perm(perm):
+        return klass.objects.all() if hasattr(klass, "objects") else klass.all()
+    return get_objects_for_user(
+        user, perm, klass=klass, accept_global_perms=False, with_superuser=False
+    )
