@@ -5,8 +5,8 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
-from guardian.shortcuts import get_objects_for_user
 
+from accounts.grants import granted
 from accounts.models import TeamKind, User
 from mash.models import ConsentDecision, ConsentOutcome
 from referrals import rating
@@ -119,9 +119,7 @@ def cases_for(user: User, *, status: str = CaseStatus.OPEN) -> QuerySet[FamilyWo
     """Family work cases the user may see (all for the duty manager, their own for a worker),
     with the 12-week clock annotated and the children prefetched: no query per row."""
     return (
-        get_objects_for_user(
-            user, "early_help.view_familyworkcase", klass=FamilyWorkCase, accept_global_perms=True
-        )
+        granted(user, "early_help.view_familyworkcase", FamilyWorkCase.objects.all())
         .filter(status=status)
         .select_related("contact", "family_worker", "team")
         .prefetch_related("children")

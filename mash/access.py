@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from guardian.shortcuts import get_objects_for_user
 
+from accounts.grants import granted
 from accounts.models import User
 
 from .models import Enquiry, PartnerRequest
@@ -32,8 +32,8 @@ def get_partner_request_for_user(
 
 def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
     """The requests addressed to the user's agency (through its group's object permissions)."""
-    return get_objects_for_user(
-        user, "mash.view_partnerrequest", klass=PartnerRequest, accept_global_perms=False
+    return granted(
+        user, "mash.view_partnerrequest", PartnerRequest.objects.all(), accept_global_perms=False
     ).select_related("agency", "enquiry__contact")
 
 

@@ -3,6 +3,7 @@ multi-agency enquiry (consent, partner checks, analysis and decision; DOMAIN §6
 
 from django.conf import settings
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from thresholds.models import Rag, RatingOutcome
@@ -305,3 +306,38 @@ class InformationShared(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} passed on with {self.referral}"
+
+
+# Object permissions ------------------------------------------------------------------------
+# django-guardian's direct foreign-key tables: a grant holds a real FK to the record, so a queue
+# filtering "what may this user or their groups see" joins on the record's primary key through
+# the (user|group, permission, record) unique index, instead of guardian's generic `object_pk`
+# varchar column that no index on the record can serve (docs/adr/0009-indexable-grants.md).
+
+
+class EnquiryUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "enquiry user permission"
+
+
+class EnquiryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "enquiry group permission"
+
+
+class PartnerRequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(PartnerRequest, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "partnerrequest user permission"
+
+
+class PartnerRequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(PartnerRequest, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "partnerrequest group permission"

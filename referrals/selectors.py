@@ -9,8 +9,8 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
+from accounts.grants import granted
 from accounts.models import AccessLog, Team, TeamKind, User
 from thresholds.models import Deadline
 
@@ -116,9 +116,7 @@ def names_on(contact: Contact) -> list[str]:
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
     """Every contact the user may see: by role-wide permission or by object permission."""
-    return get_objects_for_user(
-        user, "referrals.view_contact", klass=Contact, accept_global_perms=True, with_superuser=True
-    )
+    return granted(user, "referrals.view_contact", Contact.objects.all())
 
 
 def previous_contacts_for(contact: Contact, people: list[Person]) -> list[Contact]:
