@@ -6,14 +6,14 @@ from object permissions granted to their agency's group when the request was mad
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.grants import granted
 from accounts.models import User
 
-from .models import Enquiry, PartnerRequest
+from .models import Enquiry, PartnerRequest, RequestStatus
 
 
 def get_partner_request_for_user(
@@ -35,6 +35,19 @@ def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
     return granted(
         user, "mash.view_partnerrequest", PartnerRequest.objects.all(), accept_global_perms=False
     ).select_related("agency", "enquiry__contact")
+
+
+def partner_inbox_requests(user: User) -> QuerySet[PartnerRequest]:
+    """The agency's inbox: requests awaiting an answer first, then oldest first."""
+    return partner_requests_for(user).order_by(
+        Case(
+            When(status=RequestStatus.OPEN, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "requested_at",
+        "pk",
+    )
 
 
 def can_see_enquiries(user: User) -> bool:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,8 +18,8 @@ from referrals.models import ContactRole
 from thresholds.models import ClockKind, Deadline
 
 from . import enquiries
-from .access import get_partner_request_for_user, partner_requests_for
-from .models import PartnerRequest, RequestStatus
+from .access import get_partner_request_for_user, partner_inbox_requests
+from .models import PartnerRequest
 from .partner_forms import PartnerAnswerForm
 
 PAGE_SIZE = 50
@@ -43,16 +42,9 @@ def _clocks_for(requests: list[PartnerRequest]) -> None:
 def partner_inbox(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.PARTNER_AGENCY_USER):
         raise PermissionDenied
-    qs = partner_requests_for(request.user).order_by(
-        Case(
-            When(status=RequestStatus.OPEN, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        "requested_at",
-        "pk",
+    page = Paginator(partner_inbox_requests(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     _clocks_for(page.object_list)
     return render(request, "mash/partner/inbox.html", {"page": page})
