@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
 from referrals import selectors as referral_selectors
-from referrals.access import can
+from referrals.access import may_contact
 from referrals.forms import add_service_errors
 from referrals.models import Contact, ContactStatus, Involvement, Person, Service
 from thresholds.models import ThresholdLevel
@@ -147,8 +147,8 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 def _after_consent(request: HttpRequest, contact: Contact) -> str:
     """Back to the step consent was holding up."""
     user = request.user
-    if contact.status == ContactStatus.AWAITING_RATING and can(
-        user, "referrals.rate_contact", contact
+    if contact.status == ContactStatus.AWAITING_RATING and may_contact(
+        user, "rate_contact", contact
     ):
         return reverse("referrals:contact_rate", args=[contact.pk])
     if contact.status == ContactStatus.WITH_EARLY_HELP and user.has_perm(
@@ -185,7 +185,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "step_ups": list(case.step_ups.select_related("contact", "raised_by")),
             "deadlines": selectors.case_clocks(case),
             "can_change": case.is_open
-            and can(request.user, "early_help.change_familyworkcase", case),
+            and access.may_case(request.user, "change_familyworkcase", case),
             "now": timezone.now(),
         },
     )

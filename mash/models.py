@@ -218,6 +218,8 @@ class PartnerRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at", "pk"]
+        # Partner staff: which requests they see is their agency group's object permissions.
+        permissions = [("answer_partnerrequest", "Can answer their agency's requests for checks")]
         constraints = [
             models.UniqueConstraint(fields=["enquiry", "agency"], name="partner_request_once")
         ]

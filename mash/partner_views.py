@@ -11,14 +11,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.roles import Role
 from accounts.services import access_record
 from referrals.forms import add_service_errors
 from referrals.models import ContactRole
 from thresholds.models import ClockKind, Deadline
 
 from . import enquiries
-from .access import get_partner_request_for_user, partner_inbox_requests
+from .access import get_partner_request_for_user, may_partner_request, partner_inbox_requests
 from .models import PartnerRequest
 from .partner_forms import PartnerAnswerForm
 
@@ -40,7 +39,7 @@ def _clocks_for(requests: list[PartnerRequest]) -> None:
 
 
 def partner_inbox(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.PARTNER_AGENCY_USER):
+    if not request.user.has_perm("mash.answer_partnerrequest"):
         raise PermissionDenied
     page = Paginator(partner_inbox_requests(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -96,7 +95,7 @@ def _render(
     answers = list(checks.answers.select_related("author").order_by("-version"))
     submitted = [a for a in answers if a.is_submitted]
     draft = next((a for a in answers if not a.is_submitted), None)
-    if form is None and request.user.has_perm("mash.change_partnerrequest", checks):
+    if form is None and may_partner_request(request.user, "change_partnerrequest", checks):
         # A correction starts from the latest submitted version, to be edited.
         form = PartnerAnswerForm(
             initial=PartnerAnswerForm.initial_from(draft or next(iter(submitted), None))

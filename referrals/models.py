@@ -432,6 +432,8 @@ class Contact(models.Model):
         permissions = [
             ("screen_contact", "Can screen a contact"),
             ("rate_contact", "Can give a contact its initial rating"),
+            # The team queue shows the contacts granted to the user's team (team managers).
+            ("view_team_contacts", "Can see the contacts assigned to their team"),
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contact_queue"),
