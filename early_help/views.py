@@ -34,7 +34,7 @@ from .forms import (
     StepUpForm,
     TafMemberForm,
 )
-from .models import CaseStatus, EarlyHelpDecision, EarlyHelpPanel, Outcome, StepDown
+from .models import CaseStatus, EarlyHelpPanel, Outcome, StepDown
 
 PAGE_SIZE = 50
 
@@ -71,11 +71,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The early help referral decision: the contact, its rating, consent and clocks."""
     contact = access.get_contact_for_decision(request.user, pk)
-    if (
-        contact.status != ContactStatus.WITH_EARLY_HELP
-        or EarlyHelpDecision.objects.filter(contact=contact).exists()
-        or StepDown.objects.filter(contact=contact).exists()
-    ):
+    if not selectors.is_awaiting_decision(contact):
         messages.info(request, f"Contact {contact.reference} is not waiting for a decision.")
         return redirect(contact.get_absolute_url())
     _log_read(request, contact, f"Contact {contact.reference}")
@@ -151,8 +147,8 @@ def _after_consent(request: HttpRequest, contact: Contact) -> str:
         user, "rate_contact", contact
     ):
         return reverse("referrals:contact_rate", args=[contact.pk])
-    if contact.status == ContactStatus.WITH_EARLY_HELP and user.has_perm(
-        "early_help.add_earlyhelpdecision"
+    if user.has_perm("early_help.add_earlyhelpdecision") and selectors.is_awaiting_decision(
+        contact
     ):
         return reverse("early_help:decide", args=[contact.pk])
     return contact.get_absolute_url()

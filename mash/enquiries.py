@@ -45,6 +45,7 @@ from .models import (
     PartnerRequest,
     RequestStatus,
 )
+from .selectors import early_help_consent_for
 
 ALREADY_DECIDED = "This enquiry has already been decided."
 STALE_ENQUIRY = "This enquiry has changed since you opened it. Reload it and try again."
@@ -406,9 +407,7 @@ def enquiry_record_analysis(
 
 
 def _consent_for_early_help(enquiry: Enquiry) -> bool:
-    latest = enquiry.latest_consent
-    given = latest is not None and latest.outcome == ConsentOutcome.SOUGHT_GIVEN
-    return given or rating.has_consent(enquiry.contact)
+    return early_help_consent_for([enquiry.contact])[enquiry.contact_id]
 
 
 @transaction.atomic
@@ -431,7 +430,7 @@ def enquiry_decide(
     enquiry = enquiry_lock(enquiry=enquiry, version=version)
     if enquiry.status == EnquiryStatus.DECIDED:
         raise ValidationError(ALREADY_DECIDED)
-    if enquiry.status != EnquiryStatus.ANALYSED or enquiry.recommended_level is None:
+    if not enquiry.is_awaiting_decision:
         raise ValidationError(NO_ANALYSIS)
     errors = {}
     if final_rag not in Rag.values:

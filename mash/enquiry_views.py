@@ -138,7 +138,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_consent": acts and open_,
             "can_request": acts and open_ and consent is not None and consent.allows_checks,
             "can_analyse": acts and open_,
-            "can_decide": manager and enquiry.status == EnquiryStatus.ANALYSED,
+            "can_decide": manager and enquiry.is_awaiting_decision,
         },
     )
 

@@ -146,11 +146,23 @@ class Enquiry(models.Model):
         return self.agencies_answered >= MASH_RECORD_AGENCIES
 
     @property
+    def is_awaiting_decision(self) -> bool:
+        """Analysed, with a recommendation: the manager's decision is next. The one definition
+        (the queue's "awaiting decision" view filters with `AWAITING_DECISION`, its mirror)."""
+        return self.status == EnquiryStatus.ANALYSED and self.recommended_level is not None
+
+    @property
     def latest_consent(self) -> "ConsentDecision | None":
         return self.consent_decisions.order_by("-recorded_at", "-pk").first()
 
 
 MASH_RECORD_AGENCIES = 3
+
+
+# The queryset mirror of Enquiry.is_awaiting_decision, from a contact.
+AWAITING_DECISION = models.Q(
+    enquiry__status=EnquiryStatus.ANALYSED, enquiry__recommended_level__isnull=False
+)
 
 
 class ConsentOutcome(models.TextChoices):

@@ -2,8 +2,6 @@
 
 from django import template
 
-from referrals.models import ContactStatus
-
 from .. import access, selectors
 from ..models import EarlyHelpDecision, PanelCase, StepDown, StepUp
 
@@ -29,9 +27,7 @@ def early_help_on_contact(context, contact) -> dict:
         for case in contact.family_work_cases.select_related("family_worker")
         if access.may_case(user, "view_familyworkcase", case)
     ]
-    awaiting = (
-        contact.status == ContactStatus.WITH_EARLY_HELP and decision is None and step_down is None
-    )
+    awaiting = selectors.is_awaiting_decision(contact)
     consent = selectors.has_early_help_consent(contact) if awaiting else True
     return {
         "contact": contact,
