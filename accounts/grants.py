@@ -4,14 +4,15 @@ Every record type that carries object permissions has django-guardian's direct f
 tables (`<Model>UserObjectPermission` / `<Model>GroupObjectPermission`), so `assign_perm`,
 `remove_perm`, `has_perm(perm, obj)` and `get_objects_for_user` already read and write real
 foreign keys. `get_objects_for_user` still filters with `pk IN (user grants) OR pk IN (group
-grants)`, and an OR of two subqueries makes PostgreSQL scan the whole record table and probe
-both. `granted` asks one question instead, `pk IN (user grants UNION group grants)`, which the
-planner answers from the grant tables' (holder, permission, record) unique indexes and the
-record's primary key. See docs/adr/0009-indexable-grants.md and benchmarks/grants_benchmark.py.
+grants)` joined through auth_permission and the user's groups: PostgreSQL hashes every grant
+and scans the whole record table. `granted` probes the grants of each candidate row by index
+instead (see `grant_filter`, docs/adr/0009-indexable-grants.md and
+benchmarks/grants_benchmark.py for the plans at 500,000 contacts).
 """
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
@@ -30,16 +31,36 @@ def _direct_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
     return user_model, group_model
 
 
-def granted_ids(user, perm: str, model: type[Model]) -> QuerySet:
-    """The ids of `model` rows on which `user` holds `perm` ("app_label.codename") through an
-    object permission of their own or of one of their groups: a subquery, not a list."""
-    app_label, codename = perm.split(".")
+def grant_filter(user, perm: str, model: type[Model]) -> Q:
+    """`model` rows on which `user` holds `perm` ("app_label.codename") through an object
+    permission of their own or of one of their groups, as a filter for a queryset of `model`.
+
+    Two correlated EXISTS probes, each served by the grant table's index on the record: the
+    queue's own filter (a status, a team, an ordering index) picks the few rows to look at and
+    each is checked by index, instead of hashing every grant the user's groups hold (the early
+    help duty managers' group holds one per green contact ever routed to them). The user's
+    groups are read first so the planner sees constants, not a join it cannot estimate."""
+    app_label, _, codename = perm.rpartition(".")
     if app_label != model._meta.app_label:
         raise ValueError(f"{perm} is not a permission on {model._meta.label}")
     user_model, group_model = _direct_models(model)
-    mine = user_model.objects.filter(user=user, permission__codename=codename)
-    theirs = group_model.objects.filter(group__user=user, permission__codename=codename)
-    return mine.values("content_object_id").union(theirs.values("content_object_id"))
+    permission = Subquery(
+        Permission.objects.filter(
+            content_type__app_label=app_label,
+            content_type__model=model._meta.model_name,
+            codename=codename,
+        ).values("pk")[:1]
+    )
+    mine = user_model.objects.filter(
+        content_object=OuterRef("pk"), user_id=user.pk, permission_id=permission
+    )
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    if not group_ids:
+        return Q(Exists(mine))
+    theirs = group_model.objects.filter(
+        content_object=OuterRef("pk"), group_id__in=group_ids, permission_id=permission
+    )
+    return Q(Exists(mine)) | Q(Exists(theirs))
 
 
 def granted(user, perm: str, queryset: QuerySet, *, accept_global_perms: bool = True) -> QuerySet:
@@ -50,4 +71,4 @@ def granted(user, perm: str, queryset: QuerySet, *, accept_global_perms: bool = 
         return queryset.none()
     if accept_global_perms and user.has_perm(perm):
         return queryset
-    return queryset.filter(pk__in=granted_ids(user, perm, queryset.model))
+    return queryset.filter(grant_filter(user, perm, queryset.model))

@@ -6,7 +6,7 @@ from object permissions granted to their agency's group when the request was mad
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,7 +14,7 @@ from accounts.grants import granted
 from accounts.models import User
 from accounts.permissions import codename_for
 
-from .models import Enquiry, PartnerRequest, RequestStatus
+from .models import Enquiry, PartnerRequest, inbox_order
 
 
 def may_partner_request(user: User, perm: str, request: PartnerRequest) -> bool:
@@ -54,15 +54,7 @@ def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
 
 def partner_inbox_requests(user: User) -> QuerySet[PartnerRequest]:
     """The agency's inbox: requests awaiting an answer first, then oldest first."""
-    return partner_requests_for(user).order_by(
-        Case(
-            When(status=RequestStatus.OPEN, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        "requested_at",
-        "pk",
-    )
+    return partner_requests_for(user).order_by(inbox_order(), "requested_at", "pk")
 
 
 def may_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> bool:
