@@ -443,6 +443,9 @@ class Contact(models.Model):
             models.Index(
                 fields=["assigned_team", "status", "received_at"], name="contact_team_queue"
             ),
+            # The team queue lists every status but a draft, oldest first, a page at a time:
+            # walking this index and probing each row's grants stops after one page.
+            models.Index(fields=["assigned_team", "received_at"], name="contact_team_received"),
             models.Index(
                 fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"
             ),
