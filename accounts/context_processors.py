@@ -6,22 +6,23 @@ from django.urls import reverse
 from early_help.selectors import is_early_help_staff
 
 from .break_glass import may_break_glass
-from .roles import Role
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = [("Your work", reverse("work_tray"))]
-    if user.has_role(Role.SCREENING_OFFICER, Role.SENIOR_PRACTITIONER):
+    if user.has_perm("referrals.screen_contact"):
         items += [
             ("New contacts", reverse("referrals:queue_new")),
             ("In progress", reverse("referrals:queue_in_progress")),
             ("Log a contact", reverse("referrals:contact_start")),
         ]
-    if user.has_role(Role.SENIOR_PRACTITIONER, Role.MASH_MANAGER, Role.TEAM_MANAGER):
+    if user.has_perm("referrals.view_contact") and (
+        user.has_perm("referrals.rate_contact") or user.has_perm("mash.decide_enquiry")
+    ):
         items.append(("Awaiting rating", reverse("referrals:queue_awaiting_rating")))
-    if user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
+    if user.has_perm("mash.view_enquiry"):
         items.append(("MASH queue", reverse("mash:queue")))
-    if user.has_role(Role.PARTNER_AGENCY_USER):
+    if user.has_perm("mash.answer_partnerrequest"):
         items.append(("Requests for checks", reverse("mash:partner_inbox")))
         # Police Public Protection Desk staff only: the permission together with a police agency.
         if (
@@ -30,7 +31,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
             and user.has_perm("referrals.submit_merlin")
         ):
             items.append(("MERLIN reports", reverse("referrals:merlin_list")))
-    if user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
+    if user.has_perm("early_help.add_earlyhelpdecision"):
         items.append(("Early help queue", reverse("early_help:queue")))
     if user.has_perm("early_help.view_earlyhelppanel"):
         items.append(("Early Help Panel", reverse("early_help:panel_next")))
@@ -41,11 +42,11 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Family work", reverse("early_help:cases")))
     if user.has_perm("mash.view_dailydiscussion"):
         items.append(("Daily discussion", reverse("mash:discussion_today")))
-    if user.has_role(Role.TEAM_MANAGER):
+    if user.has_perm("referrals.view_team_contacts"):
         items.append(("Team contacts", reverse("referrals:queue_team")))
     if user.has_perm("early_help.add_stepdown"):
         items.append(("Step down", reverse("early_help:step_down")))
-    if user.has_role(Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER):
+    if user.has_perm("thresholds.view_deadline"):
         items.append(("Overdue dashboard", reverse("thresholds:dashboard")))
     if user.has_perm("referrals.search_person"):
         items.append(("Find a person", reverse("referrals:person_search")))

@@ -12,10 +12,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from guardian.backends import ObjectPermissionBackend, check_support
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_objects_for_user
 
 # Custom permissions that only read (besides every `view_` permission).
 READ_CODENAMES = {"search_person"}
@@ -97,18 +96,29 @@ class BreakGlassBackend:
         return self.has_perm(user_obj, f"{app_label}.view_")
 
 
-def objects_for_user(user, perm: str, klass, *, accept_global_perms: bool = True) -> QuerySet:
-    """guardian's get_objects_for_user without its superuser shortcut for case data.
+# --- Checking a permission on one record: the one rule every app's access module builds on.
 
-    (guardian ignores global permissions unless `with_superuser` is on, and then gives a
-    superuser everything; so a superuser's global permission is asked of `has_perm` here.)
-    """
-    if not getattr(user, "is_superuser", False) or not is_case_data(perm):
-        return get_objects_for_user(
-            user, perm, klass=klass, accept_global_perms=accept_global_perms
-        )
-    if accept_global_perms and user.has_perm(perm):
-        return klass.objects.all() if hasattr(klass, "objects") else klass.all()
-    return get_objects_for_user(
-        user, perm, klass=klass, accept_global_perms=False, with_superuser=False
+
+def codenames(model: type[Model]) -> frozenset[str]:
+    """Every permission codename Django creates for the model (default and Meta.permissions)."""
+    opts = model._meta
+    return frozenset(
+        [f"{action}_{opts.model_name}" for action in opts.default_permissions]
+        + [codename for codename, _ in opts.permissions]
     )
+
+
+def codename_for(model: type[Model], perm: str) -> str:
+    """The bare codename of `perm` ("change_contact" or "referrals.change_contact"); a name the
+    model does not define raises ValueError, so a typo is an error rather than no check."""
+    app_label, _, codename = perm.rpartition(".")
+    if (app_label and app_label != model._meta.app_label) or codename not in codenames(model):
+        raise ValueError(f"{perm!r} is not a permission on {model._meta.label}")
+    return codename
+
+
+def holds(user, perm: str, obj: Model | None, model: type[Model]) -> bool:
+    """A role-wide (model-level) permission, or one granted on this object to the user or one of
+    their groups. With no object, only the role-wide permission counts."""
+    dotted = f"{model._meta.app_label}.{codename_for(model, perm)}"
+    return user.has_perm(dotted) or (obj is not None and user.has_perm(dotted, obj))

@@ -65,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_accesslog",
         "mash.view_dailydiscussion",
         "mash.chair_dailydiscussion",
+        "thresholds.view_deadline",
         "mash.add_enquiry",
         "mash.change_enquiry",
         "mash.view_enquiry",
@@ -79,11 +80,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     # submit_merlin is checked together with the user's agency being the police
     # (referrals.merlin.can_submit_merlin): other partners hold it but cannot use it.
-    Role.PARTNER_AGENCY_USER: ["referrals.submit_merlin"],
+    Role.PARTNER_AGENCY_USER: ["referrals.submit_merlin", "mash.answer_partnerrequest"],
     # Early help staff see contacts only through object permissions (a green contact is
     # granted to the duty managers when it is routed to them, a case to its family worker).
     Role.EARLY_HELP_DUTY_MANAGER: [
         "mash.view_dailydiscussion",
+        "thresholds.view_deadline",
         "early_help.add_earlyhelpdecision",
         "early_help.view_earlyhelpdecision",
         "early_help.record_consent",
@@ -94,8 +96,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "early_help.view_stepdown",
     ],
     Role.EARLY_HELP_WORKER: ["early_help.view_earlyhelppanel"],
+    # Team managers see their own team's work only, through the object permissions granted to
+    # their team's group (accounts.services.user_set_team keeps them in it): no role-wide read
+    # of contacts or people, or a Children in Need manager could open a child protection case.
     Role.TEAM_MANAGER: [
-        *_FRONT_DOOR_READ,
+        "referrals.search_person",
+        "referrals.view_team_contacts",
+        "thresholds.view_deadline",
         "accounts.view_accesslog",
         "mash.view_dailydiscussion",
         "early_help.add_stepdown",

@@ -17,7 +17,6 @@ from thresholds import selectors as threshold_selectors
 from . import break_glass, services
 from .forms import BreakGlassForm, LoginForm
 from .models import BreakGlass, Heartbeat, Notification
-from .roles import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -28,11 +27,11 @@ class LoginView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to the queue it works from."""
     user = request.user
-    if user.has_role(Role.SCREENING_OFFICER):
+    if user.has_perm("referrals.screen_contact") and not user.has_perm("referrals.rate_contact"):
         return redirect("referrals:queue_new")
-    if user.has_role(Role.SENIOR_PRACTITIONER):
+    if user.has_perm("referrals.rate_contact"):
         return redirect("referrals:queue_awaiting_rating")
-    if user.has_role(Role.TEAM_MANAGER):
+    if user.has_perm("referrals.view_team_contacts"):
         return redirect("referrals:queue_team")
     return redirect("work_tray")
 

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from referrals.access import can, get_contact_for_user
+from accounts.permissions import codename_for, holds
+from referrals.access import get_contact_for_user, may_contact
 from referrals.models import Contact
 
 from .models import FamilyWorkCase, PanelCase, TafMember
@@ -18,8 +19,20 @@ from .selectors import is_early_help_staff
 
 
 def require_perm(user: User, perm: str) -> None:
+    """A role-wide permission with no record (the early help decision, a step-down)."""
     if not user.has_perm(perm):
-        raise PermissionDenied
+        raise PermissionDenied(f"{user} may not {perm}")
+
+
+def may_case(user: User, perm: str, case: FamilyWorkCase | None = None) -> bool:
+    """Whether the user holds a family work case permission role-wide (the duty managers) or
+    on this case (its family worker); an unknown permission name raises ValueError."""
+    return holds(user, perm, case, FamilyWorkCase)
+
+
+def require_case(user: User, perm: str, case: FamilyWorkCase | None = None) -> None:
+    if not may_case(user, perm, case):
+        raise PermissionDenied(f"{user} may not {perm}")
 
 
 def get_contact_for_decision(user: User, pk: int) -> Contact:
@@ -30,8 +43,10 @@ def get_contact_for_decision(user: User, pk: int) -> Contact:
 
 
 def may_record_consent(user: User, contact: Contact) -> bool:
-    return can(user, "referrals.change_contact", contact) or user.has_perm(
-        "early_help.record_consent"
+    """Who holds the contact, or an early help duty manager who may see it (the one consent
+    rule: the page and `consent_record` both ask it)."""
+    return may_contact(user, "change_contact", contact) or (
+        user.has_perm("early_help.record_consent") and may_contact(user, "view_contact", contact)
     )
 
 
@@ -43,16 +58,16 @@ def get_contact_for_consent(user: User, pk: int) -> Contact:
 
 
 def get_case_for_user(user: User, pk: int, perm: str = "view_familyworkcase") -> FamilyWorkCase:
+    codename = codename_for(FamilyWorkCase, perm)
     case = get_object_or_404(
         FamilyWorkCase.objects.select_related(
             "contact", "family_worker", "team", "opened_by", "closed_by"
         ),
         pk=pk,
     )
-    if not can(user, "early_help.view_familyworkcase", case):
+    if not may_case(user, "view_familyworkcase", case):
         raise Http404("No such case")
-    if perm != "view_familyworkcase" and not can(user, f"early_help.{perm}", case):
-        raise PermissionDenied
+    require_case(user, codename, case)
     return case
 
 

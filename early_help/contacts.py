@@ -3,14 +3,11 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
 from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from referrals import services as referral_services
-from referrals.access import can
 from referrals.models import (
     SOURCE_DEFAULT_REFERRAL_SOURCE,
     Contact,
@@ -21,11 +18,6 @@ from referrals.models import (
 )
 from referrals.rating import profile_team
 from thresholds.models import CouncilProfile
-
-
-def require(by: User, perm: str, obj: Any = None) -> None:
-    if not can(by, perm, obj):
-        raise PermissionDenied(f"{by} may not {perm}")
 
 
 def children_of(contact: Contact) -> list[Person]:

@@ -25,7 +25,8 @@ from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
 from . import selectors
-from .contacts import children_of, front_door, new_contact, require
+from .access import require_case
+from .contacts import children_of, front_door, new_contact
 from .models import (
     CaseSource,
     CaseStatus,
@@ -115,7 +116,7 @@ def family_work_case_open(
 
 
 def _lock_open_case(case: FamilyWorkCase, by: User) -> FamilyWorkCase:
-    require(by, "early_help.change_familyworkcase", case)
+    require_case(by, "change_familyworkcase", case)
     case = FamilyWorkCase.objects.select_for_update().select_related("contact").get(pk=case.pk)
     if not case.is_open:
         raise ValidationError(f"Family work case {case.reference} is closed.")

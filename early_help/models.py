@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
@@ -293,3 +294,24 @@ class PanelCase(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+
+# Object permissions ------------------------------------------------------------------------
+# django-guardian's direct foreign-key tables: a grant holds a real FK to the record, so a queue
+# filtering "what may this user or their groups see" joins on the record's primary key through
+# the (user|group, permission, record) unique index, instead of guardian's generic `object_pk`
+# varchar column that no index on the record can serve (docs/adr/0011-indexable-grants.md).
+
+
+class FamilyWorkCaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(FamilyWorkCase, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "familyworkcase user permission"
+
+
+class FamilyWorkCaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(FamilyWorkCase, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "familyworkcase group permission"

@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from accounts.grants import granted
 from accounts.models import TeamKind, User
-from accounts.permissions import objects_for_user
-from mash.models import ConsentDecision, ConsentOutcome
-from referrals import rating
+from mash.selectors import early_help_consent_for
 from referrals.models import Contact, ContactPerson, ContactRole, ContactStatus
 from referrals.selectors import queue_for_status
 from thresholds import clock
@@ -46,38 +45,32 @@ def next_panel_date(day: dt.date, profile: CouncilProfile) -> dt.date:
     return date
 
 
-def _mash_consent_given(contacts: Iterable[Contact]) -> set[int]:
-    """Contacts whose MASH enquiry's latest consent decision is 'sought and given' (one query)."""
-    latest: dict[int, str] = {}
-    rows = (
-        ConsentDecision.objects.filter(enquiry__contact__in=[c.pk for c in contacts])
-        .order_by("enquiry__contact_id", "-recorded_at", "-pk")
-        .values_list("enquiry__contact_id", "outcome")
-    )
-    for contact_id, outcome in rows:
-        latest.setdefault(contact_id, outcome)
-    return {pk for pk, outcome in latest.items() if outcome == ConsentOutcome.SOUGHT_GIVEN}
-
-
 def consent_for(contacts: Iterable[Contact]) -> dict[int, bool]:
-    """Whether early help may go ahead for each contact: the family agreed (on the contact or
-    to the MASH), or the referrer is a member of the public."""
-    contacts = list(contacts)
-    undecided = [c for c in contacts if not rating.has_consent(c)]
-    via_mash = _mash_consent_given(undecided) if undecided else set()
-    return {c.pk: rating.has_consent(c) or c.pk in via_mash for c in contacts}
+    """Whether early help may go ahead for each contact (the rule lives with the MASH, whose
+    consent decision counts: mash.selectors.early_help_consent_for)."""
+    return early_help_consent_for(contacts)
 
 
 def has_early_help_consent(contact: Contact) -> bool:
     return consent_for([contact])[contact.pk]
 
 
+# The one definition of "awaiting the early help referral decision": with the duty manager, not
+# decided, and not a step-down (those go to the panel instead). The queue filters on it; the
+# contact page and the decision page ask `is_awaiting_decision`.
+AWAITING_DECISION = Q(
+    status=ContactStatus.WITH_EARLY_HELP, early_help_decision__isnull=True, step_down__isnull=True
+)
+
+
+def is_awaiting_decision(contact: Contact) -> bool:
+    return Contact.objects.filter(AWAITING_DECISION, pk=contact.pk).exists()
+
+
 def decision_queue(user: User) -> QuerySet[Contact]:
-    """Green contacts with the early help duty manager awaiting a referral decision, most
-    urgent clock first (step-downs go to the panel instead)."""
-    return queue_for_status(user, ContactStatus.WITH_EARLY_HELP).filter(
-        early_help_decision__isnull=True, step_down__isnull=True
-    )
+    """Contacts awaiting the early help referral decision that the user may see, most urgent
+    clock first."""
+    return queue_for_status(user, ContactStatus.WITH_EARLY_HELP).filter(AWAITING_DECISION)
 
 
 def early_help_staff(profile: CouncilProfile) -> QuerySet[User]:
@@ -120,7 +113,7 @@ def cases_for(user: User, *, status: str = CaseStatus.OPEN) -> QuerySet[FamilyWo
     """Family work cases the user may see (all for the duty manager, their own for a worker),
     with the 12-week clock annotated and the children prefetched: no query per row."""
     return (
-        objects_for_user(user, "early_help.view_familyworkcase", FamilyWorkCase)
+        granted(user, "early_help.view_familyworkcase", FamilyWorkCase.objects.all())
         .filter(status=status)
         .select_related("contact", "family_worker", "team")
         .prefetch_related("children")

@@ -16,7 +16,6 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify
 from referrals import services as referral_services
-from referrals.access import can
 from referrals.models import (
     Contact,
     ContactStatus,
@@ -29,7 +28,8 @@ from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
 from . import selectors
-from .contacts import children_of, require
+from .access import may_record_consent, require_perm
+from .contacts import children_of
 from .family_work import family_work_case_open
 from .models import (
     DUTY_OUTCOMES,
@@ -62,10 +62,7 @@ def consent_record(
     *, contact: Contact, by: User, family_agrees: YesNoUnknown | str, details: str
 ) -> Contact:
     """Record whether the family agrees to early help, with who said so and when."""
-    if not (
-        can(by, "referrals.change_contact", contact)
-        or (by.has_perm("early_help.record_consent") and can(by, "referrals.view_contact", contact))
-    ):
+    if not may_record_consent(by, contact):
         raise PermissionDenied
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.is_draft:
@@ -182,7 +179,7 @@ def early_help_decide(
     now: dt.datetime | None = None,
 ) -> EarlyHelpDecision:
     """The duty manager's early help referral decision on a green contact (meets its clocks)."""
-    require(by, "early_help.add_earlyhelpdecision")
+    require_perm(by, "early_help.add_earlyhelpdecision")
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if (
         contact.status != ContactStatus.WITH_EARLY_HELP

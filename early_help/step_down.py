@@ -25,7 +25,8 @@ from referrals.models import (
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
-from .contacts import duty_managers, front_door, new_contact, require
+from .access import require_perm
+from .contacts import duty_managers, front_door, new_contact
 from .models import (
     PanelSource,
     StepDown,
@@ -45,7 +46,7 @@ def step_down_request(
     now: dt.datetime | None = None,
 ) -> StepDown:
     """A social work team manager steps children down to early help: they join the next panel."""
-    require(by, "early_help.add_stepdown")
+    require_perm(by, "early_help.add_stepdown")
     team = by.team
     if team is None or team.kind not in (TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN):
         raise PermissionDenied("Only a social work team can step a case down.")

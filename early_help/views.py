@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
 from referrals import selectors as referral_selectors
-from referrals.access import can
+from referrals.access import may_contact
 from referrals.forms import add_service_errors
 from referrals.models import Contact, ContactStatus, Involvement, Person, Service
 from thresholds import clock
@@ -35,7 +35,7 @@ from .forms import (
     StepUpForm,
     TafMemberForm,
 )
-from .models import CaseStatus, EarlyHelpDecision, EarlyHelpPanel, Outcome, StepDown
+from .models import CaseStatus, EarlyHelpPanel, Outcome, StepDown
 
 PAGE_SIZE = 50
 
@@ -72,11 +72,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The early help referral decision: the contact, its rating, consent and clocks."""
     contact = access.get_contact_for_decision(request.user, pk)
-    if (
-        contact.status != ContactStatus.WITH_EARLY_HELP
-        or EarlyHelpDecision.objects.filter(contact=contact).exists()
-        or StepDown.objects.filter(contact=contact).exists()
-    ):
+    if not selectors.is_awaiting_decision(contact):
         messages.info(request, f"Contact {contact.reference} is not waiting for a decision.")
         return redirect(contact.get_absolute_url())
     _log_read(request, contact, f"Contact {contact.reference}")
@@ -148,12 +144,12 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 def _after_consent(request: HttpRequest, contact: Contact) -> str:
     """Back to the step consent was holding up."""
     user = request.user
-    if contact.status == ContactStatus.AWAITING_RATING and can(
-        user, "referrals.rate_contact", contact
+    if contact.status == ContactStatus.AWAITING_RATING and may_contact(
+        user, "rate_contact", contact
     ):
         return reverse("referrals:contact_rate", args=[contact.pk])
-    if contact.status == ContactStatus.WITH_EARLY_HELP and user.has_perm(
-        "early_help.add_earlyhelpdecision"
+    if user.has_perm("early_help.add_earlyhelpdecision") and selectors.is_awaiting_decision(
+        contact
     ):
         return reverse("early_help:decide", args=[contact.pk])
     return contact.get_absolute_url()
@@ -186,7 +182,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "step_ups": list(case.step_ups.select_related("contact", "raised_by")),
             "deadlines": selectors.case_clocks(case),
             "can_change": case.is_open
-            and can(request.user, "early_help.change_familyworkcase", case),
+            and access.may_case(request.user, "change_familyworkcase", case),
             "now": timezone.now(),
         },
     )

@@ -10,58 +10,89 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.grants import granted
 from accounts.models import User
-from accounts.permissions import objects_for_user
+from accounts.permissions import codename_for
 
-from .models import Enquiry, PartnerRequest
+from .models import Enquiry, PartnerRequest, inbox_order
+
+
+def may_partner_request(user: User, perm: str, request: PartnerRequest) -> bool:
+    """Whether the user may `perm` ("view_partnerrequest", "change_partnerrequest") this
+    request: an object permission held through their agency's group, and to change it they must
+    still belong to that agency. A MASH worker's role does not let them act as the agency."""
+    codename = codename_for(PartnerRequest, perm)
+    if not (user.is_active and user.has_perm(f"mash.{codename}", request)):
+        return False
+    return codename == "view_partnerrequest" or user.agency_id == request.agency_id
+
+
+def require_partner_request(user: User, perm: str, request: PartnerRequest) -> None:
+    if not may_partner_request(user, perm, request):
+        raise PermissionDenied(f"{user} may not {perm}")
 
 
 def get_partner_request_for_user(
     user: User, pk: int, perm: str = "view_partnerrequest"
 ) -> PartnerRequest:
+    codename = codename_for(PartnerRequest, perm)
     request = get_object_or_404(
         PartnerRequest.objects.select_related("agency", "enquiry__contact"), pk=pk
     )
-    # Object permission only: a MASH worker's role does not let them act as the agency.
-    if not user.has_perm("mash.view_partnerrequest", request):
+    if not may_partner_request(user, "view_partnerrequest", request):
         raise Http404("No such request")
-    if perm != "view_partnerrequest" and not user.has_perm(f"mash.{perm}", request):
-        raise PermissionDenied
+    require_partner_request(user, codename, request)
     return request
 
 
 def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
     """The requests addressed to the user's agency (through its group's object permissions)."""
-    return objects_for_user(
-        user, "mash.view_partnerrequest", PartnerRequest, accept_global_perms=False
+    return granted(
+        user, "mash.view_partnerrequest", PartnerRequest.objects.all(), accept_global_perms=False
     ).select_related("agency", "enquiry__contact")
 
 
-def can_see_enquiries(user: User) -> bool:
-    """MASH social care staff only: not early help, not partners, not other teams."""
-    return user.is_active and user.has_perm("mash.view_enquiry")
+def partner_inbox_requests(user: User) -> QuerySet[PartnerRequest]:
+    """The agency's inbox: requests awaiting an answer first, then oldest first."""
+    return partner_requests_for(user).order_by(inbox_order(), "requested_at", "pk")
 
 
-def can_act_on_enquiry(user: User, enquiry: Enquiry) -> bool:
-    """The assigned MASH social worker (object permission) or any MASH manager."""
-    if user.has_perm("mash.decide_enquiry"):
-        return True
-    return enquiry.worker_id == user.pk and user.has_perm("mash.change_enquiry", enquiry)
+def may_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> bool:
+    """The one answer to "may this user `perm` this enquiry":
+    - view_enquiry: MASH social care staff (role-wide), not early help, partners or other teams;
+    - change_enquiry: its assigned MASH social worker (object permission, and still its worker)
+      or any MASH manager;
+    - decide_enquiry / add_enquiry / delete_enquiry: the role-wide permission (MASH managers).
+    With no enquiry, only the role-wide permission counts. Unknown names raise ValueError."""
+    codename = codename_for(Enquiry, perm)
+    if not (user.is_active and user.has_perm("mash.view_enquiry")):
+        return False
+    if codename == "change_enquiry":
+        if user.has_perm("mash.decide_enquiry"):
+            return True
+        return (
+            enquiry is not None
+            and enquiry.worker_id == user.pk
+            and user.has_perm("mash.change_enquiry", enquiry)
+        )
+    return user.has_perm(f"mash.{codename}")
+
+
+def require_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> None:
+    if not may_enquiry(user, perm, enquiry):
+        raise PermissionDenied(f"{user} may not {perm}")
 
 
 def get_enquiry_for_user(user: User, pk: int, perm: str = "view_enquiry") -> Enquiry:
-    """An enquiry for MASH staff; `change_enquiry` needs its worker or a manager, `decide_enquiry`
-    a manager."""
+    """An enquiry for MASH staff (404 for anyone else); 403 unless `may_enquiry(perm)`."""
+    codename = codename_for(Enquiry, perm)
     enquiry = get_object_or_404(
         Enquiry.objects.select_related(
             "contact__assigned_team", "contact__assigned_to", "worker", "opened_by", "decided_by"
         ),
         pk=pk,
     )
-    if not can_see_enquiries(user):
+    if not may_enquiry(user, "view_enquiry", enquiry):
         raise Http404("No such enquiry")
-    if perm == "change_enquiry" and not can_act_on_enquiry(user, enquiry):
-        raise PermissionDenied
-    if perm == "decide_enquiry" and not user.has_perm("mash.decide_enquiry"):
-        raise PermissionDenied
+    require_enquiry(user, codename, enquiry)
     return enquiry

@@ -31,6 +31,7 @@ from referrals.selectors import names_on
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome
 
+from .access import may_enquiry, require_enquiry, require_partner_request
 from .models import (
     AnswerStatus,
     ConsentDecision,
@@ -44,6 +45,7 @@ from .models import (
     PartnerRequest,
     RequestStatus,
 )
+from .selectors import early_help_consent_for
 
 ALREADY_DECIDED = "This enquiry has already been decided."
 STALE_ENQUIRY = "This enquiry has changed since you opened it. Reload it and try again."
@@ -62,16 +64,6 @@ REQUEST_CLOSED = (
 )
 _WORKER_PERMS = ("mash.view_enquiry", "mash.change_enquiry")
 _REQUEST_PERMS = ("mash.view_partnerrequest", "mash.change_partnerrequest")
-
-
-def _is_manager(by: User) -> bool:
-    return by.has_perm("mash.decide_enquiry")
-
-
-def _require_worker_or_manager(enquiry: Enquiry, by: User) -> None:
-    is_worker = enquiry.worker_id == by.pk and by.has_perm("mash.change_enquiry", enquiry)
-    if not (is_worker or _is_manager(by)):
-        raise PermissionDenied
 
 
 def case_numbers(contact: Contact) -> str:
@@ -129,8 +121,7 @@ def enquiry_open(
     *, contact: Contact, by: User, profile: CouncilProfile, worker: User | None = None
 ) -> Enquiry:
     """Open a MASH enquiry on a contact with the MASH manager, optionally assigning a worker."""
-    if not by.has_perm("mash.add_enquiry"):
-        raise PermissionDenied
+    require_enquiry(by, "add_enquiry")
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != ContactStatus.WITH_MASH:
         raise ValidationError("Only a contact with the MASH manager can become a MASH enquiry.")
@@ -148,7 +139,7 @@ def enquiry_open(
 @transaction.atomic
 def enquiry_assign(*, enquiry: Enquiry, by: User, worker: User) -> Enquiry:
     """Give the enquiry to a MASH social worker (the previous worker loses its permissions)."""
-    if not _is_manager(by):
+    if not may_enquiry(by, "decide_enquiry"):
         raise PermissionDenied
     _check_worker(worker)
     enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
@@ -184,13 +175,13 @@ def enquiry_record_consent(
     rationale: str = "",
 ) -> ConsentDecision:
     """Record what happened about consent; not seeking or overriding it is a manager's decision."""
-    _require_worker_or_manager(enquiry, by)
+    require_enquiry(by, "change_enquiry", enquiry)
     if Enquiry.objects.filter(pk=enquiry.pk, status=EnquiryStatus.DECIDED).exists():
         raise ValidationError(ALREADY_DECIDED)
     if outcome not in ConsentOutcome.values:
         raise ValidationError({"outcome": "Select what happened about consent"})
     if outcome in (ConsentOutcome.NOT_SOUGHT, ConsentOutcome.OVERRIDDEN):
-        if not _is_manager(by):
+        if not may_enquiry(by, "decide_enquiry"):
             raise PermissionDenied(
                 "Only a MASH manager may decide not to seek or to override consent."
             )
@@ -238,7 +229,7 @@ def enquiry_request_checks(
     question: str,
 ) -> list[PartnerRequest]:
     """Ask partner agencies for checks, each with its own clock; agencies already asked are skipped."""
-    _require_worker_or_manager(enquiry, by)
+    require_enquiry(by, "change_enquiry", enquiry)
     enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
     if enquiry.status == EnquiryStatus.DECIDED:
         raise ValidationError(ALREADY_DECIDED)
@@ -296,11 +287,6 @@ def enquiry_request_checks(
     return created
 
 
-def _require_agency_user(request: PartnerRequest, by: User) -> None:
-    if by.agency_id != request.agency_id or not by.has_perm("mash.change_partnerrequest", request):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def answer_save_draft(
     *,
@@ -312,7 +298,7 @@ def answer_save_draft(
     share_with_family: bool,
 ) -> PartnerAnswer:
     """Save the agency's draft answer; after a submission this starts the next version (a correction)."""
-    _require_agency_user(request, by)
+    require_partner_request(by, "change_partnerrequest", request)
     request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == RequestStatus.CLOSED:
         raise ValidationError(REQUEST_CLOSED)
@@ -335,7 +321,7 @@ def answer_save_draft(
 @transaction.atomic
 def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
     """Submit a draft answer to the MASH; it can never change afterwards."""
-    _require_agency_user(answer.request, by)
+    require_partner_request(by, "change_partnerrequest", answer.request)
     # The request first, as the decision locks it: a submission and a decision at once
     # queue on one row, and whichever comes second sees what the first did.
     request = (
@@ -408,7 +394,7 @@ def enquiry_record_analysis(
     recommended_action: str,
 ) -> Enquiry:
     """Record the MASH social worker's summary, analysis and recommendation for the manager."""
-    _require_worker_or_manager(enquiry, by)
+    require_enquiry(by, "change_enquiry", enquiry)
     enquiry = enquiry_lock(enquiry=enquiry, version=version)
     if enquiry.status == EnquiryStatus.DECIDED:
         raise ValidationError(ALREADY_DECIDED)
@@ -431,9 +417,7 @@ def enquiry_record_analysis(
 
 
 def _consent_for_early_help(enquiry: Enquiry) -> bool:
-    latest = enquiry.latest_consent
-    given = latest is not None and latest.outcome == ConsentOutcome.SOUGHT_GIVEN
-    return given or rating.has_consent(enquiry.contact)
+    return early_help_consent_for([enquiry.contact])[enquiry.contact_id]
 
 
 @transaction.atomic
@@ -450,13 +434,13 @@ def enquiry_decide(
     assessment_type: AssessmentType | str = "",
 ) -> Enquiry:
     """The MASH manager's final RAG rating and next step; a referral passes on only shareable answers."""
-    if not _is_manager(by):
+    if not may_enquiry(by, "decide_enquiry"):
         raise PermissionDenied
     # Lock first: of two managers deciding at once, the second finds the version moved on.
     enquiry = enquiry_lock(enquiry=enquiry, version=version)
     if enquiry.status == EnquiryStatus.DECIDED:
         raise ValidationError(ALREADY_DECIDED)
-    if enquiry.status != EnquiryStatus.ANALYSED or enquiry.recommended_level is None:
+    if not enquiry.is_awaiting_decision:
         raise ValidationError(NO_ANALYSIS)
     errors = {}
     if final_rag not in Rag.values:

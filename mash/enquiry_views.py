@@ -19,7 +19,7 @@ from referrals.models import ContactStatus
 from thresholds.selectors import current_profile, threshold_levels
 
 from . import enquiries, selectors
-from .access import can_act_on_enquiry, can_see_enquiries, get_enquiry_for_user
+from .access import get_enquiry_for_user, may_enquiry
 from .enquiry_forms import (
     AnalysisForm,
     AssignForm,
@@ -48,7 +48,7 @@ def _log_read(request: HttpRequest, enquiry: Enquiry, what: str) -> None:
 
 
 def mash_queue(request: HttpRequest) -> HttpResponse:
-    if not can_see_enquiries(request.user):
+    if not may_enquiry(request.user, "view_enquiry"):
         raise PermissionDenied
     view = request.GET.get("show", "all")
     if view not in selectors.QUEUE_VIEWS:
@@ -107,8 +107,8 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answered = sum(1 for r in requests if r.current is not None)
     referrals = list(contact.referrals.select_related("team"))
     user = request.user
-    acts = can_act_on_enquiry(user, enquiry)
-    manager = user.has_perm("mash.decide_enquiry")
+    acts = may_enquiry(user, "change_enquiry", enquiry)
+    manager = may_enquiry(user, "decide_enquiry", enquiry)
     open_ = enquiry.status != EnquiryStatus.DECIDED
     consent = enquiry.latest_consent
     return render(
@@ -138,7 +138,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_consent": acts and open_,
             "can_request": acts and open_ and consent is not None and consent.allows_checks,
             "can_analyse": acts and open_,
-            "can_decide": manager and enquiry.status == EnquiryStatus.ANALYSED,
+            "can_decide": manager and enquiry.is_awaiting_decision,
         },
     )
 

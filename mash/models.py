@@ -3,6 +3,7 @@ multi-agency enquiry (consent, partner checks, analysis and decision; DOMAIN §6
 
 from django.conf import settings
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from thresholds.models import Rag, RatingOutcome
@@ -145,11 +146,23 @@ class Enquiry(models.Model):
         return self.agencies_answered >= MASH_RECORD_AGENCIES
 
     @property
+    def is_awaiting_decision(self) -> bool:
+        """Analysed, with a recommendation: the manager's decision is next. The one definition
+        (the queue's "awaiting decision" view filters with `AWAITING_DECISION`, its mirror)."""
+        return self.status == EnquiryStatus.ANALYSED and self.recommended_level is not None
+
+    @property
     def latest_consent(self) -> "ConsentDecision | None":
         return self.consent_decisions.order_by("-recorded_at", "-pk").first()
 
 
 MASH_RECORD_AGENCIES = 3
+
+
+# The queryset mirror of Enquiry.is_awaiting_decision, from a contact.
+AWAITING_DECISION = models.Q(
+    enquiry__status=EnquiryStatus.ANALYSED, enquiry__recommended_level__isnull=False
+)
 
 
 class ConsentOutcome(models.TextChoices):
@@ -200,6 +213,16 @@ class RequestStatus(models.TextChoices):
     CLOSED = "closed", "No longer needed"
 
 
+def inbox_order() -> models.Case:
+    """A partner inbox's first sort key: requests awaiting an answer (0) before answered (1).
+    The inbox orders by it and an index is built on it, so both must use this one expression."""
+    return models.Case(
+        models.When(status=RequestStatus.OPEN, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class PartnerRequest(models.Model):
     """A request to one partner agency for checks on an enquiry's child and family."""
 
@@ -219,10 +242,17 @@ class PartnerRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at", "pk"]
+        # Partner staff: which requests they see is their agency group's object permissions.
+        permissions = [("answer_partnerrequest", "Can answer their agency's requests for checks")]
         constraints = [
             models.UniqueConstraint(fields=["enquiry", "agency"], name="partner_request_once")
         ]
-        indexes = [models.Index(fields=["agency", "status"], name="partner_request_inbox")]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="partner_request_inbox"),
+            # The inbox pages in this order: walking the index and probing each row's grants
+            # stops after one page, instead of sorting every request the agency ever had.
+            models.Index(inbox_order(), "requested_at", "id", name="partner_request_inbox_order"),
+        ]
 
     def __str__(self) -> str:
         return f"Request to {self.agency} on {self.enquiry.contact}"
@@ -307,3 +337,38 @@ class InformationShared(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} passed on with {self.referral}"
+
+
+# Object permissions ------------------------------------------------------------------------
+# django-guardian's direct foreign-key tables: a grant holds a real FK to the record, so a queue
+# filtering "what may this user or their groups see" joins on the record's primary key through
+# the (user|group, permission, record) unique index, instead of guardian's generic `object_pk`
+# varchar column that no index on the record can serve (docs/adr/0011-indexable-grants.md).
+
+
+class EnquiryUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "enquiry user permission"
+
+
+class EnquiryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Enquiry, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "enquiry group permission"
+
+
+class PartnerRequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(PartnerRequest, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "partnerrequest user permission"
+
+
+class PartnerRequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(PartnerRequest, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "partnerrequest group permission"

@@ -8,18 +8,16 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.roles import Role
 from accounts.services import access_record
 from referrals.forms import add_service_errors
 from referrals.models import ContactRole
 from thresholds.models import ClockKind, Deadline
 
 from . import enquiries
-from .access import get_partner_request_for_user, partner_requests_for
+from .access import get_partner_request_for_user, may_partner_request, partner_inbox_requests
 from .models import PartnerRequest, RequestStatus
 from .partner_forms import PartnerAnswerForm
 
@@ -41,18 +39,11 @@ def _clocks_for(requests: list[PartnerRequest]) -> None:
 
 
 def partner_inbox(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.PARTNER_AGENCY_USER):
+    if not request.user.has_perm("mash.answer_partnerrequest"):
         raise PermissionDenied
-    qs = partner_requests_for(request.user).order_by(
-        Case(
-            When(status=RequestStatus.OPEN, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        "requested_at",
-        "pk",
+    page = Paginator(partner_inbox_requests(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     _clocks_for(page.object_list)
     return render(request, "mash/partner/inbox.html", {"page": page})
@@ -118,7 +109,11 @@ def _render(
     submitted = [a for a in answers if a.is_submitted]
     draft = next((a for a in answers if not a.is_submitted), None)
     may_answer = checks.status != RequestStatus.CLOSED
-    if may_answer and form is None and request.user.has_perm("mash.change_partnerrequest", checks):
+    if (
+        may_answer
+        and form is None
+        and may_partner_request(request.user, "change_partnerrequest", checks)
+    ):
         # A correction starts from the latest submitted version, to be edited.
         form = PartnerAnswerForm(
             initial=PartnerAnswerForm.initial_from(draft or next(iter(submitted), None))

@@ -1,18 +1,22 @@
 """Reads of MASH enquiries reused by pages: the queue, the enquiry page and what was passed on."""
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from referrals import rating
 from referrals.models import Contact, ContactStatus, Referral
 from referrals.selectors import TimelineEntry, history_entries, queue_for_status
 from thresholds.models import ClockKind, Deadline
 
 from .models import (
+    AWAITING_DECISION,
     AnswerStatus,
     ConsentDecision,
+    ConsentOutcome,
     Enquiry,
-    EnquiryStatus,
     InformationShared,
     PartnerAnswer,
     PartnerRequest,
@@ -35,7 +39,7 @@ def mash_queue(user: User, view: str = "all") -> QuerySet[Contact]:
     elif view == "mine":
         qs = qs.filter(enquiry__worker=user)
     elif view == "awaiting_decision":
-        qs = qs.filter(enquiry__status=EnquiryStatus.ANALYSED)
+        qs = qs.filter(AWAITING_DECISION)
     return qs.select_related("enquiry__worker").annotate(
         agencies_asked=Count("enquiry__requests", distinct=True),
         agencies_answered=Count(
@@ -112,3 +116,26 @@ def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
             reason = record.history_change_reason or f"{model._meta.verbose_name} changed"
             entries.append(TimelineEntry(record.history_date, who, reason, ()))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def _mash_consent_given(contacts: Iterable[Contact]) -> set[int]:
+    """Contacts whose MASH enquiry's latest consent decision is 'sought and given' (one query)."""
+    latest: dict[int, str] = {}
+    rows = (
+        ConsentDecision.objects.filter(enquiry__contact__in=[c.pk for c in contacts])
+        .order_by("enquiry__contact_id", "-recorded_at", "-pk")
+        .values_list("enquiry__contact_id", "outcome")
+    )
+    for contact_id, outcome in rows:
+        latest.setdefault(contact_id, outcome)
+    return {pk for pk, outcome in latest.items() if outcome == ConsentOutcome.SOUGHT_GIVEN}
+
+
+def early_help_consent_for(contacts: Iterable[Contact]) -> dict[int, bool]:
+    """The one consent rule for early help, per contact: the family agreed (on the contact or
+    to the MASH: its latest consent decision is 'sought and given'), or the referrer is a member
+    of the public. The MASH decision, the early help queue and decision all ask it."""
+    contacts = list(contacts)
+    undecided = [c for c in contacts if not rating.has_consent(c)]
+    via_mash = _mash_consent_given(undecided) if undecided else set()
+    return {c.pk: rating.has_consent(c) or c.pk in via_mash for c in contacts}

@@ -14,6 +14,7 @@ from thresholds.models import ClockKind, CouncilProfile, RatingOutcome
 from thresholds.selectors import closure_dates
 
 from .models import BorderlineReason, DailyDiscussion, DiscussionItem
+from .selectors import early_help_consent_for
 
 
 def next_discussion_date(day: dt.date) -> dt.date:
@@ -96,7 +97,7 @@ def discussion_decide(
         raise ValidationError({"rationale": "Enter the reason for the decision"})
     if outcome == RatingOutcome.DAILY_DISCUSSION or not profile.uses(outcome):
         raise ValidationError({"outcome": "Select an outcome this council uses"})
-    if outcome == RatingOutcome.EARLY_HELP and not rating.has_consent(contact):
+    if outcome == RatingOutcome.EARLY_HELP and not early_help_consent_for([contact])[contact.pk]:
         raise ValidationError({"outcome": rating.NO_CONSENT_FOR_EARLY_HELP})
     rating.check_referral(outcome, team, assessment_type, profile)
     now = timezone.now()

@@ -1,30 +1,50 @@
-"""One access helper per record type: 404 to those who may not know it exists, 403 to those who may see but not act."""
+"""One access helper per record type: 404 to those who may not know it exists, 403 to those who
+may see but not act. `may_contact` / `may_person` are the only answers to "may this user do X
+to this record" for the front door's records: services and views both ask them."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from accounts.permissions import codename_for, holds
 
 from .models import Contact, ContactPerson, Person
 
 
-def can(user: User, perm: str, obj=None) -> bool:
-    """Role-wide (model) permission, or a permission on this one object."""
-    return user.has_perm(perm) or (obj is not None and user.has_perm(perm, obj))
+def may_contact(user: User, perm: str, contact: Contact | None = None) -> bool:
+    """Whether the user holds a contact permission (e.g. "change_contact") role-wide or on this
+    contact; an unknown permission name raises ValueError."""
+    return holds(user, perm, contact, Contact)
+
+
+def require_contact(user: User, perm: str, contact: Contact | None = None) -> None:
+    """PermissionDenied unless `may_contact`."""
+    if not may_contact(user, perm, contact):
+        raise PermissionDenied(f"{user} may not {perm}")
+
+
+def may_person(user: User, perm: str, person: Person | None = None) -> bool:
+    """Whether the user holds a person permission role-wide or on this person."""
+    return holds(user, perm, person, Person)
+
+
+def require_person(user: User, perm: str, person: Person | None = None) -> None:
+    if not may_person(user, perm, person):
+        raise PermissionDenied(f"{user} may not {perm}")
 
 
 def get_contact_for_user(user: User, pk: int, perm: str = "view_contact") -> Contact:
+    codename = codename_for(Contact, perm)
     contact = get_object_or_404(
         Contact.objects.select_related(
             "created_by", "assigned_team", "assigned_to", "screened_by", "household"
         ),
         pk=pk,
     )
-    if not can(user, "referrals.view_contact", contact):
+    if not may_contact(user, "view_contact", contact):
         raise Http404("No such contact")
-    if perm != "view_contact" and not can(user, f"referrals.{perm}", contact):
-        raise PermissionDenied
+    require_contact(user, codename, contact)
     return contact
 
 
@@ -36,9 +56,9 @@ def get_contact_person_for_user(user: User, contact: Contact, link_pk: int) -> C
 
 
 def get_person_for_user(user: User, pk: int, perm: str = "view_person") -> Person:
+    codename = codename_for(Person, perm)
     person = get_object_or_404(Person.objects.select_related("address"), pk=pk)
-    if not can(user, "referrals.view_person", person):
+    if not may_person(user, "view_person", person):
         raise Http404("No such person")
-    if perm != "view_person" and not can(user, f"referrals.{perm}", person):
-        raise PermissionDenied
+    require_person(user, codename, person)
     return person

@@ -13,7 +13,7 @@ from accounts.models import User
 from thresholds import services as clocks
 from thresholds.models import ClockKind
 
-from .access import can
+from .access import may_contact
 from .models import Contact, ContactSource, ContactStatus, InformationResponse
 
 NOT_OPEN = "There is no request for information waiting for a response on this contact."
@@ -34,7 +34,7 @@ def may_authorise(user: User) -> bool:
 @transaction.atomic
 def information_response_save(*, contact: Contact, by: User, response: str) -> InformationResponse:
     """Write (or rewrite, until it is authorised) the response to a request for information."""
-    if not can(by, "referrals.change_contact", contact):
+    if not may_contact(by, "change_contact", contact):
         raise PermissionDenied
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if not awaits_response(contact):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from accounts.services import access_record
 
 from . import information_requests as info
-from .access import can, get_contact_for_user
+from .access import get_contact_for_user, may_contact
 from .forms import GovukForm, add_service_errors
 from .models import InformationResponse
 
@@ -39,7 +39,7 @@ def information_response(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("written_by", "authorised_by")
         .first()
     )
-    may_write = can(request.user, "referrals.change_contact", contact)
+    may_write = may_contact(request.user, "change_contact", contact)
     may_authorise = (
         info.may_authorise(request.user) and draft is not None and draft.written_by != request.user
     )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Team
@@ -437,6 +438,8 @@ class Contact(models.Model):
         permissions = [
             ("screen_contact", "Can screen a contact"),
             ("rate_contact", "Can give a contact its initial rating"),
+            # The team queue shows the contacts granted to the user's team (team managers).
+            ("view_team_contacts", "Can see the contacts assigned to their team"),
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contact_queue"),
@@ -446,6 +449,9 @@ class Contact(models.Model):
             models.Index(
                 fields=["assigned_team", "status", "received_at"], name="contact_team_queue"
             ),
+            # The team queue lists every status but a draft, oldest first, a page at a time:
+            # walking this index and probing each row's grants stops after one page.
+            models.Index(fields=["assigned_team", "received_at"], name="contact_team_received"),
             models.Index(
                 fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"
             ),
@@ -668,6 +674,41 @@ class InformationResponse(models.Model):
     @property
     def is_authorised(self) -> bool:
         return self.authorised_at is not None
+
+
+# Object permissions ------------------------------------------------------------------------
+# django-guardian's direct foreign-key tables: a grant holds a real FK to the record, so a queue
+# filtering "what may this user or their groups see" joins on the record's primary key through
+# the (user|group, permission, record) unique index, instead of guardian's generic `object_pk`
+# varchar column that no index on the record can serve (docs/adr/0011-indexable-grants.md).
+
+
+class ContactUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Contact, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "contact user permission"
+
+
+class ContactGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Contact, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "contact group permission"
+
+
+class PersonUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "person user permission"
+
+
+class PersonGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "person group permission"
 
 
 from .merlin_models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401

@@ -27,7 +27,7 @@ from accounts.services import email_queue
 from thresholds.models import ClockKind, CouncilProfile, Deadline
 
 from . import selectors
-from .access import can
+from .access import may_contact
 from .models import (
     Contact,
     ContactRole,
@@ -210,7 +210,7 @@ def _send(contact: Contact, *, by: User, reason: str) -> ReferrerNotice:
 @transaction.atomic
 def contact_notify_referrer(*, contact: Contact, by: User) -> ReferrerNotice:
     """Send the referrer the outcome: queue the email, or prepare the letter to post."""
-    if not can(by, "referrals.change_contact", contact):
+    if not may_contact(by, "change_contact", contact):
         raise PermissionDenied
     return _send(contact, by=by, reason=f"Notice to the referrer prepared by {by}")
 
@@ -218,7 +218,7 @@ def contact_notify_referrer(*, contact: Contact, by: User) -> ReferrerNotice:
 @transaction.atomic
 def referrer_notice_mark_posted(*, notice: ReferrerNotice, by: User) -> ReferrerNotice:
     """Record that a letter to the referrer was posted (meets its clock if still open)."""
-    if not can(by, "referrals.change_contact", notice.contact):
+    if not may_contact(by, "change_contact", notice.contact):
         raise PermissionDenied
     notice = ReferrerNotice.objects.select_for_update().get(pk=notice.pk)
     if not notice.is_letter_to_post:

@@ -8,7 +8,7 @@ moves the contact, grants access and starts and stops the clocks.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from accounts.services import notify
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome, ThresholdIndicator
 
+from .access import require_contact
 from .models import (
     AssessmentType,
     Contact,
@@ -157,10 +158,7 @@ def contact_rate(
     now: dt.datetime | None = None,
 ) -> Route:
     """Give a contact its initial RAG rating and route it as the rules require."""
-    if not (
-        by.has_perm("referrals.rate_contact") or by.has_perm("referrals.rate_contact", contact)
-    ):
-        raise PermissionDenied
+    require_contact(by, "rate_contact", contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != ContactStatus.AWAITING_RATING:
         raise ValidationError("This contact is not waiting for an initial rating.")

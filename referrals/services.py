@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +19,7 @@ from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
 from . import selectors
+from .access import require_contact, require_person
 from .matching import person_keys
 from .models import (
     SOURCE_DEFAULT_REFERRAL_SOURCE,
@@ -44,11 +45,6 @@ def _next_number(name: str) -> int:
     NumberSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
     seq.refresh_from_db()
     return seq.last_value
-
-
-def _require(user: User, perm: str, obj: Any = None) -> None:
-    if not (user.has_perm(perm) or (obj is not None and user.has_perm(perm, obj))):
-        raise PermissionDenied(f"{user} may not {perm}")
 
 
 # People --------------------------------------------------------------------------------------
@@ -101,7 +97,7 @@ def person_create(
     *, by: User, reason: str, address: dict[str, str] | None = None, **data: Any
 ) -> Person:
     """Create a person record with a new case number."""
-    _require(by, "referrals.add_person")
+    require_person(by, "add_person")
     return person_create_for_report(by=by, reason=reason, address=address, **data)
 
 
@@ -137,7 +133,7 @@ def person_update(
     **data: Any,
 ) -> Person:
     """Change a person's details; given the `version` the editor read, refuse a stale save."""
-    _require(by, "referrals.change_person", person)
+    require_person(by, "change_person", person)
     for name in data:
         if name not in PERSON_FIELDS:
             raise TypeError(f"Unknown person field: {name}")
@@ -233,7 +229,7 @@ def contact_reference() -> str:
 
 def contact_start(*, by: User, source: ContactSource | str, received_at: dt.datetime) -> Contact:
     """Begin logging a contact; it stays a draft (saved, resumable) until submitted."""
-    _require(by, "referrals.add_contact")
+    require_contact(by, "add_contact")
     contact = Contact(
         reference=contact_reference(),
         source=source,
@@ -260,7 +256,7 @@ def contact_update_section(
     version: int | None = None,
 ) -> Contact:
     """Save one section of a draft contact (partial answers allowed); refuse a stale `version`."""
-    _require(by, "referrals.change_contact", contact)
+    require_contact(by, "change_contact", contact)
     allowed = CONTACT_SECTIONS[section]
     for name in data:
         if name not in allowed:
@@ -297,7 +293,7 @@ def contact_link_person(
     lives_with_children: bool | None = None,
 ) -> ContactPerson:
     """Link a person (found by matching, or just created) to a draft contact in a role."""
-    _require(by, "referrals.change_contact", contact)
+    require_contact(by, "change_contact", contact)
     _ensure_draft(contact)
     if contact.contact_people.filter(person=person).exists():
         raise ValidationError(f"{person.full_name} is already on this contact.")
@@ -318,7 +314,7 @@ def contact_link_person(
 @transaction.atomic
 def contact_unlink_person(*, link: ContactPerson, by: User) -> None:
     """Remove a person from a draft contact."""
-    _require(by, "referrals.change_contact", link.contact)
+    require_contact(by, "change_contact", link.contact)
     _ensure_draft(link.contact)
     delete_audited(link, user=by, reason=f"Removed {link.person.case_number} from the contact")
 
@@ -413,7 +409,7 @@ def _record_relationships(contact: Contact, children: list[Person], *, by: User)
 @transaction.atomic
 def contact_submit(*, contact: Contact, by: User, profile: CouncilProfile) -> Contact:
     """Finish logging: check completeness, record what was known, flag repeat contacts."""
-    _require(by, "referrals.change_contact", contact)
+    require_contact(by, "change_contact", contact)
     _ensure_draft(contact)
     missing = contact_missing_answers(contact)
     if missing:
@@ -552,7 +548,7 @@ def contact_screen(
     signposting: str = "",
 ) -> ScreeningRoute:
     """Screen a submitted contact and route it as the rules require."""
-    _require(by, "referrals.screen_contact", contact)
+    require_contact(by, "screen_contact", contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != ContactStatus.SUBMITTED:
         raise ValidationError("This contact has already been screened.")
@@ -628,7 +624,7 @@ def contact_record_referrer_told(
     *, contact: Contact, by: User, how: str, note: str = ""
 ) -> Contact:
     """Record that the referrer was told the outcome (meets the 'referrer told' clock)."""
-    _require(by, "referrals.change_contact", contact)
+    require_contact(by, "change_contact", contact)
     return contact_meet_referrer_told(
         contact=contact, by=by, reason=f"Referrer told the outcome by {how}. {note}".strip()
     )
@@ -655,7 +651,7 @@ def contact_meet_referrer_told(
 @transaction.atomic
 def contact_record_written_follow_up(*, contact: Contact, by: User, note: str = "") -> Contact:
     """Record that the written follow-up of a phone child protection referral arrived."""
-    _require(by, "referrals.change_contact", contact)
+    require_contact(by, "change_contact", contact)
     if contact.written_follow_up_at is not None:
         raise ValidationError("The written follow-up has already been recorded.")
     contact.written_follow_up_at = timezone.now()
@@ -671,7 +667,7 @@ def contact_record_written_follow_up(*, contact: Contact, by: User, note: str = 
 @transaction.atomic
 def contact_complete_information_and_advice(*, contact: Contact, by: User, note: str) -> Contact:
     """Record that the provision of information and advice is done (meets its 7 working day clock)."""
-    _require(by, "referrals.change_contact", contact)
+    require_contact(by, "change_contact", contact)
     if (
         contact.status != ContactStatus.INFORMATION_AND_ADVICE
         or contact.information_and_advice_done_at

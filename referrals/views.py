@@ -15,15 +15,20 @@ from django.views.decorators.http import require_POST
 
 from accounts import reads
 from accounts.models import AccessAction
-from accounts.roles import Role
 from accounts.services import access_record
 from mash import selectors as mash_selectors
-from mash.access import can_see_enquiries
+from mash.access import may_enquiry
 from mash.models import Enquiry
 from thresholds.selectors import current_profile, threshold_levels
 
 from . import edit_races, rating, selectors, services
-from .access import can, get_contact_for_user, get_contact_person_for_user, get_person_for_user
+from .access import (
+    get_contact_for_user,
+    get_contact_person_for_user,
+    get_person_for_user,
+    may_contact,
+    may_person,
+)
 from .forms import (
     SECTION_FORMS,
     DetailsForm,
@@ -101,21 +106,19 @@ def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
 
 def queue_mash(request: HttpRequest) -> HttpResponse:
     """The MASH queue lives in the mash app, with each contact's enquiry."""
-    if not request.user.has_role(Role.MASH_MANAGER, Role.MASH_SOCIAL_WORKER):
+    if not may_enquiry(request.user, "view_enquiry"):
         raise PermissionDenied
     return redirect("mash:queue")
 
 
 def queue_early_help(request: HttpRequest) -> HttpResponse:
     """The early help duty manager's queue now lives in the early_help app."""
-    if not request.user.has_role(Role.EARLY_HELP_DUTY_MANAGER):
-        raise PermissionDenied
+    _require_perm(request, "early_help.add_earlyhelpdecision")
     return redirect("early_help:queue")
 
 
 def queue_team(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.TEAM_MANAGER):
-        raise PermissionDenied
+    _require_perm(request, "referrals.view_team_contacts")
     return _queue(
         request,
         selectors.queue_for_team(request.user),
@@ -487,7 +490,7 @@ def contact_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk)
-    if contact.is_draft and can(request.user, "referrals.change_contact", contact):
+    if contact.is_draft and may_contact(request.user, "change_contact", contact):
         return redirect("referrals:contact_task_list", pk=contact.pk)
     _log_read(request, contact)
     links = list(contact.contact_people.select_related("person", "person__address"))
@@ -497,7 +500,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shared = mash_selectors.shared_with_referrals(referrals)
     # The enquiry itself is for MASH social care staff only (mash.access).
     enquiry = (
-        Enquiry.objects.filter(contact=contact).first() if can_see_enquiries(request.user) else None
+        Enquiry.objects.filter(contact=contact).first()
+        if may_enquiry(request.user, "view_enquiry")
+        else None
     )
     return render(
         request,
@@ -510,9 +515,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible": selectors.visible_ids(request.user, previous),
             "timeline": selectors.contact_timeline(contact),
             "can_screen": contact.status == ContactStatus.SUBMITTED
-            and can(request.user, "referrals.screen_contact", contact),
+            and may_contact(request.user, "screen_contact", contact),
             "can_rate": contact.status == ContactStatus.AWAITING_RATING
-            and can(request.user, "referrals.rate_contact", contact),
+            and may_contact(request.user, "rate_contact", contact),
             "deadlines": list(contact.deadlines.select_related("team", "responsible")),
             "ratings": list(
                 contact.ratings.select_related("rated_by").prefetch_related("indicators")
@@ -528,7 +533,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and contact.status == ContactStatus.WITH_MASH
             and request.user.has_perm("mash.add_enquiry"),
             "now": timezone.now(),
-            "can_change": can(request.user, "referrals.change_contact", contact),
+            "can_change": may_contact(request.user, "change_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "referrer_notices": list(
                 contact.referrer_notices.select_related("email", "created_by", "posted_by")
@@ -736,7 +741,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "visible": selectors.visible_ids(request.user, contacts),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
-            "can_edit": can(request.user, "referrals.change_person", person),
+            "can_edit": may_person(request.user, "change_person", person),
         },
     )
 

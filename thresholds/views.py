@@ -56,7 +56,7 @@ class DashboardFilterForm(GovukForm):
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open clocks on contacts the manager may see; htmx refreshes the body every minute."""
-    if not request.user.has_role(*selectors.MANAGER_ROLES):
+    if not request.user.has_perm("thresholds.view_deadline"):
         raise PermissionDenied
     now = timezone.now()
     form = DashboardFilterForm(request.GET or None)

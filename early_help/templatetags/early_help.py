@@ -2,9 +2,6 @@
 
 from django import template
 
-from referrals.access import can
-from referrals.models import ContactStatus
-
 from .. import access, selectors
 from ..models import EarlyHelpDecision, PanelCase, StepDown, StepUp
 
@@ -28,11 +25,9 @@ def early_help_on_contact(context, contact) -> dict:
     cases = [
         case
         for case in contact.family_work_cases.select_related("family_worker")
-        if can(user, "early_help.view_familyworkcase", case)
+        if access.may_case(user, "view_familyworkcase", case)
     ]
-    awaiting = (
-        contact.status == ContactStatus.WITH_EARLY_HELP and decision is None and step_down is None
-    )
+    awaiting = selectors.is_awaiting_decision(contact)
     consent = selectors.has_early_help_consent(contact) if awaiting else True
     return {
         "contact": contact,
@@ -40,7 +35,7 @@ def early_help_on_contact(context, contact) -> dict:
         "step_down": step_down,
         "step_up": step_up,
         "step_up_visible": step_up is not None
-        and can(user, "early_help.view_familyworkcase", step_up.case),
+        and access.may_case(user, "view_familyworkcase", step_up.case),
         "panel_cases": panel_cases,
         "cases": cases,
         "awaiting": awaiting,

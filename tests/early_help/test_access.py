@@ -27,7 +27,7 @@ CONTACT_READERS = {
     "senior_practitioner",
     "mash_social_worker",
     "mash_manager",
-    "team_manager",
+    # Not "team_manager" since issue 9: they read only their own team's contacts (by grant).
 }
 EARLY_HELP = {"early_help_manager", "family_worker"}
 CHAIR = {"early_help_manager"}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mash', '0003_information_shared'),
+        ('mash', '0007_partner_request_inbox_order'),
     ]
 
     operations = [

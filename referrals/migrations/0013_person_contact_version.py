@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0008_information_response'),
+        ('referrals', '0012_contact_team_received_index'),
     ]
 
     operations = [

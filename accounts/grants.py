@@ -1,0 +1,74 @@
+"""Queues filtered by object permissions, in a shape PostgreSQL can serve from indexes.
+
+Every record type that carries object permissions has django-guardian's direct foreign-key
+tables (`<Model>UserObjectPermission` / `<Model>GroupObjectPermission`), so `assign_perm`,
+`remove_perm`, `has_perm(perm, obj)` and `get_objects_for_user` already read and write real
+foreign keys. `get_objects_for_user` still filters with `pk IN (user grants) OR pk IN (group
+grants)` joined through auth_permission and the user's groups: PostgreSQL hashes every grant
+and scans the whole record table. `granted` probes the grants of each candidate row by index
+instead (see `grant_filter`, docs/adr/0011-indexable-grants.md and
+benchmarks/grants_benchmark.py for the plans at 500,000 contacts).
+"""
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+
+def _direct_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
+    user_model = get_user_obj_perms_model(model)
+    group_model = get_group_obj_perms_model(model)
+    for direct in (user_model, group_model):
+        if direct.objects.is_generic():
+            raise ImproperlyConfigured(
+                f"{model._meta.label} has no direct object permission tables: a queue over it "
+                "cannot use an index (add <Model>UserObjectPermission/GroupObjectPermission)."
+            )
+    assert issubclass(user_model, UserObjectPermissionBase)
+    assert issubclass(group_model, GroupObjectPermissionBase)
+    return user_model, group_model
+
+
+def grant_filter(user, perm: str, model: type[Model]) -> Q:
+    """`model` rows on which `user` holds `perm` ("app_label.codename") through an object
+    permission of their own or of one of their groups, as a filter for a queryset of `model`.
+
+    Two correlated EXISTS probes, each served by the grant table's index on the record: the
+    queue's own filter (a status, a team, an ordering index) picks the few rows to look at and
+    each is checked by index, instead of hashing every grant the user's groups hold (the early
+    help duty managers' group holds one per green contact ever routed to them). The user's
+    groups are read first so the planner sees constants, not a join it cannot estimate."""
+    app_label, _, codename = perm.rpartition(".")
+    if app_label != model._meta.app_label:
+        raise ValueError(f"{perm} is not a permission on {model._meta.label}")
+    user_model, group_model = _direct_models(model)
+    permission = Subquery(
+        Permission.objects.filter(
+            content_type__app_label=app_label,
+            content_type__model=model._meta.model_name,
+            codename=codename,
+        ).values("pk")[:1]
+    )
+    mine = user_model.objects.filter(
+        content_object=OuterRef("pk"), user_id=user.pk, permission_id=permission
+    )
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    if not group_ids:
+        return Q(Exists(mine))
+    theirs = group_model.objects.filter(
+        content_object=OuterRef("pk"), group_id__in=group_ids, permission_id=permission
+    )
+    return Q(Exists(mine)) | Q(Exists(theirs))
+
+
+def granted(user, perm: str, queryset: QuerySet, *, accept_global_perms: bool = True) -> QuerySet:
+    """The rows of `queryset` the user may see with `perm`: all of them for a role-wide
+    (model-level) permission unless `accept_global_perms` is False, else those granted to the
+    user or their groups. Inactive and anonymous users get none."""
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    if accept_global_perms and user.has_perm(perm):
+        return queryset
+    return queryset.filter(grant_filter(user, perm, queryset.model))

@@ -1,0 +1,421 @@
+"""Whether the queues that filter by object permissions stay on indexes at a large council's size.
+
+Run from the project root:
+
+    DJANGO_SETTINGS_MODULE=contact_service.settings.test \
+        .venv/bin/python benchmarks/grants_benchmark.py --contacts 500000
+
+It creates a throwaway database beside the configured one (same server and role), migrates
+it, makes a few users through the account services, then clones one contact, enquiry and
+partner request N times with INSERT ... SELECT over generate_series and spreads grants over
+teams, the early help duty managers and partner agencies the way the services do (team groups
+hold view/change on their contacts, the early help role group view on green contacts, agency
+groups view/change on their requests, a worker view/change on their own). After ANALYZE it
+prints EXPLAIN (ANALYZE, BUFFERS) of the early help decision queue, a partner agency's inbox
+page and a team's queue, exactly as the views build them, and exits non-zero if any of those
+plans sequentially scans a contact, enquiry, request or grant table. For comparison it times
+guardian's own `get_objects_for_user` filter over the same direct tables (not checked).
+
+Cloning rows with SQL bypasses the services (and so history): this is a measurement harness,
+not domain flow.
+"""
+
+# ruff: noqa: S608 -- the SQL built here interpolates only this script's own integers.
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contact_service.settings.test")
+
+import django  # noqa: E402
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from psycopg import sql  # noqa: E402
+
+TEAMS = 20
+AGENCIES = 8
+WORKERS = 200
+# Tables a queue must reach through an index: the records and their grants.
+BIG_TABLES = (
+    "referrals_contact",
+    "referrals_contactuserobjectpermission",
+    "referrals_contactgroupobjectpermission",
+    "mash_enquiry",
+    "mash_partnerrequest",
+    "mash_partnerrequestgroupobjectpermission",
+    "mash_partnerrequestuserobjectpermission",
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, default=500_000)
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs of each query")
+    parser.add_argument(
+        "--min-rows",
+        type=int,
+        default=10_000,
+        help="below this many rows a sequential scan is the right plan and is not a failure",
+    )
+    parser.add_argument("--db-name", default="contact_service_grants_bench")
+    parser.add_argument("--keep", action="store_true", help="do not drop the database afterwards")
+    return parser.parse_args(argv)
+
+
+def server_connection(db: dict) -> psycopg.Connection:
+    return psycopg.connect(
+        dbname="postgres",
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        autocommit=True,
+    )
+
+
+def recreate_database(db: dict, name: str, *, drop_only: bool = False) -> None:
+    with server_connection(db) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        if not drop_only:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def execute(statement: sql.Composable) -> int:
+    """Run SQL without parameters (so `%` is the modulo operator, not a placeholder)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement.as_string(cursor.connection))
+        return cursor.rowcount
+
+
+def clone(model, template_pk: int, source: str, overrides: dict[str, str]) -> int:
+    """Insert one copy of the template row per row of `source` (SQL yielding `n` and any
+    columns the overrides use), with the overridden columns computed from it."""
+    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    values = [
+        sql.SQL(overrides[c]) if c in overrides else sql.SQL("t.{}").format(sql.Identifier(c))
+        for c in columns
+    ]
+    statement = sql.SQL(
+        "INSERT INTO {table} ({columns}) "
+        "SELECT {values} FROM {table} t, ({source}) s WHERE t.id = {pk}"
+    ).format(
+        pk=sql.Literal(template_pk),
+        table=sql.Identifier(model._meta.db_table),
+        columns=sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        values=sql.SQL(", ").join(values),
+        source=sql.SQL(source),
+    )
+    return execute(statement)
+
+
+def grant(direct_model, holder_column: str, codename: str, source: str) -> int:
+    """Grant `codename` to the holder (user or group) on each record of `source`, which yields
+    `holder` and `object`."""
+    from django.contrib.auth.models import Permission
+
+    record = direct_model._meta.get_field("content_object").related_model
+    permission = Permission.objects.get(
+        content_type__app_label=record._meta.app_label, codename=codename
+    )
+    statement = sql.SQL(
+        "INSERT INTO {table} ({holder}, permission_id, content_object_id) "
+        "SELECT s.holder, {permission}, s.object FROM ({source}) s"
+    ).format(
+        table=sql.Identifier(direct_model._meta.db_table),
+        holder=sql.Identifier(holder_column),
+        source=sql.SQL(source),
+        permission=sql.Literal(permission.pk),
+    )
+    return execute(statement)
+
+
+def id_array(objects) -> str:
+    return "ARRAY[" + ",".join(str(o.pk) for o in objects) + "]"
+
+
+def make_people():
+    """The users whose queues are measured, made through the account services."""
+    from accounts import services as accounts
+    from accounts.models import AgencyKind, TeamKind
+    from accounts.roles import Role
+
+    def user(name: str, roles: list, **fields):
+        return accounts.user_create(
+            username=name,
+            password="correct-horse-battery",
+            first_name=name,
+            last_name="Bench",
+            email=f"{name}@example.org",
+            roles=roles,
+            by=None,
+            reason="Benchmark user",
+            **fields,
+        )
+
+    teams = [
+        accounts.team_create(
+            name=f"Bench team {i}", kind=TeamKind.SOCIAL_WORK, by=None, reason="Bench"
+        )
+        for i in range(TEAMS)
+    ]
+    agencies = [
+        accounts.agency_create(
+            name=f"Bench agency {i}", kind=AgencyKind.POLICE, by=None, reason="Bench"
+        )
+        for i in range(AGENCIES)
+    ]
+    return {
+        "teams": teams,
+        "agencies": agencies,
+        "screener": user("screener", [Role.SCREENING_OFFICER]),
+        "mash_manager": user("mashmgr", [Role.MASH_MANAGER]),
+        "early_help": user("ehmgr", [Role.EARLY_HELP_DUTY_MANAGER]),
+        "team_manager": user("teammgr", [Role.TEAM_MANAGER], team=teams[0]),
+        "partner": user("police", [Role.PARTNER_AGENCY_USER], agency=agencies[0]),
+        "workers": [user(f"worker{i}", [], team=teams[i % TEAMS]) for i in range(WORKERS)],
+    }
+
+
+# Of every 1,000 contacts: 1 with early help awaiting a decision, 4 with the MASH, 5 new; the
+# rest closed or passed on, as a council's 25 years of records are.
+STATUS = """CASE WHEN n % 1000 = 0 THEN 'with_early_help' WHEN n % 1000 < 5 THEN 'with_mash'
+    WHEN n % 1000 < 10 THEN 'submitted' WHEN n % 4 = 0 THEN 'closed_nfa'
+    WHEN n % 4 = 1 THEN 'referred_to_social_work' WHEN n % 4 = 2 THEN 'information_only'
+    ELSE 'information_and_advice' END"""
+
+
+def load(args: argparse.Namespace, people: dict) -> None:
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from mash.models import (
+        Enquiry,
+        PartnerRequest,
+        PartnerRequestGroupObjectPermission,
+    )
+    from referrals import services
+    from referrals.models import (
+        Contact,
+        ContactGroupObjectPermission,
+        ContactUserObjectPermission,
+    )
+
+    now = timezone.now()
+    template = services.contact_start(by=people["screener"], source="phone", received_at=now)
+    enquiry = Enquiry.objects.create(
+        contact=template, opened_by=people["mash_manager"], opened_at=now
+    )
+    request = PartnerRequest.objects.create(
+        enquiry=enquiry,
+        agency=people["agencies"][0],
+        question="Benchmark",
+        requested_by=people["mash_manager"],
+        requested_at=now,
+    )
+    teams = id_array(p.group for p in people["teams"])
+    team_ids = id_array(people["teams"])
+    started = time.perf_counter()
+    contacts = clone(
+        Contact,
+        template.pk,
+        f"SELECT n FROM generate_series(1, {args.contacts}) n",
+        {
+            "reference": "'B' || lpad(n::text, 9, '0')",
+            "status": STATUS,
+            "received_at": "t.received_at - n * interval '17 minutes'",
+            "assigned_team_id": f"({team_ids})[n % {TEAMS} + 1]",
+        },
+    )
+    bench = "SELECT id AS object, substr(reference, 2)::int AS n FROM referrals_contact WHERE reference LIKE 'B%'"
+    grants = 0
+    for codename in ("view_contact", "change_contact"):  # the team a contact went to
+        grants += grant(
+            ContactGroupObjectPermission,
+            "group_id",
+            codename,
+            f"SELECT ({teams})[n % {TEAMS} + 1] AS holder, object FROM ({bench}) b WHERE n % 2 = 0",
+        )
+    early_help = Group.objects.get(name=Role.EARLY_HELP_DUTY_MANAGER.value)
+    grants += grant(  # green contacts routed to the early help duty managers
+        ContactGroupObjectPermission,
+        "group_id",
+        "view_contact",
+        f"SELECT {early_help.pk} AS holder, object FROM ({bench}) b "
+        "WHERE n % 5 = 0 OR n % 1000 = 0",
+    )
+    workers = id_array(people["workers"])
+    for codename in ("view_contact", "change_contact"):  # a contact passed to a worker
+        grants += grant(
+            ContactUserObjectPermission,
+            "user_id",
+            codename,
+            f"SELECT ({workers})[n % {WORKERS} + 1] AS holder, object FROM ({bench}) b "
+            "WHERE n % 10 = 3",
+        )
+    enquiries = clone(
+        Enquiry,
+        enquiry.pk,
+        f"SELECT object, n FROM ({bench}) b WHERE n % 7 = 0",
+        {
+            "contact_id": "s.object",
+            "status": "CASE WHEN n % 1000 < 5 THEN 'open' ELSE 'closed' END",
+        },
+    )
+    # Three agencies asked on each enquiry, rotating, so each agency holds 3/8 of the requests.
+    asked = (
+        f"SELECT e.id AS enquiry, k, (c.n + k) % {AGENCIES} AS agency, c.n FROM mash_enquiry e "
+        f"JOIN ({bench}) c ON c.object = e.contact_id, generate_series(0, 2) k"
+    )
+    agencies = id_array(people["agencies"])
+    requests = clone(
+        PartnerRequest,
+        request.pk,
+        f"SELECT enquiry, agency, n FROM ({asked}) a",
+        {
+            "enquiry_id": "s.enquiry",
+            "agency_id": f"({agencies})[s.agency + 1]",
+            "status": "CASE WHEN s.n % 1000 < 5 THEN 'open' ELSE 'answered' END",
+            "requested_at": "t.requested_at - s.n * interval '17 minutes'",
+        },
+    )
+    agency_groups = id_array(a.group for a in people["agencies"])
+    for codename in ("view_partnerrequest", "change_partnerrequest"):
+        grants += grant(
+            PartnerRequestGroupObjectPermission,
+            "group_id",
+            codename,
+            f"SELECT g.id AS holder, r.id AS object FROM mash_partnerrequest r "
+            f"JOIN accounts_partneragency a ON a.id = r.agency_id "
+            f"JOIN auth_group g ON g.id = a.group_id WHERE g.id = ANY({agency_groups})",
+        )
+    took = time.perf_counter() - started
+    print(
+        f"loaded {contacts:,} contacts, {enquiries:,} enquiries, {requests:,} partner requests "
+        f"and {grants:,} grants in {took:.1f} s"
+    )
+    execute(sql.SQL("ANALYZE"))
+
+
+def plans(people: dict) -> list[tuple[str, object]]:
+    """(name, queryset) for each queue as its view builds it."""
+    from early_help.selectors import decision_queue
+    from mash.access import partner_inbox_requests
+    from referrals.selectors import queue_for_team
+
+    return [
+        ("early help decision queue", decision_queue(people["early_help"])),
+        ("partner inbox, first page", partner_inbox_requests(people["partner"])[:50]),
+        ("team queue", queue_for_team(people["team_manager"])[:50]),
+    ]
+
+
+def timed(query, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        list(query.all())
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def run(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+    from guardian.shortcuts import get_objects_for_user
+
+    from mash.models import PartnerRequest
+    from referrals.models import Contact, ContactStatus
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated in {time.perf_counter() - started:.1f} s")
+    people = make_people()
+    load(args, people)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('referrals_contact'))")
+        size = cursor.fetchone()[0]
+    print(f"referrals_contact is {size}; {server.split(' on ')[0]}")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples >= %s",
+            [list(BIG_TABLES), args.min_rows],
+        )
+        big = {row[0] for row in cursor.fetchall()}
+    seq_scans = []
+    print(f"\nmilliseconds over {args.repeats} runs (query and model instances, no prefetches):")
+    line = "{:<44}{:>7}{:>9}{:>8}{:>8}"
+    print(line.format("query", "rows", "median", "max", "seq"))
+    queries = plans(people)
+    # guardian's own filter (pk IN user grants OR pk IN group grants), for comparison only.
+    guardian = [
+        (
+            "early help queue via get_objects_for_user",
+            get_objects_for_user(people["early_help"], "referrals.view_contact", Contact).filter(
+                status=ContactStatus.WITH_EARLY_HELP
+            ),
+        ),
+        (
+            "partner inbox via get_objects_for_user",
+            get_objects_for_user(
+                people["partner"], "mash.view_partnerrequest", PartnerRequest
+            ).order_by("requested_at")[:50],
+        ),
+    ]
+    for name, query in queries + guardian:
+        times = timed(query, args.repeats)
+        plan = query.explain()
+        scanned = [t for t in sorted(big) if f"Seq Scan on {t} " in plan + " "]
+        if scanned and (name, query) in queries:
+            seq_scans.append((name, scanned))
+        stats = (f"{statistics.median(times):.1f}", f"{max(times):.1f}", ",".join(scanned) or "-")
+        print(line.format(name, len(list(query.all())), *stats))
+    for name, query in queries:
+        print(f"\nEXPLAIN (ANALYZE, BUFFERS): {name}")
+        print(query.explain(analyze=True, buffers=True))
+
+    if seq_scans:
+        print(f"\nFAIL: sequential scans of big tables: {seq_scans}")
+        return 1
+    print(f"\nOK: no sequential scan of {', '.join(sorted(big)) or 'any table'} in the queue plans")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    db = dict(settings.DATABASES["default"])
+    if "postgresql" not in db["ENGINE"]:
+        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL or use the test settings.")
+    print(
+        f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {args.contacts:,} contacts"
+    )
+    recreate_database(db, args.db_name)
+    settings.DATABASES["default"]["NAME"] = args.db_name
+    started = time.perf_counter()
+    try:
+        django.setup()
+        return run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            recreate_database(db, args.db_name, drop_only=True)
+        print(f"total {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
