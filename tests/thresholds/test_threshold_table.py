@@ -164,9 +164,19 @@ def test_saving_council_profile_admin_stores_exactly_the_ticked_outcomes(admin_c
     assert sorted(camden.timescales.values_list("kind", "amount", "unit")) == timescales
 
 
-@pytest.mark.parametrize("model", ["closureday", "deadline"])
-def test_closure_day_and_deadline_changelists_load(admin_client, model):
-    assert admin_client.get(reverse(f"admin:thresholds_{model}_changelist")).status_code == 200
+def test_closure_day_changelist_loads(admin_client):
+    assert admin_client.get(reverse("admin:thresholds_closureday_changelist")).status_code == 200
+
+
+def test_deadlines_are_case_data_a_superuser_lists_only_under_a_break_glass(
+    admin_client, admin_user
+):
+    from accounts.break_glass import break_glass_start
+
+    url = reverse("admin:thresholds_deadline_changelist")
+    assert admin_client.get(url).status_code == 403
+    break_glass_start(user=admin_user, reason="Investigating a stuck clock")
+    assert admin_client.get(url).status_code == 200
 
 
 def test_deadlines_cannot_be_added_in_admin(admin_client):
