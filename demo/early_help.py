@@ -19,9 +19,11 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
+from demo.referrals import NOT_KNOWN, OPEN_CSSW, Family
+from early_help import family_work, services
+from early_help.step_down import step_down_request
 from referrals import rating
 from referrals import services as referral_services
-from referrals.demo import NOT_KNOWN, OPEN_CSSW, Family
 from referrals.models import (
     Contact,
     ContactRole,
@@ -32,9 +34,6 @@ from referrals.models import (
     Service,
 )
 from thresholds.models import CouncilProfile
-
-from . import family_work, services
-from .step_down import step_down_request
 
 REASON = "Demo data"
 SEED = 2027

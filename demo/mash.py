@@ -7,11 +7,10 @@ decided with a referral on (one agency having refused to share its answer onward
 """
 
 from accounts.models import AgencyKind, TeamKind, User
+from mash import enquiries
 from referrals.models import AssessmentType, Contact, ContactStatus
 from referrals.rating import profile_team
 from thresholds.models import CouncilProfile
-
-from . import enquiries
 
 QUESTION = (
     "Please check your records for the children and adults named and tell us what you hold, "

@@ -20,10 +20,9 @@ from django.utils.text import slugify
 from faker import Faker
 
 from accounts.models import Team, User
-from thresholds.models import CouncilProfile
-
-from . import services
-from .models import (
+from core.enums import YesNoUnknown
+from referrals import services
+from referrals.models import (
     Contact,
     ContactRole,
     ContactSource,
@@ -34,8 +33,8 @@ from .models import (
     RelationshipType,
     Service,
     Sex,
-    YesNoUnknown,
 )
+from thresholds.models import CouncilProfile
 
 SEED = 2026
 CHILDREN = 150
@@ -1343,7 +1342,7 @@ RATING_RATIONALE = {
 
 def _rate(contact, plan: tuple[str, int, bool, str], *, staff: dict[str, User], profile) -> None:
     """Give a screened demo contact its initial rating."""
-    from . import rating
+    from referrals import rating
 
     rag, level, cp_concerns, outcome = plan
     if outcome and not profile.uses(outcome):

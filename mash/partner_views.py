@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from accounts.roles import Role
 from accounts.services import access_record
-from referrals.forms import add_service_errors
+from core.forms import add_service_errors
 from referrals.models import ContactRole
 from thresholds.models import ClockKind, Deadline
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Team
-from thresholds.models import Rag, RatingOutcome, ThresholdIndicator
+from core.enums import Rag, RatingOutcome, YesNoUnknown
+from thresholds.models import ThresholdIndicator
 
 
 class Sex(models.TextChoices):
@@ -309,12 +310,6 @@ PUBLIC_REFERRAL_SOURCES = {
     ReferralSource.OTHER_INDIVIDUAL,
     ReferralSource.ANONYMOUS,
 }
-
-
-class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not known"
 
 
 class ContactStatus(models.TextChoices):
@@ -664,4 +659,4 @@ class InformationResponse(models.Model):
         return self.authorised_at is not None
 
 
-from .merlin_models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401
+from .merlin.models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401

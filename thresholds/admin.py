@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.enums import RatingOutcome
+
 from .models import (
     ClosureDay,
     CouncilProfile,
     Deadline,
-    RatingOutcome,
     ThresholdIndicator,
     ThresholdLevel,
     Timescale,

@@ -18,9 +18,10 @@ from accounts.audit import save_audited
 from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.services import notify
+from core.enums import Rag
 
 from . import clock
-from .models import ClockKind, ClosureDay, CouncilProfile, Deadline, Rag, Timescale
+from .models import ClockKind, ClosureDay, CouncilProfile, Deadline, Timescale
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,8 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.roles import Role
 from early_help.selectors import is_early_help_staff
-
-from .roles import Role
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
@@ -45,7 +44,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if user.has_perm("early_help.add_stepdown"):
         items.append(("Step down", reverse("early_help:step_down")))
     if user.has_role(Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER):
-        items.append(("Overdue dashboard", reverse("thresholds:dashboard")))
+        items.append(("Overdue dashboard", reverse("dashboard")))
     if user.has_perm("referrals.search_person"):
         items.append(("Find a person", reverse("referrals:person_search")))
     if user.is_staff:

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from accounts.models import Team
-from referrals.forms import GovukForm
-
-from . import selectors
-from .models import ClockKind, Rag
+from core.enums import Rag
+from core.forms import GovukForm
+from referrals.selectors import contacts_visible_to
+from thresholds import selectors
+from thresholds.models import ClockKind
 
 PAGE_SIZE = 50
 
@@ -65,11 +66,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if sort not in selectors.SORTS:
         sort = "due"
     # Counts follow the team/kind/RAG filters but not the state one: they show the split.
+    visible = contacts_visible_to(request.user)
     counted = {k: v for k, v in filters.items() if k != "state"}
     counts = selectors.deadline_counts(
-        selectors.open_deadlines_for(request.user, now=now, **counted), now=now
+        selectors.open_deadlines_for(visible, now=now, **counted), now=now
     )
-    rows = selectors.open_deadlines_for(request.user, now=now, sort=sort, **filters)
+    rows = selectors.open_deadlines_for(visible, now=now, sort=sort, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -66,11 +66,3 @@ def age_today(person) -> str:
     """A person's age in whole years today (London date)."""
     age = person.age_on(timezone.localdate())
     return "" if age is None else f"{age} year{'s' if age != 1 else ''}"
-
-
-@register.filter
-def time_left(due: dt.datetime, now: dt.datetime | None = None) -> str:
-    """'3 hours 20 minutes left' or 'overdue by 1 hour', in elapsed time."""
-    from thresholds.clock import describe_remaining
-
-    return describe_remaining(now or timezone.now(), due) if due else ""

@@ -13,8 +13,8 @@ from accounts.models import User
 from thresholds import services as clocks
 from thresholds.models import ClockKind
 
-from .access import can
-from .models import Contact, ContactSource, ContactStatus, InformationResponse
+from ..access import can
+from ..models import Contact, ContactSource, ContactStatus, InformationResponse
 
 NOT_OPEN = "There is no request for information waiting for a response on this contact."
 

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.services import access_record
+from core.forms import GovukForm, add_service_errors
 
-from . import information_requests as info
-from .access import can, get_contact_for_user
-from .forms import GovukForm, add_service_errors
-from .models import InformationResponse
+from ..access import can, get_contact_for_user
+from ..models import InformationResponse
+from . import services as info
 
 
 class ResponseForm(GovukForm):
@@ -71,7 +71,7 @@ def information_response(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("referrals:information_response", pk=contact.pk)
     return render(
         request,
-        "referrals/information_response.html",
+        "referrals/information_requests/response.html",
         {
             "contact": contact,
             "draft": draft,

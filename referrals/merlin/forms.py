@@ -4,11 +4,11 @@ import datetime as dt
 
 from django import forms
 
-from thresholds.models import Rag
+from core.enums import Rag
+from core.forms import GovukForm, yes_no_field
 
-from .forms import GovukForm, yes_no_field
-from .merlin import ReportData, SubjectData, _date, _time
-from .merlin_models import MerlinCategory
+from .models import MerlinCategory
+from .services import ReportData, SubjectData, _date, _time
 
 CHILD_SLOTS = 3
 ADULT_SLOTS = 2

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from thresholds.models import Rag
+from core.enums import Rag
 
 
 class MerlinCategory(models.TextChoices):

@@ -31,12 +31,12 @@ from accounts.models import AgencyKind, MessagePurpose, PartnerAgency, TeamKind,
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import email_queue, notify
-from thresholds.models import CouncilProfile, Rag
+from core.enums import Rag
+from thresholds.models import CouncilProfile
 
-from . import selectors, services
-from .matching import SearchTerms, find_candidates
-from .merlin_models import MerlinCategory, MerlinCopy, MerlinReport, MerlinRoute, MerlinSubject
-from .models import (
+from .. import selectors, services
+from ..matching import SearchTerms, find_candidates
+from ..models import (
     Contact,
     ContactPerson,
     ContactRole,
@@ -45,7 +45,8 @@ from .models import (
     Person,
     ReferralSource,
 )
-from .rating import profile_team
+from ..rating import profile_team
+from .models import MerlinCategory, MerlinCopy, MerlinReport, MerlinRoute, MerlinSubject
 
 PRIORITY = {Rag.RED: 0, Rag.AMBER: 1}
 STRONG_MATCH = 90

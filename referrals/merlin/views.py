@@ -6,11 +6,11 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core.forms import add_service_errors
 from thresholds.selectors import current_profile
 
-from . import merlin
-from .forms import add_service_errors
-from .merlin_forms import MerlinForm, MerlinUploadForm
+from . import services as merlin
+from .forms import MerlinForm, MerlinUploadForm
 
 RACED = (
     "A report with the same MERLIN reference was submitted at the same moment, so nothing was "
@@ -26,7 +26,7 @@ def _police_only(request: HttpRequest) -> None:
 def merlin_list(request: HttpRequest) -> HttpResponse:
     _police_only(request)
     reports = list(merlin.reports_submitted_by(request.user)[:200])
-    return render(request, "referrals/merlin_list.html", {"reports": reports})
+    return render(request, "referrals/merlin/list.html", {"reports": reports})
 
 
 def merlin_new(request: HttpRequest) -> HttpResponse:
@@ -47,7 +47,7 @@ def merlin_new(request: HttpRequest) -> HttpResponse:
                 request, f"MERLIN {report.reference} submitted: {report.get_route_display()}"
             )
             return redirect("referrals:merlin_list")
-    return render(request, "referrals/merlin_new.html", {"form": form})
+    return render(request, "referrals/merlin/new.html", {"form": form})
 
 
 def merlin_upload(request: HttpRequest) -> HttpResponse:
@@ -71,6 +71,6 @@ def merlin_upload(request: HttpRequest) -> HttpResponse:
             return redirect("referrals:merlin_list")
     return render(
         request,
-        "referrals/merlin_upload.html",
+        "referrals/merlin/upload.html",
         {"form": form, "columns": merlin.CSV_COLUMNS},
     )

@@ -3,7 +3,7 @@
 from crispy_forms_gds.layout import Field
 from django import forms
 
-from .forms import GovukForm
+from core.forms import GovukForm
 
 
 class SendNoticeForm(GovukForm):

@@ -26,9 +26,9 @@ from accounts.models import MessagePurpose, User
 from accounts.services import email_queue
 from thresholds.models import ClockKind, CouncilProfile, Deadline
 
-from . import selectors
-from .access import can
-from .models import (
+from .. import selectors
+from ..access import can
+from ..models import (
     Contact,
     ContactRole,
     ContactStatus,
@@ -36,7 +36,7 @@ from .models import (
     NoticeChannel,
     ReferrerNotice,
 )
-from .services import contact_meet_referrer_told
+from ..services import contact_meet_referrer_told
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
+from core.forms import add_service_errors
 
-from . import notices
-from .access import get_contact_for_user
-from .forms import add_service_errors
-from .models import NoticeChannel
-from .notice_forms import LetterPostedForm, SendNoticeForm
+from ..access import get_contact_for_user
+from ..models import NoticeChannel
+from . import services as notices
+from .forms import LetterPostedForm, SendNoticeForm
 
 
 def contact_referrer_notice(request: HttpRequest, pk: int) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, PartnerAgency, Team, User
 from accounts.roles import Role
-from referrals.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from referrals.models import (
     Address,
     Contact,

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.templatetags.govuk import govuk_date, govuk_datetime, nhs_number_display
+from core.templatetags.govuk import govuk_date, govuk_datetime, nhs_number_display
 
 UTC = dt.UTC
 
