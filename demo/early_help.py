@@ -19,7 +19,6 @@ import random
 from django.utils import timezone
 
 from accounts.models import User
-from demo.referrals import NOT_KNOWN, OPEN_CSSW, Family
 from early_help import family_work, services
 from early_help.step_down import step_down_request
 from referrals import rating
@@ -34,6 +33,8 @@ from referrals.models import (
     Service,
 )
 from thresholds.models import CouncilProfile
+
+from .families import NOT_KNOWN, OPEN_CSSW, Family
 
 REASON = "Demo data"
 SEED = 2027

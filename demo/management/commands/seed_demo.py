@@ -2,7 +2,9 @@
 
 `make run` calls this after `migrate`. It does nothing if the demo users already exist, and
 refuses to run with DEBUG off unless told `--force`, so it cannot fill a live service with
-made-up children by accident. The families and contacts are made in `demo/referrals.py`.
+made-up children by accident. The families and contacts are made in `demo/families.py`,
+`demo/scenarios.py` and `demo/contacts.py`; MASH and early help work in `demo/mash.py` and
+`demo/early_help.py`.
 """
 
 import time
@@ -19,9 +21,10 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import AgencyKind, PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
+from demo import contacts as demo_contacts
 from demo import early_help as early_help_demo
 from demo import mash as mash_demo
-from demo import referrals as referrals_demo
+from demo.families import Family
 from referrals.models import Contact, ContactStatus, Involvement, Service
 from thresholds.models import CouncilProfile
 from thresholds.selectors import current_profile
@@ -188,12 +191,12 @@ class Command(BaseCommand):
         # One transaction: a failed run leaves nothing behind, so the next run starts clean.
         with transaction.atomic():
             staff = create_staff(profile)
-            families = referrals_demo.seed(staff=staff, profile=profile)
+            families = demo_contacts.seed(staff=staff, profile=profile)
             early_help_demo.seed(staff=staff, profile=profile, families=families)
             mash_demo.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
 
-    def _summary(self, profile: str, families: list[referrals_demo.Family], seconds: float) -> None:
+    def _summary(self, profile: str, families: list[Family], seconds: float) -> None:
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo data loaded in {seconds:.1f} s ({profile} profile)."))
         teams, agencies = Team.objects.count(), PartnerAgency.objects.count()
