@@ -14,8 +14,9 @@ PYTEST_ARGS ?=
 help:
 	@echo "make install  create $(VENV) and install the project with its dev extras"
 	@echo "make run      migrate, seed demo data, run a Celery worker+beat and runserver on 127.0.0.1:8000"
-	@echo "make test     start/install PostgreSQL, Redis and Chromium if needed, then pytest (PYTEST_ARGS=...)"
-	@echo "make lint     ruff check + ruff format --check"
+	@echo "make test     check the import layers (lint-imports), start/install PostgreSQL, Redis and"
+	@echo "              Chromium if needed, then pytest (PYTEST_ARGS=...)"
+	@echo "make lint     ruff check + ruff format --check + lint-imports"
 	@echo "make format   ruff check --fix + ruff format"
 	@echo "make assets   refresh static/ from the pinned npm packages (needs npm; the result is committed)"
 	@echo "make clean    remove var/, $(VENV) and node_modules/"
@@ -46,13 +47,16 @@ $(STAMP): pyproject.toml
 run: install
 	scripts/run-dev.sh
 
+# Import layers first: a lower app importing a higher one fails here (docs/adr/0010-layers.md).
 test: install
+	$(BIN)/lint-imports --no-cache
 	scripts/ensure-test-services.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

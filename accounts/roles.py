@@ -79,7 +79,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.view_partneranswer",
     ],
     # submit_merlin is checked together with the user's agency being the police
-    # (referrals.merlin.can_submit_merlin): other partners hold it but cannot use it.
+    # (referrals.merlin.services.can_submit_merlin): other partners hold it but cannot use it.
     Role.PARTNER_AGENCY_USER: ["referrals.submit_merlin", "mash.answer_partnerrequest"],
     # Early help staff see contacts only through object permissions (a green contact is
     # granted to the duty managers when it is routed to them, a case to its family worker).

@@ -8,15 +8,13 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", account_views.home, name="home"),
-    path("work/", account_views.work_tray, name="work_tray"),
     path("break-glass/", account_views.break_glass_page, name="break_glass"),
     path("break-glass/end/", account_views.break_glass_stop, name="break_glass_end"),
     path("notifications/<int:pk>/read/", account_views.notification_read, name="notification_read"),
     path("", include("referrals.urls")),
     path("", include("mash.urls")),
-    path("", include("thresholds.urls")),
     path("", include("early_help.urls")),
+    path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
 ]
 

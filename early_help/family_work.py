@@ -12,15 +12,9 @@ from accounts.audit import delete_audited, save_audited
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify
+from core.enums import YesNoUnknown
 from referrals import services as referral_services
-from referrals.models import (
-    Contact,
-    ContactRole,
-    ContactSource,
-    Involvement,
-    Service,
-    YesNoUnknown,
-)
+from referrals.models import Contact, ContactRole, ContactSource, Involvement, Service
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 

@@ -8,9 +8,10 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
+from core.enums import YesNoUnknown
+from core.forms import GovukForm, email_field, yes_no_field
 from mash.forms import AttendeesForm
-from referrals.forms import GovukForm, email_field, yes_no_field
-from referrals.models import Person, YesNoUnknown
+from referrals.models import Person
 from thresholds.models import CouncilProfile
 
 from .models import DUTY_OUTCOMES, PANEL_OUTCOMES, ClosureReason

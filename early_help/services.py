@@ -15,15 +15,10 @@ from accounts.audit import save_audited
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify
+from core.enums import YesNoUnknown
 from referrals import services as referral_services
-from referrals.models import (
-    Contact,
-    ContactStatus,
-    Involvement,
-    Service,
-    YesNoUnknown,
-)
-from referrals.notices import is_professional, referrer_notice_after_outcome
+from referrals.models import Contact, ContactStatus, Involvement, Service
+from referrals.notices.services import is_professional, referrer_notice_after_outcome
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 

@@ -11,6 +11,7 @@ from accounts.audit import save_audited
 from accounts.models import TeamKind, User
 from accounts.roles import Role
 from accounts.services import notify
+from core.enums import YesNoUnknown
 from referrals import services as referral_services
 from referrals.models import (
     ContactRole,
@@ -20,7 +21,6 @@ from referrals.models import (
     Person,
     PersonRelationship,
     Service,
-    YesNoUnknown,
 )
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile

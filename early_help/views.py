@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
+from core.forms import add_service_errors
 from referrals import selectors as referral_selectors
 from referrals.access import may_contact
-from referrals.forms import add_service_errors
 from referrals.models import Contact, ContactStatus, Involvement, Person, Service
 from thresholds import clock
 from thresholds.models import ThresholdLevel

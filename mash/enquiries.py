@@ -16,6 +16,7 @@ from accounts.audit import save_audited
 from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
 from accounts.services import absolute_url, agency_group, email_queue, notify
+from core.enums import Rag, RatingOutcome
 from referrals import rating
 from referrals.models import (
     AssessmentType,
@@ -29,7 +30,7 @@ from referrals.models import (
 from referrals.rating import profile_team
 from referrals.selectors import names_on
 from thresholds import services as clocks
-from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome
+from thresholds.models import ClockKind, CouncilProfile
 
 from .access import may_enquiry, require_enquiry, require_partner_request
 from .models import (

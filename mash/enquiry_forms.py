@@ -7,8 +7,10 @@ from django import forms
 from accounts.models import PartnerAgency
 from accounts.roles import Role
 from accounts.selectors import users_with_role
-from referrals.forms import GovukForm, assessment_type_field, referral_team_field, referral_teams
-from thresholds.models import CouncilProfile, Rag, ThresholdLevel
+from core.enums import Rag
+from core.forms import GovukForm
+from referrals.forms import assessment_type_field, referral_team_field, referral_teams
+from thresholds.models import CouncilProfile, ThresholdLevel
 
 from .models import ConsentGround, ConsentOutcome, NextStep
 

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.services import access_record
+from core.forms import add_service_errors
 from referrals import selectors as contact_selectors
 from referrals.access import get_contact_for_user
-from referrals.forms import add_service_errors
 from referrals.models import ContactStatus
 from thresholds.selectors import current_profile, threshold_levels
 

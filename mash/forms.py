@@ -4,8 +4,10 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import Role
-from referrals.forms import GovukForm, assessment_type_field, referral_team_field, referral_teams
-from thresholds.models import CouncilProfile, RatingOutcome
+from core.enums import RatingOutcome
+from core.forms import GovukForm
+from referrals.forms import assessment_type_field, referral_team_field, referral_teams
+from thresholds.models import CouncilProfile
 
 
 class AttendeeChoiceField(forms.ModelMultipleChoiceField):

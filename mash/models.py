@@ -6,7 +6,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from thresholds.models import Rag, RatingOutcome
+from core.enums import BorderlineReason, Rag, RatingOutcome
 
 
 class DailyDiscussion(models.Model):
@@ -25,12 +25,6 @@ class DailyDiscussion(models.Model):
 
     def __str__(self) -> str:
         return f"Daily discussion {self.date:%d %B %Y}"
-
-
-class BorderlineReason(models.TextChoices):
-    RED_AMBER = "red_amber", "Borderline red or amber"
-    AMBER_GREEN = "amber_green", "Borderline amber or green"
-    EARLY_HELP_ESCALATION = "early_help_escalation", "Early help case that may need escalation"
 
 
 class DiscussionItem(models.Model):

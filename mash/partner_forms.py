@@ -2,7 +2,7 @@
 
 from django import forms
 
-from referrals.forms import GovukForm, bool_initial, yes_no_field
+from core.forms import GovukForm, bool_initial, yes_no_field
 
 from .models import PartnerAnswer
 

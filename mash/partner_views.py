@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.services import access_record
-from referrals.forms import add_service_errors
+from core.forms import add_service_errors
 from referrals.models import ContactRole
 from thresholds.models import ClockKind, Deadline
 

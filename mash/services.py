@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from accounts.audit import save_audited
 from accounts.models import Team, User
+from core.enums import BorderlineReason, RatingOutcome
 from thresholds import clock
 from thresholds import services as clocks
-from thresholds.models import ClockKind, CouncilProfile, RatingOutcome
+from thresholds.models import ClockKind, CouncilProfile
 from thresholds.selectors import closure_dates
 
-from .models import BorderlineReason, DailyDiscussion, DiscussionItem
+from .models import DailyDiscussion, DiscussionItem
 from .selectors import early_help_consent_for
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from referrals.forms import add_service_errors
+from core.forms import add_service_errors
 from referrals.models import ContactPerson, ContactRole
 from thresholds import clock
 from thresholds.models import Deadline

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from accounts.templatetags.govuk import govuk_date
+from core.templatetags.govuk import govuk_date
 
 from . import services
 

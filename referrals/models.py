@@ -14,7 +14,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Team
-from thresholds.models import Rag, RatingOutcome, ThresholdIndicator
+from core.enums import Rag, RatingOutcome, YesNoUnknown
+from thresholds.models import ThresholdIndicator
 
 
 class Sex(models.TextChoices):
@@ -313,12 +314,6 @@ PUBLIC_REFERRAL_SOURCES = {
     ReferralSource.OTHER_INDIVIDUAL,
     ReferralSource.ANONYMOUS,
 }
-
-
-class YesNoUnknown(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Not known"
 
 
 class ContactStatus(models.TextChoices):
@@ -711,4 +706,4 @@ class PersonGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name = "person group permission"
 
 
-from .merlin_models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401
+from .merlin.models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401

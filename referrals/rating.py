@@ -17,9 +17,11 @@ from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import notify
+from core.enums import Rag, RatingOutcome, YesNoUnknown
 from thresholds import services as clocks
-from thresholds.models import ClockKind, CouncilProfile, Rag, RatingOutcome, ThresholdIndicator
+from thresholds.models import ClockKind, CouncilProfile, ThresholdIndicator
 
+from . import extensions
 from .access import require_contact
 from .models import (
     AssessmentType,
@@ -31,9 +33,8 @@ from .models import (
     Rating,
     RatingStage,
     Referral,
-    YesNoUnknown,
 )
-from .notices import referrer_notice_after_outcome
+from .notices.services import referrer_notice_after_outcome
 from .selectors import profile_team
 from .services import contact_grant
 
@@ -213,9 +214,8 @@ def contact_rate(
             started_at=contact.received_at,
         )
     if route.outcome == RatingOutcome.DAILY_DISCUSSION:
-        from mash.services import discussion_add
-
-        discussion_add(contact=contact, reason=borderline, by=by)
+        # The daily discussion is the MASH's (mash registers it: referrals.extensions).
+        extensions.outcome_hand_off(route.outcome, contact=contact, reason=borderline, by=by)
     save_audited(
         contact, user=by, reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip()
     )

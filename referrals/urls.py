@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import information_views, merlin_views, notice_views, views
+from . import views
+from .information_requests import views as information_views
+from .merlin import views as merlin_views
+from .notices import views as notice_views
 
 app_name = "referrals"
 

@@ -16,12 +16,10 @@ from django.views.decorators.http import require_POST
 from accounts import reads
 from accounts.models import AccessAction
 from accounts.services import access_record
-from mash import selectors as mash_selectors
-from mash.access import may_enquiry
-from mash.models import Enquiry
+from core.forms import add_service_errors, bool_initial, with_version
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import edit_races, rating, selectors, services
+from . import edit_races, extensions, rating, selectors, services
 from .access import (
     get_contact_for_user,
     get_contact_person_for_user,
@@ -41,9 +39,6 @@ from .forms import (
     ReferrerToldForm,
     ScreenForm,
     WrittenFollowUpForm,
-    add_service_errors,
-    bool_initial,
-    with_version,
 )
 from .matching import SearchTerms, find_candidates
 from .models import Contact, ContactRole, ContactStatus, Person
@@ -106,8 +101,7 @@ def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
 
 def queue_mash(request: HttpRequest) -> HttpResponse:
     """The MASH queue lives in the mash app, with each contact's enquiry."""
-    if not may_enquiry(request.user, "view_enquiry"):
-        raise PermissionDenied
+    _require_perm(request, "mash.view_enquiry")
     return redirect("mash:queue")
 
 
@@ -497,13 +491,6 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = [link.person for link in links]
     previous = selectors.previous_contacts_for(contact, people)
     referrals = list(contact.referrals.select_related("team"))
-    shared = mash_selectors.shared_with_referrals(referrals)
-    # The enquiry itself is for MASH social care staff only (mash.access).
-    enquiry = (
-        Enquiry.objects.filter(contact=contact).first()
-        if may_enquiry(request.user, "view_enquiry")
-        else None
-    )
     return render(
         request,
         "referrals/contact_detail.html",
@@ -523,21 +510,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 contact.ratings.select_related("rated_by").prefetch_related("indicators")
             ),
             "referrals": referrals,
-            "passed_on": {
-                r.pk: shared[r.pk]
-                for r in referrals
-                if mash_selectors.may_read_shared(request.user, r)
-            },
-            "enquiry": enquiry,
-            "can_open_enquiry": enquiry is None
-            and contact.status == ContactStatus.WITH_MASH
-            and request.user.has_perm("mash.add_enquiry"),
             "now": timezone.now(),
             "can_change": may_contact(request.user, "change_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "referrer_notices": list(
                 contact.referrer_notices.select_related("email", "created_by", "posted_by")
             ),
+            # The MASH enquiry and what went with each referral (mash.contact_page).
+            **extensions.contact_page_context(request, contact=contact, referrals=referrals),
         },
     )
 

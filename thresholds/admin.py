@@ -3,12 +3,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import PersonalDataAdminMixin
+from core.enums import RatingOutcome
 
 from .models import (
     ClosureDay,
     CouncilProfile,
     Deadline,
-    RatingOutcome,
     ThresholdIndicator,
     ThresholdLevel,
     Timescale,

@@ -11,16 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-
-class RatingOutcome(models.TextChoices):
-    """Where a contact can go after its initial rating; each profile uses some of them."""
-
-    MASH = "mash", "MASH enquiry (MASH manager)"
-    SOCIAL_WORK_REFERRAL = "social_work_referral", "Referral to a social work team"
-    DAILY_DISCUSSION = "daily_discussion", "Daily discussion"
-    EARLY_HELP = "early_help", "Early help"
-    INFORMATION_AND_ADVICE = "information_and_advice", "Provision of information and advice"
-    NO_FURTHER_ACTION = "no_further_action", "No further action"
+from core.enums import Rag, RatingOutcome
 
 
 class CouncilProfile(models.Model):
@@ -155,12 +146,6 @@ class ThresholdIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class Rag(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
 
 
 # A clock runs until its work is done (met) or is no longer needed (closed).

@@ -8,14 +8,13 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
-from referrals.selectors import contacts_visible_to
+from core.enums import Rag
 
 from .models import (
     ClockKind,
     ClosureDay,
     CouncilProfile,
     Deadline,
-    Rag,
     ThresholdIndicator,
     ThresholdLevel,
 )
@@ -93,12 +92,14 @@ def _with_state(qs: QuerySet[Deadline], now: dt.datetime) -> QuerySet[Deadline]:
     )
 
 
-def _visible_open(user) -> QuerySet[Deadline]:
-    return Deadline.objects.open().filter(contact__in=contacts_visible_to(user).values("pk"))
+def _visible_open(contacts: QuerySet) -> QuerySet[Deadline]:
+    # The caller says which contacts the user may see (referrals.selectors.contacts_visible_to):
+    # who may see a contact is the contacts app's rule, and thresholds sits below it.
+    return Deadline.objects.open().filter(contact__in=contacts.values("pk"))
 
 
 def open_deadlines_for(
-    user,
+    contacts: QuerySet,
     *,
     team: int | str | None = None,
     kind: str | None = None,
@@ -107,13 +108,13 @@ def open_deadlines_for(
     sort: str = "due",
     now: dt.datetime | None = None,
 ) -> QuerySet[Deadline]:
-    """Open clocks on contacts the user may see, filtered and sorted for the dashboard.
+    """Open clocks on these contacts (the ones the user may see), filtered and sorted.
 
     Rows carry `state` (overdue / due_soon / on_time) and everything a list shows is
     joined in, so rendering a page costs no query per row.
     """
     now = now or timezone.now()
-    qs = _visible_open(user)
+    qs = _visible_open(contacts)
     if team:
         qs = qs.filter(team_id=team)
     if kind:
@@ -200,10 +201,13 @@ def deadline_counts(qs: QuerySet[Deadline], *, now: dt.datetime | None = None) -
     )
 
 
-def clocks_for_user(user, *, now: dt.datetime | None = None) -> QuerySet[Deadline]:
+def clocks_for_user(
+    user, *, contacts: QuerySet, now: dt.datetime | None = None
+) -> QuerySet[Deadline]:
     """Open clocks this user answers for, most urgent first.
 
-    Theirs by name; their team's if they manage it; their role's when no one is named.
+    Theirs by name; their team's if they manage it; their role's when no one is named; only
+    on `contacts`, the contacts the user may see.
     """
     who = Q(responsible=user)
     if user.team_id and user.has_role(*MANAGER_ROLES):
@@ -212,7 +216,7 @@ def clocks_for_user(user, *, now: dt.datetime | None = None) -> QuerySet[Deadlin
     if roles:
         who |= Q(responsible__isnull=True, responsible_role__in=roles)
     return (
-        _with_state(_visible_open(user).filter(who), now or timezone.now())
+        _with_state(_visible_open(contacts).filter(who), now or timezone.now())
         .select_related("contact", "team", "responsible")
         .order_by("due_at", "pk")
     )

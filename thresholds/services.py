@@ -20,9 +20,10 @@ from accounts.audit import save_audited
 from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.services import Notice, notify_many
+from core.enums import Rag
 
 from . import clock
-from .models import OPEN_ONCE, ClockKind, ClosureDay, CouncilProfile, Deadline, Rag, Timescale
+from .models import OPEN_ONCE, ClockKind, ClosureDay, CouncilProfile, Deadline, Timescale
 
 logger = logging.getLogger(__name__)
 

@@ -29,11 +29,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_htmx",
+    "core",
     "accounts",
     "thresholds",
     "referrals",
     "mash",
     "early_help",
+    "workspace",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -67,9 +70,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "workspace.context_processors.navigation",
             ],
-            "builtins": ["accounts.templatetags.govuk"],
+            "builtins": ["core.templatetags.govuk", "thresholds.templatetags.clocks"],
         },
     }
 ]

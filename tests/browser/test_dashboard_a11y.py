@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.enums import Rag
 from tests.factories import PersonFactory, complete_contact
-from thresholds.models import ClockKind, Rag
+from thresholds.models import ClockKind
 from thresholds.services import deadline_start, deadline_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

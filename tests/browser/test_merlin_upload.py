@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from referrals.merlin_models import MerlinReport
+from referrals.merlin.models import MerlinReport
 from tests.referrals.merlin_helpers import GOOD_CSV
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -87,7 +87,7 @@ def test_early_help_clocks_show_on_the_overdue_dashboard(
         profile=camden,
     )
     client.force_login(early_help_manager)
-    rows = client.get(reverse("thresholds:dashboard")).context["page"].object_list
+    rows = client.get(reverse("dashboard")).context["page"].object_list
     shown = {(d.contact_id, d.kind) for d in rows}
     assert (waiting.pk, ClockKind.GREEN_TO_EARLY_HELP) in shown
     assert (waiting.pk, ClockKind.EARLY_HELP_DECISION) in shown

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from referrals.merlin import ReportData, SubjectData
+from referrals.merlin.services import ReportData, SubjectData
 
 HEADER = (
     "merlin_reference,police_rag,incident_date,incident_time,category,safeguarding_concerns,"

@@ -101,7 +101,7 @@ TABLE = [
     ),
     (
         "overdue dashboard",
-        lambda o: reverse("thresholds:dashboard"),
+        lambda o: reverse("dashboard"),
         "get",
         expect({"mash_manager", "team_manager", "early_help_manager"}),
     ),

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from referrals import information_requests as info
 from referrals import services
+from referrals.information_requests import services as info
 from referrals.models import ContactSource, ContactStatus
 from tests.factories import PersonFactory, complete_contact, open_involvement
 from thresholds.models import ClockKind, Deadline

@@ -6,7 +6,6 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-
 from referrals.merlin_models import MerlinReport
 
 FORM = {

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.models import AgencyKind, Notification, PartnerAgency
 from accounts.roles import Role
-from referrals import merlin
-from referrals.merlin_models import MerlinReport, MerlinRoute
+from referrals.merlin import services as merlin
+from referrals.merlin.models import MerlinReport, MerlinRoute
 from referrals.models import Contact, ContactStatus, Person
 from tests.factories import UserFactory
 

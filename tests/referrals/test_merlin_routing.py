@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AgencyKind, Notification, PartnerAgency
 from accounts.roles import Role
-from referrals import merlin, selectors, services
-from referrals.merlin_models import MerlinRoute
+from referrals import selectors, services
+from referrals.merlin import services as merlin
+from referrals.merlin.models import MerlinRoute
 from referrals.models import ContactSource, ContactStatus, Person
 from tests.factories import PersonFactory, UserFactory, open_involvement
 

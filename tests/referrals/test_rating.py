@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, Team
 from accounts.roles import Role
+from core.enums import RatingOutcome
 from referrals import rating, services
 from referrals.models import ContactStatus, Referral, Service
 from tests.factories import (
@@ -17,7 +18,7 @@ from tests.factories import (
     complete_contact,
     open_involvement,
 )
-from thresholds.models import ClockKind, Deadline, RatingOutcome
+from thresholds.models import ClockKind, Deadline
 
 PROFILES = ["camden", "havering", "islington"]
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts.models import EmailStatus, MessagePurpose, MessageTemplate, OutboundEmail
 from accounts.services import email_resend_due
-from referrals import notices, services
+from referrals import services
 from referrals.models import NoticeAudience, NoticeChannel, ReferrerNotice
+from referrals.notices import services as notices
 from tests.celery_helpers import real_worker, wait_for
 from tests.factories import (
     PROFESSIONAL_REFERRER,

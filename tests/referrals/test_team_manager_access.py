@@ -100,5 +100,5 @@ def test_the_receiving_team_manager_opens_the_contact_and_its_access_log(
 def test_team_managers_keep_their_dashboard(client, team_manager):
     client.force_login(team_manager)
 
-    assert client.get(reverse("thresholds:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard")).status_code == 200
     assert client.get(reverse("home")).url == reverse("referrals:queue_team")

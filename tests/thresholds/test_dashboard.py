@@ -8,9 +8,10 @@ import time_machine
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.enums import Rag
 from tests.factories import TeamFactory, complete_contact
 from thresholds import selectors, services
-from thresholds.models import ClockKind, Rag
+from thresholds.models import ClockKind
 
 LONDON = ZoneInfo("Europe/London")
 START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)  # a Monday morning
@@ -168,7 +169,7 @@ def test_sort_orders_the_list_and_header_links_keep_filters(
 
 
 def test_page_links_keep_filters(client, team_manager, red, camden, screening_officer, monkeypatch):
-    from thresholds import views
+    from workspace import dashboard as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     clock(camden, screening_officer, started_at=START + dt.timedelta(minutes=5))

@@ -9,9 +9,10 @@ from django.core import mail
 
 from accounts.models import Notification
 from accounts.roles import Role
+from core.enums import Rag
 from tests.factories import PersonFactory, UserFactory, complete_contact
 from thresholds import services
-from thresholds.models import ClockKind, ClosureDay, Deadline, Rag
+from thresholds.models import ClockKind, ClosureDay, Deadline
 
 LONDON = ZoneInfo("Europe/London")
 

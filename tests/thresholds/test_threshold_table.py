@@ -6,7 +6,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from thresholds.models import ClosureDay, RatingOutcome, ThresholdIndicator, ThresholdLevel
+from core.enums import RatingOutcome
+from thresholds.models import ClosureDay, ThresholdIndicator, ThresholdLevel
 from thresholds.selectors import closure_dates, threshold_levels
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,185 @@
+"""The GOV.UK form kit every app builds its forms from.
+
+`GovukForm` lays its fields out with crispy-forms-gds; the helpers make the questions the
+service asks everywhere (yes/no, email, times, NHS numbers) read and validate the same way,
+and `add_service_errors` puts a service's ValidationError next to the field it is about.
+"""
+
+import datetime as dt
+import re
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.utils import timezone
+from nhs_number import is_valid as nhs_number_is_valid
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+
+
+def yes_no_field(
+    label: str, *, required: bool = False, help_text: str = ""
+) -> forms.TypedChoiceField:
+    """A Yes/No radio question stored as a nullable boolean."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
+def add_service_errors(form: forms.Form, error: forms.ValidationError) -> None:
+    """Show a service's ValidationError next to its field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def email_field() -> forms.EmailField:
+    return forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+
+
+def bool_initial(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def parse_time(value: str) -> dt.time:
+    """'9:30am', '14:05', '2pm', '9.30' -> a time; ValueError otherwise."""
+    match = _TIME.match(value or "")
+    if not match:
+        raise ValueError(value)
+    hour, minute, meridiem = (
+        int(match.group(1)),
+        int(match.group(2) or 0),
+        (match.group(3) or "").lower(),
+    )
+    if meridiem:
+        if not 1 <= hour <= 12:
+            raise ValueError(value)
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    return dt.time(hour, minute)
+
+
+def clean_nhs_number(value: str) -> str:
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits:
+        return ""
+    if not digits.isdigit() or len(digits) != 10:
+        raise forms.ValidationError("NHS number must be 10 digits, like 943 476 5919")
+    if not nhs_number_is_valid(digits):
+        raise forms.ValidationError(
+            "Enter a valid NHS number: check the digits have been typed correctly"
+        )
+    return digits
+
+
+def not_in_future(day: dt.date | None, label: str) -> dt.date | None:
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(f"{label} must be today or in the past")
+    return day
+
+
+class GovukForm(forms.Form):
+    """A form with a crispy GOV.UK helper; subclasses give `layout_fields` and a submit label."""
+
+    submit_label = "Save and continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(*self.layout())
+
+    def layout(self) -> list:
+        return [self.field_layout(name) for name in self.fields]
+
+    def refresh_layout(self) -> None:
+        """Rebuild the layout after fields were added or reordered in `__init__`."""
+        self.helper.layout = Layout(*self.layout())
+
+    def field_layout(self, name: str):
+        field = self.fields[name]
+        if isinstance(field.widget, forms.HiddenInput):
+            return Field(name)
+        if isinstance(field.widget, forms.RadioSelect):
+            return Field.radios(name, legend_size=Size.SMALL, inline=len(field.choices) <= 3)
+        if isinstance(field.widget, forms.Textarea):
+            return Field.textarea(name, label_size=Size.SMALL, rows=5)
+        if isinstance(field.widget, forms.Select):
+            return Field.select(name, label_size=Size.SMALL)
+        if isinstance(field, DateInputField):
+            return Field(name, legend_size=Size.SMALL)
+        return Field.text(name, label_size=Size.SMALL)
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input, answering anything typed with a field message, never an error page.
+
+    The kit's field hands each part to `int()` and `date()` as typed, so twenty digits
+    overflow and "0" or "10000" escape as a raw Python message. Here each part is bounded
+    before it is converted, and the message names the field the way the design system does.
+    """
+
+    def __init__(self, *, min_year: int = 1900, max_year: int = 2999, **kwargs):
+        self.min_year, self.max_year = min_year, max_year
+        super().__init__(**kwargs)
+
+    def compress(self, data_list) -> dt.date | None:
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day and month and year):
+            return None
+        label = self.label or "Date"
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        if not self.min_year <= int(year) <= self.max_year:
+            raise forms.ValidationError(
+                f"Year must be between {self.min_year} and {self.max_year}", code="year_range"
+            )
+        if len(day) > 2 or len(month) > 2:
+            raise forms.ValidationError(f"{label} must be a real date", code="invalid_date")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(
+                f"{label} must be a real date", code="invalid_date"
+            ) from None
+
+
+class VersionField(forms.Field):
+    """The hidden version of the record the page showed (optimistic locking).
+
+    Anything that is not a plausible version cleans to 0, which no record has, so a tampered
+    or garbled value is answered as "changed since you opened it", never as an error page.
+    """
+
+    widget = forms.HiddenInput
+
+    def clean(self, value) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return 0
+        return number if 0 < number < 2**31 else 0
+
+
+def with_version(form: "GovukForm", version: int) -> "GovukForm":
+    """Add the hidden `version` to a form that edits a versioned record."""
+    form.fields["version"] = VersionField(initial=version)
+    form.helper.layout.fields.append(Field("version"))
+    return form

@@ -1,0 +1,68 @@
+"""Template filters for the GOV.UK style: dates and times in Europe/London, "24 November 2026 at 3:05pm"."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _format_time(value: dt.datetime) -> str:
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    return f"{hour}:{value.minute:02d}{suffix}"
+
+
+@register.filter
+def govuk_datetime(value: dt.datetime | None) -> str:
+    """24 November 2026 at 3:05pm, in the service's time zone."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{local.day} {local:%B %Y} at {_format_time(local)}"
+
+
+@register.filter
+def govuk_date(value: dt.date | dt.datetime | None) -> str:
+    """24 November 2026."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def govuk_time(value: dt.datetime | None) -> str:
+    if not value:
+        return ""
+    return _format_time(timezone.localtime(value) if timezone.is_aware(value) else value)
+
+
+@register.filter
+def nhs_number_display(value: str | None) -> str:
+    """An NHS number in its spoken groups: 943 476 5919."""
+    if not value:
+        return ""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) != 10:
+        return value
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def age_today(person) -> str:
+    """A person's age in whole years today (London date)."""
+    age = person.age_on(timezone.localdate())
+    return "" if age is None else f"{age} year{'s' if age != 1 else ''}"

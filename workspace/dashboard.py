@@ -1,0 +1,104 @@
+"""The overdue dashboard: every open clock a manager may see, counted and listed."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from accounts.models import Team
+from core.enums import Rag
+from core.forms import GovukForm
+from referrals.selectors import contacts_visible_to
+from thresholds import selectors
+from thresholds.models import ClockKind
+
+PAGE_SIZE = 50
+
+
+class DashboardFilterForm(GovukForm):
+    """A GET form: every field optional, an unknown value is ignored rather than refused."""
+
+    submit_label = "Apply filters"
+    team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(
+        label="Clock", required=False, choices=[("", "All clocks"), *ClockKind.choices]
+    )
+    rag = forms.ChoiceField(label="RAG rating", required=False, choices=[("", "Any"), *Rag.choices])
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("all", "All open clocks"),
+            (selectors.OVERDUE, "Overdue"),
+            (selectors.DUE_SOON, "Due soon"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.disable_csrf = True
+        # Choices read once: a ModelChoiceField would query again to render and to clean.
+        teams = Team.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+        self.fields["team"].choices = [("", "All teams"), *teams]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "team": data.get("team"),
+            "kind": data.get("kind") or None,
+            "rag": data.get("rag") or None,
+            "state": data.get("state") if data.get("state") != "all" else None,
+        }
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open clocks on contacts the manager may see; htmx refreshes the body every minute."""
+    if not request.user.has_perm("thresholds.view_deadline"):
+        raise PermissionDenied
+    now = timezone.now()
+    form = DashboardFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    sort = request.GET.get("sort", "due")
+    if sort not in selectors.SORTS:
+        sort = "due"
+    # Counts follow the team/kind/RAG filters but not the state one: they show the split.
+    visible = contacts_visible_to(request.user)
+    counted = {k: v for k, v in filters.items() if k != "state"}
+    counts = selectors.deadline_counts(
+        selectors.open_deadlines_for(visible, now=now, **counted), now=now
+    )
+    rows = selectors.open_deadlines_for(visible, now=now, sort=sort, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "counts": counts,
+        "page": page,
+        "sort": sort,
+        "now": now,
+        "count_tables": [
+            ("By team", "by-team", "Team", counts.by_team),
+            ("By responsible worker", "by-responsible", "Worker", counts.by_responsible),
+            ("By clock", "by-kind", "Clock", counts.by_kind),
+            ("By RAG rating", "by-rag", "RAG", counts.by_rag),
+        ],
+        "columns": [
+            ("Contact", None),
+            ("Clock", "kind"),
+            ("RAG", "rag"),
+            ("Team", "team"),
+            ("Responsible", None),
+            ("Due", "due"),
+            ("Time left", None),
+        ],
+    }
+    template = (
+        "thresholds/includes/_dashboard_body.html" if request.htmx else "thresholds/dashboard.html"
+    )
+    response = render(request, template, context)
+    # The same address answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,38 @@
+"""Home and the work tray: where each user starts, gathered from every app."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import Notification
+from referrals import selectors as referral_selectors
+from thresholds import selectors as threshold_selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to the queue it works from."""
+    user = request.user
+    if user.has_perm("referrals.screen_contact") and not user.has_perm("referrals.rate_contact"):
+        return redirect("referrals:queue_new")
+    if user.has_perm("referrals.rate_contact"):
+        return redirect("referrals:queue_awaiting_rating")
+    if user.has_perm("referrals.view_team_contacts"):
+        return redirect("referrals:queue_team")
+    return redirect("work_tray")
+
+
+def work_tray(request: HttpRequest) -> HttpResponse:
+    """What is waiting on this user: unread notices, contacts passed to them, their clocks."""
+    now = timezone.now()
+    notices = list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:50])
+    contacts = list(referral_selectors.queue_assigned_to(request.user)[:100])
+    clocks = list(
+        threshold_selectors.clocks_for_user(
+            request.user, contacts=referral_selectors.contacts_visible_to(request.user), now=now
+        )[:100]
+    )
+    return render(
+        request,
+        "accounts/work_tray.html",
+        {"notices": notices, "contacts": contacts, "clocks": clocks, "now": now},
+    )
