@@ -207,6 +207,8 @@ def test_person_details_are_corrected_with_history(client, screening_officer):
             "date_of_birth_0": person.date_of_birth.day,
             "date_of_birth_1": person.date_of_birth.month,
             "date_of_birth_2": person.date_of_birth.year,
+            # The page's hidden version: the edit is of the record as the page showed it.
+            "version": person.version,
         },
     )
     assert response.status_code == 302
