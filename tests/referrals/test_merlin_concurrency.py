@@ -6,7 +6,8 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from referrals.merlin_models import MerlinReport
+
+from referrals.merlin.models import MerlinReport
 
 FORM = {
     "reference": "MER-RACE-1",

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from referrals.merlin_models import MerlinReport
 
 from referrals.forms import PersonForm, PersonSearchForm
 from referrals.merlin import services as merlin
+from referrals.merlin.models import MerlinReport
 from tests.factories import PersonFactory, complete_contact
 
 from .merlin_helpers import GOOD_CSV, HEADER, report
