@@ -91,7 +91,6 @@ def family_work_case_open(
         )
     for perm in _CASE_PERMS:
         assign_perm(perm, family_worker, case)
-    referral_services.contact_grant(contact, family_worker, change=False)
     clocks.deadline_start(
         profile=profile,
         kind=ClockKind.FAMILY_WORK,
