@@ -282,7 +282,7 @@ def holders_for(
 def _regrant(
     contact: Contact, *, to: ContactStatus, new: dict[User | Group, Access], keep_author: bool
 ) -> None:
-    for who in _grants(contact).items():
+    for who in _grants(contact):
         if who in new:
             continue
         author = keep_author and isinstance(who, User) and who.pk == contact.created_by_id
