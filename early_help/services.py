@@ -135,7 +135,9 @@ def _carry_out(
     keeps_worker = outcome in (Outcome.INFORMATION_ADVICE_GUIDANCE, Outcome.BRIEF_ASSESSMENT)
     lifecycle.contact_move(
         contact=contact,
-        to=ContactStatus.CLOSED_NFA if outcome in CLOSING_OUTCOMES else ContactStatus.WITH_EARLY_HELP,
+        to=ContactStatus.CLOSED_NFA
+        if outcome in CLOSING_OUTCOMES
+        else ContactStatus.WITH_EARLY_HELP,
         by=by,
         reason=reason,
         worker=worker if keeps_worker else None,

@@ -227,9 +227,12 @@ def contact_share(contact: Contact, who: User | Group, *, access: Access) -> Non
 
 def _still_reads(who: User | Group, person: Person, contact: Contact) -> bool:
     """Whether `who` needs `view_person` on `person` for another reason than this contact."""
-    if isinstance(who, User) and Involvement.objects.filter(
-        person=person, allocated_worker=who, closed_on__isnull=True
-    ).exists():
+    if (
+        isinstance(who, User)
+        and Involvement.objects.filter(
+            person=person, allocated_worker=who, closed_on__isnull=True
+        ).exists()
+    ):
         return True
     others = ContactPerson.objects.filter(person=person).exclude(contact=contact)
     return any(
@@ -310,9 +313,7 @@ def _clocks(
     for kind in MEETS.get(came_from, ()):
         clocks.deadline_meet(kind=kind, contact=contact, by=by, at=at, reason=reason[:200])
     starting = [
-        c
-        for c in STARTS.get(to, ())
-        if c.arriving_from is None or came_from in c.arriving_from
+        c for c in STARTS.get(to, ()) if c.arriving_from is None or came_from in c.arriving_from
     ]
     if starting and profile is None:
         raise TypeError(f"Moving a contact to {to} starts a clock: pass the council profile")

@@ -101,7 +101,9 @@ def contact_in(state: ContactStatus, *, by, profile, author: User, held_by: Hold
     contact, child = raised_contact(author=author)
     steps = path_to(state)
     for i, step in enumerate(steps):
-        move(contact, step, by=by, profile=profile, held_by=held_by if i == len(steps) - 1 else None)
+        move(
+            contact, step, by=by, profile=profile, held_by=held_by if i == len(steps) - 1 else None
+        )
     return contact, child
 
 

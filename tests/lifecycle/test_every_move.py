@@ -91,9 +91,7 @@ def test_a_move_ends_the_previous_holders_access(havering, src, dst, kind):
     assert contact.status == dst
     assert contact.history.first().history_change_reason == "Walking the table"
     assert not can_write(holder, contact)
-    keeps_read = (
-        kind == "author" or dst in lifecycle.CLOSED or _still_holds(kind, src=src, dst=dst)
-    )
+    keeps_read = kind == "author" or dst in lifecycle.CLOSED or _still_holds(kind, src=src, dst=dst)
     assert can_read(holder, contact) is keeps_read
     assert can_read_person(holder, child) is keeps_read
 
@@ -105,7 +103,12 @@ def test_a_move_gives_the_work_to_its_new_holders(havering, src, dst):
     contact, child = contact_in(src, by=by, profile=havering, author=by, held_by=before)
 
     lifecycle.contact_move(
-        contact=contact, to=dst, by=by, reason="Moved", team=after.team, worker=after.worker,
+        contact=contact,
+        to=dst,
+        by=by,
+        reason="Moved",
+        team=after.team,
+        worker=after.worker,
         profile=havering,
     )
 
@@ -122,7 +125,10 @@ def test_a_move_gives_the_work_to_its_new_holders(havering, src, dst):
 
 
 REFUSED = [
-    (src, next(s for s in ContactStatus if s not in lifecycle.MOVES[src] and s not in (S.DRAFT, src)))
+    (
+        src,
+        next(s for s in ContactStatus if s not in lifecycle.MOVES[src] and s not in (S.DRAFT, src)),
+    )
     for src in ContactStatus
 ]
 
