@@ -221,6 +221,7 @@ def contact_reference() -> str:
     return f"C{_next_number('contact'):07d}"
 
 
+@transaction.atomic
 def contact_start(*, by: User, source: ContactSource | str, received_at: dt.datetime) -> Contact:
     """Begin logging a contact; it stays a draft (saved, resumable) until submitted."""
     _require(by, "referrals.add_contact")
