@@ -17,7 +17,8 @@ the clocks the contact leaves behind and starts the ones it arrives at, and writ
                                           │ └────────┘                 ├─▶ INFORMATION_AND_ADVICE
                                           └─decide / panel─▶ CLOSED_NFA ◀┘ (and from WITH_MASH)
 
-Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
+A contact is created as a DRAFT (or, from a police MERLIN, already SUBMITTED: creating a row is
+not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
 WRITE gets `view_contact` + `change_contact`, with READ only `view_contact`; either way
 `view_person` on everyone on the contact. Who keeps what after the work moves on is
 docs/adr/0008-access-follows-the-work.md.
