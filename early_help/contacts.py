@@ -7,6 +7,7 @@ from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
+from referrals import lifecycle
 from referrals import services as referral_services
 from referrals.models import (
     SOURCE_DEFAULT_REFERRAL_SOURCE,
@@ -76,5 +77,5 @@ def new_contact(
             reason=f"Linked {person.case_number}",
         )
     # The author can read and correct what they sent, as a screening officer's contact allows.
-    referral_services.contact_grant(contact, by, change=True)
+    lifecycle.contact_share(contact, by, access=lifecycle.Access.WRITE)
     return referral_services.contact_submit(contact=contact, by=by, profile=profile)

@@ -86,7 +86,6 @@ def family_work_case_open(
         )
     for perm in _CASE_PERMS:
         assign_perm(perm, family_worker, case)
-    referral_services.contact_grant(contact, family_worker, change=False)
     clocks.deadline_start(
         profile=profile,
         kind=ClockKind.FAMILY_WORK,
@@ -187,6 +186,11 @@ def _check_member(name: str, role: str, organisation: str) -> None:
         raise ValidationError(errors)
 
 
+def _reread(member: TafMember) -> TafMember:
+    """The member as it is now: its case's lock (held) serialises every change to its members."""
+    return TafMember.objects.get(pk=member.pk)
+
+
 def _unset_lead(case: FamilyWorkCase, by: User) -> None:
     for member in case.taf_members.filter(is_lead_professional=True):
         member.is_lead_professional = False
@@ -237,6 +241,7 @@ def taf_member_update(
 ) -> TafMember:
     """Correct a team around the family member's details."""
     _lock_open_case(member.case, by)
+    member = _reread(member)
     _check_member(name, role, organisation)
     member.name, member.role, member.organisation = name, role, organisation
     member.phone, member.email = phone, email
@@ -248,6 +253,7 @@ def taf_member_update(
 def taf_member_make_lead(*, member: TafMember, by: User) -> TafMember:
     """Hand the lead professional role to this member (exactly one lead at a time)."""
     case = _lock_open_case(member.case, by)
+    member = _reread(member)
     if not member.is_lead_professional:
         _unset_lead(case, by)
         member.is_lead_professional = True
@@ -259,6 +265,7 @@ def taf_member_make_lead(*, member: TafMember, by: User) -> TafMember:
 def taf_member_remove(*, member: TafMember, by: User) -> None:
     """Take a professional out of the team around the family (never the lead professional)."""
     _lock_open_case(member.case, by)
+    member = _reread(member)
     if member.is_lead_professional:
         raise ValidationError(
             f"{member.name} is the lead professional: make someone else the lead first."

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify
 from core.enums import YesNoUnknown
+from referrals import lifecycle
 from referrals import services as referral_services
 from referrals.models import Contact, ContactStatus, Involvement, Service
 from referrals.notices.services import is_professional, referrer_notice_after_outcome
@@ -118,16 +119,29 @@ def _carry_out(
     worker: User | None,
     service: str,
     rationale: str,
+    reason: str,
     source: CaseSource,
     now: dt.datetime,
 ) -> FamilyWorkCase | None:
-    """Do what a decision says (the caller saves the contact)."""
+    """Do what a decision says: move the contact (to its worker, or closed) and open the work."""
+    keeps_worker = outcome in (Outcome.INFORMATION_ADVICE_GUIDANCE, Outcome.BRIEF_ASSESSMENT)
+    lifecycle.contact_move(
+        contact=contact,
+        to=ContactStatus.CLOSED_NFA
+        if outcome in CLOSING_OUTCOMES
+        else ContactStatus.WITH_EARLY_HELP,
+        by=by,
+        reason=reason,
+        worker=worker if keeps_worker else None,
+        profile=profile,
+        facts={"signposting": service}
+        if outcome in (Outcome.SIGNPOSTING, Outcome.TARGETED_SERVICE)
+        else None,
+        at=now,
+    )
     url = contact.get_absolute_url()
-    contact.assigned_to = None
     case = None
     if outcome == Outcome.INFORMATION_ADVICE_GUIDANCE:
-        contact.assigned_to = worker
-        referral_services.contact_grant(contact, worker, change=False)
         notify(
             user=worker,
             title=f"Contact {contact.reference}: information, advice and guidance to give",
@@ -138,7 +152,6 @@ def _carry_out(
         case = family_work_case_open(
             contact=contact, family_worker=worker, by=by, profile=profile, source=source, now=now
         )
-        contact.assigned_to = worker
     elif outcome == Outcome.PANEL:
         panel_add(
             contact=contact,
@@ -147,13 +160,6 @@ def _carry_out(
             by=by,
             profile=profile,
             day=timezone.localdate(now),
-        )
-    elif outcome in (Outcome.SIGNPOSTING, Outcome.TARGETED_SERVICE):
-        contact.signposting = service
-    if outcome in CLOSING_OUTCOMES:
-        contact.status = ContactStatus.CLOSED_NFA
-        clocks.deadlines_close_for_contact(
-            contact=contact, by=by, reason=f"Contact closed by early help: {outcome.label}"
         )
     return case
 
@@ -219,11 +225,9 @@ def early_help_decide(
         worker=worker,
         service=service,
         rationale=rationale,
+        reason=f"Early help referral decision: {outcome.label}. {rationale}",
         source=CaseSource.DECISION,
         now=now,
-    )
-    save_audited(
-        contact, user=by, reason=f"Early help referral decision: {outcome.label}. {rationale}"
     )
     _tell_referrer(contact, outcome=outcome, worker=worker, by=by, profile=profile, now=now)
     return decision
@@ -343,13 +347,9 @@ def panel_decide(
         worker=worker,
         service=service,
         rationale=rationale,
+        reason=f"Early Help Panel {panel.date:%d %B %Y}: {decision.label}. {rationale}",
         source=CaseSource.PANEL,
         now=now,
-    )
-    save_audited(
-        contact,
-        user=by,
-        reason=f"Early Help Panel {panel.date:%d %B %Y}: {decision.label}. {rationale}",
     )
     if item.source == PanelSource.DECISION:
         # A step-down's "referrer" is the social work team that sent it, which the panel

@@ -2,17 +2,15 @@
 
 import datetime as dt
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import save_audited
 from accounts.models import TeamKind, User
-from accounts.roles import Role
 from accounts.services import notify
 from core.enums import YesNoUnknown
-from referrals import services as referral_services
+from referrals import lifecycle
 from referrals.models import (
     ContactRole,
     ContactSource,
@@ -22,8 +20,7 @@ from referrals.models import (
     PersonRelationship,
     Service,
 )
-from thresholds import services as clocks
-from thresholds.models import ClockKind, CouncilProfile
+from thresholds.models import CouncilProfile
 
 from .access import require_perm
 from .contacts import duty_managers, front_door, new_contact
@@ -104,25 +101,21 @@ def step_down_request(
         family_agreement_details=consent_details,
         now=now,
     )
-    eh_team = front_door(profile)
-    contact.status, contact.assigned_team = ContactStatus.WITH_EARLY_HELP, eh_team
-    save_audited(contact, user=by, reason=f"Stepped down from {team} to the Early Help Panel")
     step_down = StepDown(
         contact=contact, from_team=team, reasons=reasons, requested_by=by, requested_at=now
     )
     save_audited(step_down, user=by, reason=f"Step-down from {team}")
-    referral_services.contact_grant(
-        contact, Group.objects.get(name=Role.EARLY_HELP_DUTY_MANAGER.value), change=False
-    )
-    # The panel's decision is the referral decision on a step-down.
-    clocks.deadline_start(
-        profile=profile,
-        kind=ClockKind.EARLY_HELP_DECISION,
-        by=by,
+    # The duty managers hold it, and the panel's decision (its clock starts now) is the
+    # referral decision on a step-down.
+    lifecycle.contact_move(
         contact=contact,
-        team=eh_team,
-        responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
-        started_at=now,
+        to=ContactStatus.WITH_EARLY_HELP,
+        by=by,
+        reason=f"Stepped down from {team} to the Early Help Panel",
+        team=front_door(profile),
+        worker=None,
+        profile=profile,
+        at=now,
     )
     item = panel_add(
         contact=contact,

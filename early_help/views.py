@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -375,8 +376,9 @@ def panel_attendees(request: HttpRequest, day: str) -> HttpResponse:
     date = _day(day)
     form = PanelAttendeesForm(request.POST, profile=current_profile())
     if form.is_valid():
-        meeting = services.panel_for(day=date, by=request.user)
-        services.panel_record_attendees(panel=meeting, by=request.user, **form.cleaned_data)
+        with transaction.atomic():  # no panel opened for attendees that fail to save
+            meeting = services.panel_for(day=date, by=request.user)
+            services.panel_record_attendees(panel=meeting, by=request.user, **form.cleaned_data)
         messages.success(request, "Attendees saved.")
         return redirect("early_help:panel", day=day)
     return _render_panel(request, date, form)

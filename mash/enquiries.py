@@ -17,7 +17,7 @@ from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
 from accounts.services import absolute_url, agency_group, email_queue, notify
 from core.enums import Rag, RatingOutcome
-from referrals import rating
+from referrals import lifecycle, rating
 from referrals.models import (
     AssessmentType,
     Contact,
@@ -103,18 +103,28 @@ def _check_worker(worker: User) -> None:
         raise ValidationError({"worker": "Select a MASH social worker"})
 
 
-def _give_to_worker(enquiry: Enquiry, worker: User) -> None:
+def _give_to_worker(enquiry: Enquiry, worker: User, *, by: User) -> None:
+    """The worker holds the enquiry and the contact (the previous worker's grants on the
+    contact and its people end in `contact_move`; on the enquiry, in `_take_from_worker`)."""
     for perm in _WORKER_PERMS:
         assign_perm(perm, worker, enquiry)
-    assign_perm("referrals.view_contact", worker, enquiry.contact)
-    assign_perm("referrals.change_contact", worker, enquiry.contact)
-    for link in enquiry.contact.contact_people.select_related("person"):
-        assign_perm("referrals.view_person", worker, link.person)
+    lifecycle.contact_move(
+        contact=enquiry.contact,
+        to=ContactStatus.WITH_MASH,
+        by=by,
+        reason=f"MASH enquiry assigned to {worker}",
+        worker=worker,
+    )
     notify(
         user=worker,
         title=f"MASH enquiry on contact {enquiry.contact.reference} assigned to you",
         url=enquiry.contact.get_absolute_url(),
     )
+
+
+def _take_from_worker(enquiry: Enquiry, worker: User) -> None:
+    for perm in _WORKER_PERMS:
+        remove_perm(perm, worker, enquiry)
 
 
 @transaction.atomic
@@ -133,7 +143,7 @@ def enquiry_open(
     enquiry = Enquiry(contact=contact, opened_by=by, opened_at=timezone.now(), worker=worker)
     save_audited(enquiry, user=by, reason=f"MASH enquiry opened on {contact.reference}")
     if worker is not None:
-        _give_to_worker(enquiry, worker)
+        _give_to_worker(enquiry, worker, by=by)
     return enquiry
 
 
@@ -147,12 +157,13 @@ def enquiry_assign(*, enquiry: Enquiry, by: User, worker: User) -> Enquiry:
     previous = enquiry.worker
     if previous is not None and previous.pk == worker.pk:
         return enquiry
+    if enquiry.status == EnquiryStatus.DECIDED:
+        raise ValidationError(ALREADY_DECIDED)
     if previous is not None:
-        for perm in _WORKER_PERMS:
-            remove_perm(perm, previous, enquiry)
+        _take_from_worker(enquiry, previous)
     enquiry.worker = worker
     _save_enquiry(enquiry, by=by, reason=f"Assigned to {worker}")
-    _give_to_worker(enquiry, worker)
+    _give_to_worker(enquiry, worker, by=by)
     return enquiry
 
 
@@ -177,7 +188,8 @@ def enquiry_record_consent(
 ) -> ConsentDecision:
     """Record what happened about consent; not seeking or overriding it is a manager's decision."""
     require_enquiry(by, "change_enquiry", enquiry)
-    if Enquiry.objects.filter(pk=enquiry.pk, status=EnquiryStatus.DECIDED).exists():
+    enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
+    if enquiry.status == EnquiryStatus.DECIDED:
         raise ValidationError(ALREADY_DECIDED)
     if outcome not in ConsentOutcome.values:
         raise ValidationError({"outcome": "Select what happened about consent"})
@@ -288,6 +300,12 @@ def enquiry_request_checks(
     return created
 
 
+def _lock_enquiry_of(request: PartnerRequest) -> Enquiry:
+    """Every service takes the enquiry's lock before its requests' and answers' (one order, no
+    deadlock): an answer then sees the worker a concurrent reassignment left, never the old one."""
+    return Enquiry.objects.select_for_update().get(pk=request.enquiry_id)
+
+
 @transaction.atomic
 def answer_save_draft(
     *,
@@ -300,6 +318,7 @@ def answer_save_draft(
 ) -> PartnerAnswer:
     """Save the agency's draft answer; after a submission this starts the next version (a correction)."""
     require_partner_request(by, "change_partnerrequest", request)
+    _lock_enquiry_of(request)
     request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == RequestStatus.CLOSED:
         raise ValidationError(REQUEST_CLOSED)
@@ -323,8 +342,7 @@ def answer_save_draft(
 def answer_submit(*, answer: PartnerAnswer, by: User) -> PartnerAnswer:
     """Submit a draft answer to the MASH; it can never change afterwards."""
     require_partner_request(by, "change_partnerrequest", answer.request)
-    # The request first, as the decision locks it: a submission and a decision at once
-    # queue on one row, and whichever comes second sees what the first did.
+    _lock_enquiry_of(answer.request)
     request = (
         PartnerRequest.objects.select_for_update()
         .select_related("enquiry__contact", "agency")
@@ -478,26 +496,21 @@ def enquiry_decide(
         rated_at=now,
     )
     save_audited(final, user=by, reason=f"Final rating: {Rag(final_rag).label}")
-    contact.rag, contact.level = final_rag, enquiry.recommended_level
-    for kind in (ClockKind.RED_CHECKS, ClockKind.AMBER_CHECKS):
-        clocks.deadline_meet(kind=kind, by=by, contact=contact, at=now, reason="MASH decision made")
     _close_unanswered(enquiry=enquiry, contact=contact, by=by, now=now)
-    rating.route_contact(
+    routed = rating.route_contact_to(
         contact,
         outcome,
         by=by,
         profile=profile,
         rag=final_rag,
+        level=enquiry.recommended_level,
         team=team,
         assessment_type=assessment_type,
         rationale=final_rationale,
+        reason=f"MASH decision: {Rag(final_rag).label}, {next_step.label}. {final_rationale}",
         now=now,
     )
-    save_audited(
-        contact,
-        user=by,
-        reason=f"MASH decision: {Rag(final_rag).label}, {next_step.label}. {final_rationale}",
-    )
+    contact = routed.contact
     enquiry.final_rag, enquiry.final_rationale, enquiry.next_step = (
         final_rag,
         final_rationale,
@@ -506,8 +519,11 @@ def enquiry_decide(
     enquiry.decided_by, enquiry.decided_at = by, now
     enquiry.status = EnquiryStatus.DECIDED
     _save_enquiry(enquiry, by=by, reason=f"Decided: {Rag(final_rag).label}, {next_step.label}")
-    if outcome == RatingOutcome.SOCIAL_WORK_REFERRAL:
-        referral = contact.referrals.filter(created_at=now, team=team).latest("pk")
+    if enquiry.worker is not None:
+        # The work has moved on from the MASH: the worker's hold on the enquiry ends with it.
+        _take_from_worker(enquiry, enquiry.worker)
+    if routed.referral is not None:
+        referral = routed.referral
         shared = _share_answers(enquiry=enquiry, referral=referral, by=by, now=now)
         _email_duty_manager(referral=referral, enquiry=enquiry, shared=shared)
     return enquiry

@@ -10,8 +10,7 @@ from accounts.audit import save_audited
 from accounts.models import Team, User
 from core.enums import BorderlineReason, RatingOutcome
 from thresholds import clock
-from thresholds import services as clocks
-from thresholds.models import ClockKind, CouncilProfile
+from thresholds.models import CouncilProfile
 from thresholds.selectors import closure_dates
 
 from .models import DailyDiscussion, DiscussionItem
@@ -79,7 +78,7 @@ def discussion_decide(
 ) -> DiscussionItem:
     """Minute the decision on one contact and route it accordingly."""
     from referrals import rating
-    from referrals.models import ContactStatus
+    from referrals.models import Contact, ContactStatus
 
     _require_chair(by)
     item = (
@@ -91,9 +90,13 @@ def discussion_decide(
         raise ValidationError("A decision has already been minuted for this contact.")
     if not item.discussion.attendees.exists() and not item.discussion.other_attendees:
         raise ValidationError("Record who attended the discussion before minuting decisions.")
-    contact = item.contact
+    # Lock the contact and re-read its state: a concurrent move must not be minuted over.
+    contact = Contact.objects.select_for_update().get(pk=item.contact_id)
     if contact.status != ContactStatus.DAILY_DISCUSSION:
-        raise ValidationError("This contact is no longer waiting for the daily discussion.")
+        raise ValidationError(
+            f"This contact is no longer waiting for the daily discussion: it is "
+            f"{ContactStatus(contact.status).label.lower()}."
+        )
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the reason for the decision"})
     if outcome == RatingOutcome.DAILY_DISCUSSION or not profile.uses(outcome):
@@ -104,27 +107,18 @@ def discussion_decide(
     now = timezone.now()
     item.decision, item.rationale, item.decided_by, item.decided_at = outcome, rationale, by, now
     save_audited(item, user=by, reason=f"Daily discussion decided: {RatingOutcome(outcome).label}")
-    clocks.deadline_meet(
-        kind=ClockKind.BORDERLINE,
-        contact=contact,
-        by=by,
-        at=now,
-        reason="Decided at the daily discussion",
-    )
     rating.route_contact(
         contact,
         RatingOutcome(outcome),
         by=by,
         profile=profile,
         rag=contact.rag,
+        level=contact.level,
         team=team,
         assessment_type=assessment_type,
         rationale=rationale,
+        reason=f"Daily discussion {item.discussion.date:%d %B %Y}: "
+        f"{RatingOutcome(outcome).label}. {rationale}",
         now=now,
-    )
-    save_audited(
-        contact,
-        user=by,
-        reason=f"Daily discussion {item.discussion.date:%d %B %Y}: {RatingOutcome(outcome).label}. {rationale}",
     )
     return item

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -107,13 +108,14 @@ def discussion_attendees(request: HttpRequest, day: str) -> HttpResponse:
     date = _day(day)
     form = AttendeesForm(request.POST)
     if form.is_valid():
-        meeting = services.discussion_for(day=date, by=request.user)
-        services.discussion_record_attendees(
-            discussion=meeting,
-            by=request.user,
-            attendees=list(form.cleaned_data["attendees"]),
-            other_attendees=form.cleaned_data["other_attendees"],
-        )
+        with transaction.atomic():  # no discussion opened for attendees that fail to save
+            meeting = services.discussion_for(day=date, by=request.user)
+            services.discussion_record_attendees(
+                discussion=meeting,
+                by=request.user,
+                attendees=list(form.cleaned_data["attendees"]),
+                other_attendees=form.cleaned_data["other_attendees"],
+            )
         messages.success(request, "Attendees saved.")
         return redirect("mash:discussion", day=day)
     return _render_discussion(request, date, form)

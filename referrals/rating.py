@@ -21,7 +21,7 @@ from core.enums import Rag, RatingOutcome, YesNoUnknown
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, ThresholdIndicator
 
-from . import extensions
+from . import extensions, lifecycle
 from .access import require_contact
 from .models import (
     AssessmentType,
@@ -36,7 +36,6 @@ from .models import (
 )
 from .notices.services import referrer_notice_after_outcome
 from .selectors import profile_team
-from .services import contact_grant
 
 STATUS_FOR = {
     RatingOutcome.MASH: ContactStatus.WITH_MASH,
@@ -135,12 +134,6 @@ def route_for(
     return Route(RatingOutcome(chosen), f"{Rag(rag).label}: {RatingOutcome(chosen).label.lower()}.")
 
 
-def _role_group(role: Role):
-    from django.contrib.auth.models import Group
-
-    return Group.objects.get(name=role.value)
-
-
 @transaction.atomic
 def contact_rate(
     *,
@@ -184,23 +177,17 @@ def contact_rate(
     save_audited(rating, user=by, reason=f"Initial rating: {Rag(rag).label}")
     if indicators:
         rating.indicators.set(indicators)
-    contact.rag, contact.level = rag, level
-    clocks.deadline_meet(
-        kind=ClockKind.CONTACT_RECORD,
-        contact=contact,
-        by=by,
-        at=now,
-        reason="Contact record completed: rated",
-    )
-    route_contact(
+    contact = route_contact(
         contact,
         route.outcome,
         by=by,
         profile=profile,
         rag=rag,
+        level=level,
         team=team,
         assessment_type=assessment_type,
         rationale=rationale,
+        reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip(),
         now=now,
     )
     if cp_concerns and contact.source == ContactSource.PHONE and contact.referrer_is_professional:
@@ -216,9 +203,6 @@ def contact_rate(
     if route.outcome == RatingOutcome.DAILY_DISCUSSION:
         # The daily discussion is the MASH's (mash registers it: referrals.extensions).
         extensions.outcome_hand_off(route.outcome, contact=contact, reason=borderline, by=by)
-    save_audited(
-        contact, user=by, reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip()
-    )
     return route
 
 
@@ -239,6 +223,14 @@ def check_referral(
         raise ValidationError({"assessment_type": "Select the type of assessment"})
 
 
+@dataclass(frozen=True)
+class Routed:
+    """Where `route_contact` sent a contact: the moved row, and the referral it made (if any)."""
+
+    contact: Contact
+    referral: Referral | None = None
+
+
 def route_contact(
     contact: Contact,
     outcome: RatingOutcome,
@@ -246,15 +238,62 @@ def route_contact(
     by: User,
     profile: CouncilProfile,
     rag: str,
+    level: int | None,
     team: Team | None,
     assessment_type: str,
     rationale: str,
+    reason: str,
     now: dt.datetime,
-) -> None:
-    """Move the contact to whoever the outcome names, with its clocks (the caller saves it)."""
-    contact.status = STATUS_FOR[outcome]
-    contact.assigned_to = None
-    contact.assigned_team = None
+) -> Contact:
+    """Move the contact (with its rating) to whoever the outcome names, with its clocks."""
+    return route_contact_to(
+        contact,
+        outcome,
+        by=by,
+        profile=profile,
+        rag=rag,
+        level=level,
+        team=team,
+        assessment_type=assessment_type,
+        rationale=rationale,
+        reason=reason,
+        now=now,
+    ).contact
+
+
+def route_contact_to(
+    contact: Contact,
+    outcome: RatingOutcome,
+    *,
+    by: User,
+    profile: CouncilProfile,
+    rag: str,
+    level: int | None,
+    team: Team | None,
+    assessment_type: str,
+    rationale: str,
+    reason: str,
+    now: dt.datetime,
+) -> Routed:
+    """As `route_contact`, also returning the referral a social work referral made."""
+    holder = {
+        RatingOutcome.MASH: profile_team(profile, TeamKind.MASH),
+        RatingOutcome.SOCIAL_WORK_REFERRAL: team,
+        RatingOutcome.EARLY_HELP: profile_team(profile, TeamKind.EARLY_HELP_TRIAGE),
+    }.get(outcome)
+    contact = lifecycle.contact_move(
+        contact=contact,
+        to=STATUS_FOR[outcome],
+        by=by,
+        reason=reason,
+        team=holder,
+        # Information and advice stays with the senior practitioner who chose it.
+        worker=by if outcome == RatingOutcome.INFORMATION_AND_ADVICE else None,
+        profile=profile,
+        facts={"rag": rag, "level": level},
+        at=now,
+    )
+    referral = None
     if outcome != RatingOutcome.DAILY_DISCUSSION:
         # The referrer hears the outcome once there is one; a discussion decides it later.
         clocks.deadline_start(
@@ -269,19 +308,6 @@ def route_contact(
         referrer_notice_after_outcome(contact=contact, by=by)
     url = contact.get_absolute_url()
     if outcome == RatingOutcome.MASH:
-        mash = profile_team(profile, TeamKind.MASH)
-        contact.assigned_team = mash
-        kind = ClockKind.RED_CHECKS if rag == Rag.RED else ClockKind.AMBER_CHECKS
-        clocks.deadline_start(
-            profile=profile,
-            kind=kind,
-            by=by,
-            contact=contact,
-            team=mash,
-            responsible_role=Role.MASH_MANAGER,
-            rag=rag,
-            started_at=now,
-        )
         for manager in users_with_role(Role.MASH_MANAGER):
             notify(
                 user=manager,
@@ -299,8 +325,6 @@ def route_contact(
             created_at=now,
         )
         save_audited(referral, user=by, reason=f"Contact and Referral record to {team}")
-        contact.assigned_team = team
-        contact_grant(contact, team.group, change=False)
         for manager in users_with_role(Role.TEAM_MANAGER, team=team):
             notify(
                 user=manager,
@@ -308,44 +332,7 @@ def route_contact(
                 body="A contact has been referred to your team for assessment.",
                 url=url,
             )
-    elif outcome == RatingOutcome.DAILY_DISCUSSION:
-        clocks.deadline_start(
-            profile=profile,
-            kind=ClockKind.BORDERLINE,
-            by=by,
-            contact=contact,
-            team=profile_team(profile, TeamKind.MASH),
-            responsible_role=Role.MASH_MANAGER,
-            rag=rag,
-            started_at=now,
-        )
     elif outcome == RatingOutcome.EARLY_HELP:
-        eh = profile_team(profile, TeamKind.EARLY_HELP_TRIAGE)
-        contact.assigned_team = eh
-        contact_grant(contact, _role_group(Role.EARLY_HELP_DUTY_MANAGER), change=False)
-        # Reaching early help and its referral decision both run from now (Camden: 3 days, 10 working days).
-        for kind in (ClockKind.GREEN_TO_EARLY_HELP, ClockKind.EARLY_HELP_DECISION):
-            clocks.deadline_start(
-                profile=profile,
-                kind=kind,
-                by=by,
-                contact=contact,
-                team=eh,
-                responsible_role=Role.EARLY_HELP_DUTY_MANAGER,
-                rag=rag,
-                started_at=now,
-            )
         for manager in users_with_role(Role.EARLY_HELP_DUTY_MANAGER):
             notify(user=manager, title=f"Green contact {contact.reference} for early help", url=url)
-    elif outcome == RatingOutcome.INFORMATION_AND_ADVICE:
-        contact.assigned_to = by
-        clocks.deadline_start(
-            profile=profile,
-            kind=ClockKind.INFORMATION_AND_ADVICE,
-            by=by,
-            contact=contact,
-            responsible=by,
-            responsible_role=Role.SENIOR_PRACTITIONER,
-            rag=rag,
-            started_at=now,
-        )
+    return Routed(contact=contact, referral=referral)

@@ -11,14 +11,14 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts.audit import delete_audited, save_audited
-from accounts.models import Team, TeamKind, User
+from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import notify
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
-from . import selectors
+from . import lifecycle, selectors
 from .access import require_contact, require_person
 from .matching import person_keys
 from .models import (
@@ -45,6 +45,14 @@ def _next_number(name: str) -> int:
     NumberSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
     seq.refresh_from_db()
     return seq.last_value
+
+
+def _lock(contact: Contact) -> Contact:
+    """The contact re-read and locked: a service checks the state it is about to change on this
+    row, never on the copy a view loaded (which a concurrent move may have left behind)."""
+    Contact.objects.select_for_update().filter(pk=contact.pk).values_list("pk").get()
+    contact.refresh_from_db()
+    return contact
 
 
 # People --------------------------------------------------------------------------------------
@@ -227,6 +235,7 @@ def contact_reference() -> str:
     return f"C{_next_number('contact'):07d}"
 
 
+@transaction.atomic
 def contact_start(*, by: User, source: ContactSource | str, received_at: dt.datetime) -> Contact:
     """Begin logging a contact; it stays a draft (saved, resumable) until submitted."""
     require_contact(by, "add_contact")
@@ -294,6 +303,7 @@ def contact_link_person(
 ) -> ContactPerson:
     """Link a person (found by matching, or just created) to a draft contact in a role."""
     require_contact(by, "change_contact", contact)
+    contact = _lock(contact)
     _ensure_draft(contact)
     if contact.contact_people.filter(person=person).exists():
         raise ValidationError(f"{person.full_name} is already on this contact.")
@@ -315,7 +325,7 @@ def contact_link_person(
 def contact_unlink_person(*, link: ContactPerson, by: User) -> None:
     """Remove a person from a draft contact."""
     require_contact(by, "change_contact", link.contact)
-    _ensure_draft(link.contact)
+    _ensure_draft(_lock(link.contact))
     delete_audited(link, user=by, reason=f"Removed {link.person.case_number} from the contact")
 
 
@@ -410,6 +420,7 @@ def _record_relationships(contact: Contact, children: list[Person], *, by: User)
 def contact_submit(*, contact: Contact, by: User, profile: CouncilProfile) -> Contact:
     """Finish logging: check completeness, record what was known, flag repeat contacts."""
     require_contact(by, "change_contact", contact)
+    contact = _lock(contact)
     _ensure_draft(contact)
     missing = contact_missing_answers(contact)
     if missing:
@@ -420,12 +431,18 @@ def contact_submit(*, contact: Contact, by: User, profile: CouncilProfile) -> Co
         link.known_status = statuses[link.person_id].status
         save_audited(link, user=by, reason="Known status recorded at submission")
     children = [link.person for link in links if link.is_child]
-    contact.status = ContactStatus.SUBMITTED
     contact.submitted_at = timezone.now()
     if children:
         _record_household(contact, children, by=by)
         _record_relationships(contact, children, by=by)
-    save_audited(contact, user=by, reason="Contact submitted for screening")
+    save_audited(contact, user=by, reason="Household and relationships recorded")
+    contact = lifecycle.contact_move(
+        contact=contact,
+        to=ContactStatus.SUBMITTED,
+        by=by,
+        reason="Contact submitted for screening",
+        profile=profile,
+    )
     contact.consider_assessment = any(
         selectors.repeat_contact_count(
             child, at=contact.received_at, months=profile.repeat_contact_window_months
@@ -529,15 +546,6 @@ def _contact_people(contact: Contact) -> list[Person]:
     return [link.person for link in contact.contact_people.select_related("person")]
 
 
-# The clock screening starts, by where the contact goes: the contact record is completed by the
-# initial rating (Havering: within 24 hours); a request for information is answered as
-# provision of information and advice.
-SCREENING_CLOCKS = {
-    ContactStatus.AWAITING_RATING: ClockKind.CONTACT_RECORD,
-    ContactStatus.INFORMATION_AND_ADVICE: ClockKind.INFORMATION_AND_ADVICE,
-}
-
-
 @transaction.atomic
 def contact_screen(
     *,
@@ -555,18 +563,28 @@ def contact_screen(
     route = screening_route(contact, profile=profile, today=timezone.localdate())
     if route.status == ContactStatus.INFORMATION_ONLY and not signposting.strip():
         raise ValidationError({"signposting": "Enter the information or signposting given"})
-    contact.status = route.status
-    contact.screened_at = timezone.now()
-    contact.screened_by = by
-    contact.screening_rationale = rationale
-    contact.signposting = signposting
-    contact.assigned_team = route.team
-    contact.assigned_to = route.workers[0] if route.workers else None
-    save_audited(contact, user=by, reason=f"Screened: {route.status.label}. {rationale}".strip())
+    now = timezone.now()
+    workers = route.workers
+    contact = lifecycle.contact_move(
+        contact=contact,
+        to=route.status,
+        by=by,
+        reason=f"Screened: {route.status.label}. {rationale}".strip(),
+        team=route.team,
+        worker=workers[0] if workers else None,
+        more_workers=workers[1:],
+        profile=profile,
+        facts={
+            "screened_at": now,
+            "screened_by": by,
+            "screening_rationale": rationale,
+            "signposting": signposting,
+        },
+        at=now,
+    )
     url = contact.get_absolute_url()
     if route.status == ContactStatus.PASSED_TO_ALLOCATED_WORKER:
-        for worker in route.workers:
-            contact_grant(contact, worker, change=True)
+        for worker in workers:
             notify(
                 user=worker,
                 title=f"New contact {contact.reference} on a case allocated to you",
@@ -574,36 +592,11 @@ def contact_screen(
                 "Case numbers: " + ", ".join(p.case_number for p in _contact_people(contact)),
                 url=url,
             )
-        if not route.workers and route.team:
-            contact_grant(contact, route.team.group, change=True)
+        if not workers and route.team:
             _notify_team_managers(contact, route.team, url)
     elif route.status == ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM and route.team:
-        contact_grant(contact, route.team.group, change=True)
         _notify_team_managers(contact, route.team, url)
-    elif route.status in SCREENING_CLOCKS:
-        clocks.deadline_start(
-            profile=profile,
-            kind=SCREENING_CLOCKS[route.status],
-            by=by,
-            contact=contact,
-            team=selectors.profile_team(profile, TeamKind.SCREENING),
-            responsible_role=Role.SENIOR_PRACTITIONER,
-            started_at=contact.screened_at,
-        )
     return route
-
-
-def contact_grant(contact: Contact, who: Any, *, change: bool) -> None:
-    """Let `who` (a user or a group) read the contact and its people, and if `change`, act on it."""
-    perms = (
-        ("referrals.view_contact", "referrals.change_contact")
-        if change
-        else ("referrals.view_contact",)
-    )
-    for perm in perms:
-        assign_perm(perm, who, contact)
-    for person in _contact_people(contact):
-        assign_perm("referrals.view_person", who, person)
 
 
 def _notify_team_managers(contact: Contact, team: Team, url: str) -> None:
@@ -637,6 +630,7 @@ def contact_meet_referrer_told(
     """Meet the open 'referrer told' clock and note when the referrer was told (callers check
     permission). Each outcome starts a clock, so a referrer told of one outcome can be told
     of the next (MASH, then the MASH decision)."""
+    contact = _lock(contact)
     waiting = contact.deadlines.open().filter(kind=ClockKind.REFERRER_TOLD)
     if contact.referrer_told_at is not None and not waiting.exists():
         raise ValidationError("The referrer has already been recorded as told.")
@@ -652,6 +646,7 @@ def contact_meet_referrer_told(
 def contact_record_written_follow_up(*, contact: Contact, by: User, note: str = "") -> Contact:
     """Record that the written follow-up of a phone child protection referral arrived."""
     require_contact(by, "change_contact", contact)
+    contact = _lock(contact)
     if contact.written_follow_up_at is not None:
         raise ValidationError("The written follow-up has already been recorded.")
     contact.written_follow_up_at = timezone.now()
@@ -668,6 +663,7 @@ def contact_record_written_follow_up(*, contact: Contact, by: User, note: str = 
 def contact_complete_information_and_advice(*, contact: Contact, by: User, note: str) -> Contact:
     """Record that the provision of information and advice is done (meets its 7 working day clock)."""
     require_contact(by, "change_contact", contact)
+    contact = _lock(contact)
     if (
         contact.status != ContactStatus.INFORMATION_AND_ADVICE
         or contact.information_and_advice_done_at

@@ -6,6 +6,7 @@ Each view: load through an access helper, bind the form, call one service, messa
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -134,12 +135,14 @@ def contact_start(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.section_data()
-        contact = services.contact_start(
-            by=request.user, source=data["source"], received_at=data["received_at"]
-        )
-        services.contact_update_section(
-            contact=contact, by=request.user, section="details", data=data
-        )
+        # One transaction: a failure saving the details leaves no orphan draft behind.
+        with transaction.atomic():
+            contact = services.contact_start(
+                by=request.user, source=data["source"], received_at=data["received_at"]
+            )
+            services.contact_update_section(
+                contact=contact, by=request.user, section="details", data=data
+            )
         messages.success(request, f"Contact {contact.reference} started. It is saved as you go.")
         return redirect("referrals:contact_task_list", pk=contact.pk)
     return render(request, "referrals/contact_start.html", {"form": form})
@@ -417,15 +420,17 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             try:
-                person = services.person_create(
-                    by=request.user,
-                    reason=f"Created while logging {contact.reference}",
-                    address=address,
-                    **data,
-                )
-                services.contact_link_person(
-                    contact=contact, person=person, by=request.user, **form.link_data()
-                )
+                # One transaction: a person whose link fails is not left behind, unlinked.
+                with transaction.atomic():
+                    person = services.person_create(
+                        by=request.user,
+                        reason=f"Created while logging {contact.reference}",
+                        address=address,
+                        **data,
+                    )
+                    services.contact_link_person(
+                        contact=contact, person=person, by=request.user, **form.link_data()
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from accounts.audit import save_audited
 from accounts.models import AgencyKind, MessagePurpose, PartnerAgency, TeamKind, User
@@ -33,10 +32,9 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import email_queue, notify
 from core.enums import Rag
-from thresholds import services as clocks
 from thresholds.models import CouncilProfile
 
-from .. import selectors, services
+from .. import lifecycle, selectors, services
 from ..matching import SearchTerms, find_candidates
 from ..models import (
     Contact,
@@ -249,36 +247,40 @@ def _copy_to(
 
 
 def _pass_to_worker(
-    contact: Contact, route: services.ScreeningRoute, profile: CouncilProfile, reference: str
+    contact: Contact, route: services.ScreeningRoute, profile: CouncilProfile, report: MerlinReport
 ) -> None:
-    """An open case: the allocated worker gets it; the senior practitioners and team manager are told."""
-    contact.status = ContactStatus.PASSED_TO_ALLOCATED_WORKER
-    contact.screened_at = timezone.now()
-    contact.screening_rationale = (
-        "Police MERLIN about a child open to a service. " + route.explanation
+    """An open case: the allocated worker and their team hold it; the senior practitioners and
+    the team manager are told (the team manager reads it through the team's grant)."""
+    workers = route.workers
+    contact = lifecycle.contact_move(
+        contact=contact,
+        to=ContactStatus.PASSED_TO_ALLOCATED_WORKER,
+        by=report.submitted_by,
+        reason="MERLIN passed to the allocated worker on arrival",
+        team=route.team,
+        worker=workers[0] if workers else None,
+        more_workers=workers[1:],
+        profile=profile,
+        facts={
+            "screened_at": timezone.now(),
+            "screening_rationale": "Police MERLIN about a child open to a service. "
+            + route.explanation,
+        },
     )
-    contact.assigned_team = route.team
-    contact.assigned_to = route.workers[0] if route.workers else None
-    save_audited(contact, user=None, reason="MERLIN passed to the allocated worker on arrival")
     url = contact.get_absolute_url()
-    for worker in route.workers:
-        services.contact_grant(contact, worker, change=True)
+    for worker in workers:
         notify(
             user=worker,
-            title=f"Police MERLIN {reference} (contact {contact.reference}) on a case allocated to you",
+            title=f"Police MERLIN {report.reference} (contact {contact.reference}) on a case "
+            "allocated to you",
             url=url,
         )
-    if route.team:
-        services.contact_grant(contact, route.team.group, change=True)
-        managers = users_with_role(Role.TEAM_MANAGER, team=route.team)
-    else:
-        managers = User.objects.none()
+    managers = users_with_role(Role.TEAM_MANAGER, team=route.team) if route.team else []
     for user in [*_screeners(profile, Role.SENIOR_PRACTITIONER), *managers]:
-        if not user.has_perm("referrals.view_contact"):
-            assign_perm("referrals.view_contact", user, contact)
         notify(
             user=user,
-            title=f"Police MERLIN {reference} (contact {contact.reference}) passed to an allocated worker",
+            title=f"Police MERLIN {report.reference} (contact {contact.reference}) passed to an "
+            "allocated worker",
             body=route.explanation,
             url=url,
         )
@@ -326,13 +328,13 @@ def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> N
         )
         note = f"Youth crime or anti-social behaviour with no safeguarding concern: passed to the youth service. {copy.note}"
     if close_as is not None:
-        contact.status = ContactStatus.INFORMATION_ONLY
-        contact.screened_at = timezone.now()
-        contact.signposting = note
-        contact.screening_rationale = note
-        save_audited(contact, user=None, reason=f"MERLIN routed on arrival: {note}")
-        clocks.deadlines_close_for_contact(
-            contact=contact, by=None, reason=f"Contact closed on arrival: {close_as.label}"
+        lifecycle.contact_move(
+            contact=contact,
+            to=ContactStatus.INFORMATION_ONLY,
+            by=report.submitted_by,
+            reason=f"MERLIN routed on arrival: {note}",
+            profile=profile,
+            facts={"screened_at": timezone.now(), "signposting": note, "screening_rationale": note},
         )
         report.route, report.route_note = close_as, note
         save_audited(
@@ -341,7 +343,7 @@ def _route(report: MerlinReport, contact: Contact, profile: CouncilProfile) -> N
         return
     route = services.screening_route(contact, profile=profile, today=timezone.localdate())
     if route.status == ContactStatus.PASSED_TO_ALLOCATED_WORKER:
-        _pass_to_worker(contact, route, profile, report.reference)
+        _pass_to_worker(contact, route, profile, report)
         report.route, report.route_note = MerlinRoute.ALLOCATED_WORKER, route.explanation
     else:
         report.route = MerlinRoute.SCREENING
