@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from referrals.services import contact_grant
 from tests.factories import PersonFactory, complete_contact
 from thresholds.models import ClockKind, Rag
 from thresholds.services import deadline_start, deadline_sweep
@@ -38,6 +39,9 @@ def test_dashboard_shows_overdue_clock_and_passes_axe(
         rag=Rag.AMBER,
         started_at=now,
     )
+    # Routing the contacts to the team grants them to its group: a team manager sees only that.
+    for contact in (red, amber):
+        contact_grant(contact, social_work_team.group, change=False)
     deadline_sweep(now=now)
     page = pages.page
 
