@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.enums import Rag
+from referrals.lifecycle import Access, contact_share
 from tests.factories import PersonFactory, complete_contact
 from thresholds.models import ClockKind
 from thresholds.services import deadline_start, deadline_sweep
@@ -39,6 +40,9 @@ def test_dashboard_shows_overdue_clock_and_passes_axe(
         rag=Rag.AMBER,
         started_at=now,
     )
+    # Routing the contacts to the team grants them to its group: a team manager sees only that.
+    for contact in (red, amber):
+        contact_share(contact, social_work_team.group, access=Access.READ)
     deadline_sweep(now=now)
     page = pages.page
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from core.enums import Rag
+from referrals.lifecycle import Access, contact_share
 from tests.factories import TeamFactory, complete_contact
 from thresholds import selectors, services
 from thresholds.models import ClockKind
@@ -45,8 +46,13 @@ def other_team(db):
 
 @pytest.fixture
 def red(camden, screening_officer, social_work_team, senior_practitioner):
-    """Red checks, 4 clock hours, the CIN team's, named to the senior practitioner."""
-    return clock(camden, screening_officer, team=social_work_team, responsible=senior_practitioner)
+    """Red checks, 4 clock hours, the CIN team's, named to the senior practitioner; the contact
+    is granted to the CIN team, as routing it there does (team managers see only that)."""
+    deadline = clock(
+        camden, screening_officer, team=social_work_team, responsible=senior_practitioner
+    )
+    contact_share(deadline.contact, social_work_team.group, access=Access.READ)
+    return deadline
 
 
 @pytest.fixture
@@ -101,18 +107,31 @@ def test_red_clock_shows_overdue_after_the_sweep(client, team_manager, red, _fro
     assert response.context["page"].object_list[0].state == selectors.OVERDUE
 
 
-def test_clock_due_soon_and_on_time_are_counted_apart(client, team_manager, red, amber, _frozen):
+def test_team_manager_sees_only_their_own_teams_contacts_clocks(
+    client, team_manager, red, amber, _frozen
+):
+    client.force_login(team_manager)  # manages the CIN team; amber is the assessment team's
+
+    assert listed(client.get(URL)) == [red.contact.reference]
+
+
+# The tests below count, filter, sort and page clocks of several teams, so they look as a MASH
+# manager, who reads every contact. Team managers read only their own team's contacts since
+# issue 9 (test_red_clock_shows_overdue_after_the_sweep and the work tray test look as one).
+
+
+def test_clock_due_soon_and_on_time_are_counted_apart(client, mash_manager, red, amber, _frozen):
     _frozen.move_to(START + dt.timedelta(hours=3, minutes=30))
-    client.force_login(team_manager)
+    client.force_login(mash_manager)
     counts = client.get(URL).context["counts"]
     assert (counts.overdue, counts.due_soon, counts.on_time) == (0, 1, 1)
 
 
 def test_counts_by_team_worker_kind_and_rag(
-    client, team_manager, red, amber, social_work_team, other_team, _frozen
+    client, mash_manager, red, amber, social_work_team, other_team, _frozen
 ):
     _frozen.move_to(START + dt.timedelta(hours=5))
-    client.force_login(team_manager)
+    client.force_login(mash_manager)
     counts = client.get(URL).context["counts"]
 
     def table(rows, key):
@@ -133,9 +152,9 @@ def test_counts_by_team_worker_kind_and_rag(
     }
 
 
-def test_filters_narrow_the_list(client, team_manager, red, amber, other_team, _frozen):
+def test_filters_narrow_the_list(client, mash_manager, red, amber, other_team, _frozen):
     _frozen.move_to(START + dt.timedelta(hours=5))
-    client.force_login(team_manager)
+    client.force_login(mash_manager)
     both = sorted([red.contact.reference, amber.contact.reference])
     assert sorted(listed(client.get(URL))) == both
     assert sorted(listed(client.get(URL, {"state": "all"}))) == both
@@ -149,10 +168,10 @@ def test_filters_narrow_the_list(client, team_manager, red, amber, other_team, _
 
 
 def test_sort_orders_the_list_and_header_links_keep_filters(
-    client, team_manager, red, amber, camden, screening_officer
+    client, mash_manager, red, amber, camden, screening_officer
 ):
     late = clock(camden, screening_officer, rag=Rag.RED, started_at=START + dt.timedelta(hours=1))
-    client.force_login(team_manager)
+    client.force_login(mash_manager)
     by_due = [red.contact.reference, late.contact.reference, amber.contact.reference]
     assert listed(client.get(URL)) == by_due
     assert listed(client.get(URL, {"sort": "-due"})) == by_due[::-1]
@@ -168,18 +187,18 @@ def test_sort_orders_the_list_and_header_links_keep_filters(
     assert 'href="?rag=red&amp;sort=team"' in html
 
 
-def test_page_links_keep_filters(client, team_manager, red, camden, screening_officer, monkeypatch):
+def test_page_links_keep_filters(client, mash_manager, red, camden, screening_officer, monkeypatch):
     from workspace import dashboard as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     clock(camden, screening_officer, started_at=START + dt.timedelta(minutes=5))
-    client.force_login(team_manager)
+    client.force_login(mash_manager)
     html = client.get(URL, {"rag": Rag.RED, "sort": "-due"}).content.decode()
     assert 'href="?rag=red&amp;sort=-due&amp;page=2"' in html
 
 
-def test_htmx_refresh_gets_only_the_body(client, team_manager, red):
-    client.force_login(team_manager)
+def test_htmx_refresh_gets_only_the_body(client, mash_manager, red):
+    client.force_login(mash_manager)
     response = client.get(URL, {"rag": Rag.RED}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="dashboard-body"')
@@ -190,8 +209,8 @@ def test_htmx_refresh_gets_only_the_body(client, team_manager, red):
     assert "HX-Request" in response["Vary"]
 
 
-def test_without_javascript_the_page_says_when_it_was_updated(client, team_manager, red):
-    client.force_login(team_manager)
+def test_without_javascript_the_page_says_when_it_was_updated(client, mash_manager, red):
+    client.force_login(mash_manager)
     html = client.get(URL).content.decode()
     assert "<html" in html
     assert "Last updated 10:00am" in html
@@ -212,7 +231,7 @@ def test_clocks_on_contacts_the_manager_cannot_see_are_left_out(
 @pytest.mark.parametrize("rows", [1, 20])
 def test_page_costs_the_same_number_of_queries_however_many_clocks(
     client,
-    team_manager,
+    mash_manager,
     camden,
     screening_officer,
     social_work_team,
@@ -228,7 +247,7 @@ def test_page_costs_the_same_number_of_queries_however_many_clocks(
             responsible=senior_practitioner if i % 3 else None,
             started_at=START - dt.timedelta(minutes=i),
         )
-    client.force_login(team_manager)
+    client.force_login(mash_manager)
     client.get(URL)  # warm the per-process caches (content types) so both runs compare alike
     # 14 for the page, one for the access-log rows of the contacts it lists (ADR 0009).
     with django_assert_max_num_queries(15):
