@@ -497,7 +497,7 @@ def enquiry_decide(
     )
     save_audited(final, user=by, reason=f"Final rating: {Rag(final_rag).label}")
     _close_unanswered(enquiry=enquiry, contact=contact, by=by, now=now)
-    routed = rating.route_contact_to(
+    routed = rating.route_contact(
         contact,
         outcome,
         by=by,

@@ -189,7 +189,7 @@ def contact_rate(
         rationale=rationale,
         reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip(),
         now=now,
-    )
+    ).contact
     if cp_concerns and contact.source == ContactSource.PHONE and contact.referrer_is_professional:
         clocks.deadline_start(
             profile=profile,
@@ -244,38 +244,9 @@ def route_contact(
     rationale: str,
     reason: str,
     now: dt.datetime,
-) -> Contact:
-    """Move the contact (with its rating) to whoever the outcome names, with its clocks."""
-    return route_contact_to(
-        contact,
-        outcome,
-        by=by,
-        profile=profile,
-        rag=rag,
-        level=level,
-        team=team,
-        assessment_type=assessment_type,
-        rationale=rationale,
-        reason=reason,
-        now=now,
-    ).contact
-
-
-def route_contact_to(
-    contact: Contact,
-    outcome: RatingOutcome,
-    *,
-    by: User,
-    profile: CouncilProfile,
-    rag: str,
-    level: int | None,
-    team: Team | None,
-    assessment_type: str,
-    rationale: str,
-    reason: str,
-    now: dt.datetime,
 ) -> Routed:
-    """As `route_contact`, also returning the referral a social work referral made."""
+    """Move the contact (with its rating) to whoever the outcome names, with its clocks; returns
+    the moved row and the referral a social work referral made."""
     holder = {
         RatingOutcome.MASH: profile_team(profile, TeamKind.MASH),
         RatingOutcome.SOCIAL_WORK_REFERRAL: team,
