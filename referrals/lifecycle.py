@@ -317,7 +317,7 @@ def _clocks(
         # Nothing is left to do on a closed contact: its other clocks are no longer needed (the
         # referrer is still owed the outcome, and a written follow-up is still owed).
         clocks.deadlines_close_for_contact(
-            contact=contact, by=by, reason=f"Contact closed: {to.label}", at=at
+            contact=contact, by=by, reason=f"{to.label}. {reason}"[:300], at=at
         )
     starting = [
         c for c in STARTS.get(to, ()) if c.arriving_from is None or came_from in c.arriving_from

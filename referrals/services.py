@@ -436,7 +436,8 @@ def contact_submit(*, contact: Contact, by: User, profile: CouncilProfile) -> Co
         _record_household(contact, children, by=by)
         _record_relationships(contact, children, by=by)
     save_audited(contact, user=by, reason="Household and relationships recorded")
-    contact = lifecycle.contact_move(
+    # The move refreshes `contact` (the caller's copy) from the row it saved.
+    lifecycle.contact_move(
         contact=contact,
         to=ContactStatus.SUBMITTED,
         by=by,

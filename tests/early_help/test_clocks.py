@@ -123,7 +123,8 @@ def test_closing_a_contact_closes_the_clocks_still_running_but_what_the_referrer
     )
     stray.refresh_from_db()
     assert stray.closed_at is not None and stray.met_at is None
-    assert stray.closed_reason == "Contact closed by early help: No further action"
+    # The reason names the closing state and the decision that closed it.
+    assert stray.closed_reason.startswith("Closed: no further action. ")
     assert stray.history.first().history_user == early_help_manager
     running = set(contact.deadlines.open().values_list("kind", flat=True))
     assert ClockKind.BORDERLINE not in running
