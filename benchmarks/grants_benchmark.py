@@ -23,7 +23,6 @@ not domain flow.
 # ruff: noqa: S608 -- the SQL built here interpolates only this script's own integers.
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -32,10 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contact_service.settings.test")
 
-import django  # noqa: E402
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
 from psycopg import sql  # noqa: E402
+from throwaway import run_in_throwaway_database  # noqa: E402
 
 TEAMS = 20
 AGENCIES = 8
@@ -65,26 +62,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db-name", default="contact_service_grants_bench")
     parser.add_argument("--keep", action="store_true", help="do not drop the database afterwards")
     return parser.parse_args(argv)
-
-
-def server_connection(db: dict) -> psycopg.Connection:
-    return psycopg.connect(
-        dbname="postgres",
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        host=db.get("HOST") or None,
-        port=db.get("PORT") or None,
-        autocommit=True,
-    )
-
-
-def recreate_database(db: dict, name: str, *, drop_only: bool = False) -> None:
-    with server_connection(db) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def execute(statement: sql.Composable) -> int:
@@ -395,26 +372,12 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    db = dict(settings.DATABASES["default"])
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL or use the test settings.")
-    print(
-        f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {args.contacts:,} contacts"
+    return run_in_throwaway_database(
+        db_name=args.db_name,
+        keep=args.keep,
+        describe=f"{args.contacts:,} contacts",
+        run=lambda: run(args),
     )
-    recreate_database(db, args.db_name)
-    settings.DATABASES["default"]["NAME"] = args.db_name
-    started = time.perf_counter()
-    try:
-        django.setup()
-        return run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(db, args.db_name, drop_only=True)
-        print(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

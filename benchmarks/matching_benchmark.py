@@ -19,7 +19,6 @@ measurement harness, not domain flow. The keys are computed with
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import statistics
 import sys
@@ -30,11 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contact_service.settings.test")
 
-import django  # noqa: E402
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
 from faker import Faker  # noqa: E402
 from psycopg import sql  # noqa: E402
+from throwaway import run_in_throwaway_database  # noqa: E402
 
 TODAY = dt.date(2025, 6, 1)  # fixed, so a seed always gives the same people and searches
 KINDS = ("exact", "typo", "initial", "swapped_dob", "swapped_names", "names_only", "nhs")
@@ -48,26 +45,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db-name", default="contact_service_bench")
     parser.add_argument("--keep", action="store_true", help="do not drop the database afterwards")
     return parser.parse_args()
-
-
-def server_connection(db: dict) -> psycopg.Connection:
-    return psycopg.connect(
-        dbname="postgres",
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        host=db.get("HOST") or None,
-        port=db.get("PORT") or None,
-        autocommit=True,
-    )
-
-
-def recreate_database(db: dict, name: str, *, drop_only: bool = False) -> None:
-    with server_connection(db) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def nhs_numbers(rng: random.Random, count: int) -> list[str]:
@@ -312,26 +289,12 @@ def run(args: argparse.Namespace) -> int:
 
 def main() -> int:
     args = parse_args()
-    db = dict(settings.DATABASES["default"])
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL or use the test settings.")
-    print(
-        f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {args.people:,} people, seed {args.seed}"
+    return run_in_throwaway_database(
+        db_name=args.db_name,
+        keep=args.keep,
+        describe=f"{args.people:,} people, seed {args.seed}",
+        run=lambda: run(args),
     )
-    recreate_database(db, args.db_name)
-    settings.DATABASES["default"]["NAME"] = args.db_name
-    started = time.perf_counter()
-    try:
-        django.setup()
-        return run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(db, args.db_name, drop_only=True)
-        print(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
