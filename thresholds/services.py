@@ -159,15 +159,6 @@ def deadline_meet(
 
 
 @transaction.atomic
-def deadlines_meet_all(
-    *, contact: Any, by: User | None, kinds: list[ClockKind], reason: str
-) -> None:
-    """Stop several kinds of clock on a contact at once (e.g. when it is routed on)."""
-    for kind in kinds:
-        deadline_meet(kind=kind, by=by, contact=contact, reason=reason)
-
-
-@transaction.atomic
 def deadline_close(
     *,
     by: User | None,
