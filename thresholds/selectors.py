@@ -18,6 +18,7 @@ from .models import (
     ThresholdIndicator,
     ThresholdLevel,
 )
+from .services import MANAGER_ROLES
 
 
 def current_profile() -> CouncilProfile:
@@ -44,7 +45,6 @@ def closure_dates() -> frozenset[date]:
 
 # --- Open clocks for managers and workers ------------------------------------------------
 
-MANAGER_ROLES = (Role.TEAM_MANAGER, Role.MASH_MANAGER, Role.EARLY_HELP_DUTY_MANAGER)
 
 OVERDUE = "overdue"
 DUE_SOON = "due_soon"
