@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     EARLY_HELP_DUTY_MANAGER = "early_help_duty_manager", "Early help duty manager"
     EARLY_HELP_WORKER = "early_help_worker", "Early help worker"
     TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
@@ -106,6 +107,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_accesslog",
         "mash.view_dailydiscussion",
         "early_help.add_stepdown",
+        "reporting.view_management_information",
+        "reporting.view_statutory_returns",
+    ],
+    # The service manager runs the Contact Service: the figures, the quarterly and six-monthly
+    # reports (writes and signs them off) and the statutory returns. Figures are derived from
+    # personal data, so nobody else sees them; the click-through to the contacts behind a
+    # figure still needs object permission on each contact.
+    Role.SERVICE_MANAGER: [
+        *_FRONT_DOOR_READ,
+        "thresholds.view_deadline",
+        "accounts.view_accesslog",
+        "reporting.view_management_information",
+        "reporting.view_statutory_returns",
+        "reporting.write_report",
+        "reporting.sign_off_report",
     ],
     # Administrators configure the service (users, teams, agencies, council profiles,
     # thresholds, closure days, message wording) and see the outbox and the access log.

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("mash.urls")),
     path("", include("early_help.urls")),
     path("", include("workspace.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("returns/", include("returns.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -126,6 +126,10 @@ class FamilyWorkCase(models.Model):
     )
     closure_reason = models.CharField(max_length=30, choices=ClosureReason.choices, blank=True)
     closure_details = models.TextField(blank=True)
+    # Ofsted Annex A list 2: the early help assessment starts when the case opens.
+    assessment_completed_on = models.DateField(
+        "Early help assessment completed", null=True, blank=True
+    )
     history = HistoricalRecords(m2m_fields=[children])
 
     class Meta:

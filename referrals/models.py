@@ -47,6 +47,65 @@ class Ethnicity(models.TextChoices):
     NOBT = "NOBT", "Information not yet obtained"
 
 
+class UpnUnknown(models.TextChoices):
+    """CIN census UPNunknown: why a child has no unique pupil number."""
+
+    UN1 = "UN1", "UN1: child not of school age or in pre-school education"
+    UN2 = "UN2", "UN2: never attended a maintained school in England"
+    UN3 = "UN3", "UN3: educated outside England"
+    UN4 = "UN4", "UN4: UPN not yet known (newly arrived, records awaited)"
+    UN5 = "UN5", "UN5: sources disagree"
+    UN6 = "UN6", "UN6: child aged 19 or over"
+    UN7 = "UN7", "UN7: referral ended with no further action"
+
+
+class Disability(models.TextChoices):
+    """CIN census disability codes. NONE may not be combined with the others."""
+
+    NONE = "NONE", "No disability"
+    MOB = "MOB", "Mobility"
+    HAND = "HAND", "Hand function"
+    PC = "PC", "Personal care"
+    INC = "INC", "Incontinence"
+    COMM = "COMM", "Communication"
+    LD = "LD", "Learning"
+    HEAR = "HEAR", "Hearing"
+    VIS = "VIS", "Vision"
+    BEH = "BEH", "Behaviour"
+    CON = "CON", "Consciousness"
+    AUT = "AUT", "Autism or Asperger syndrome"
+    DDA = "DDA", "Other disability (Disability Discrimination Act)"
+
+
+class PrimaryNeed(models.TextChoices):
+    """CIN census primary need code, given when a child is referred to social care."""
+
+    N1 = "N1", "N1: abuse or neglect"
+    N2 = "N2", "N2: child's disability or illness"
+    N3 = "N3", "N3: parental disability or illness"
+    N4 = "N4", "N4: family in acute stress"
+    N5 = "N5", "N5: family dysfunction"
+    N6 = "N6", "N6: socially unacceptable behaviour"
+    N7 = "N7", "N7: low income"
+    N8 = "N8", "N8: absent parenting"
+    N9 = "N9", "N9: cases other than children in need"
+    N0 = "N0", "N0: not stated"
+
+
+class CinClosureReason(models.TextChoices):
+    """CIN census ReasonForClosure."""
+
+    RC1 = "RC1", "RC1: adopted"
+    RC2 = "RC2", "RC2: died"
+    RC3 = "RC3", "RC3: child arrangements order"
+    RC4 = "RC4", "RC4: special guardianship order"
+    RC5 = "RC5", "RC5: transferred to another local authority"
+    RC6 = "RC6", "RC6: transferred to adult social care"
+    RC7 = "RC7", "RC7: services ceased for any other reason, including no longer in need"
+    RC8 = "RC8", "RC8: case closed after assessment, no further action"
+    RC9 = "RC9", "RC9: case closed after assessment, referred to early help"
+
+
 class NumberSequence(models.Model):
     """Gap-tolerant counters for human-facing numbers (case numbers, contact references)."""
 
@@ -100,6 +159,13 @@ class Person(models.Model):
     school_or_nursery = models.CharField(max_length=160, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    # CIN census items (docs/adr/0012-statutory-returns.md): the unique pupil number or why
+    # there is none, and the disability codes ([] not yet recorded, ["NONE"] no disability).
+    upn = models.CharField("Unique pupil number (UPN)", max_length=13, blank=True)
+    upn_unknown = models.CharField(
+        "Reason there is no UPN", max_length=3, choices=UpnUnknown.choices, blank=True
+    )
+    disabilities = models.JSONField("Disabilities (CIN census codes)", default=list, blank=True)
     # Matching keys, kept in step with the names by person_create/person_update (referrals/matching.py).
     last_name_key = models.CharField(max_length=12, editable=False, default="")
     first_name_key = models.CharField(max_length=12, editable=False, default="")
@@ -578,6 +644,53 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral of {self.contact} to {self.team}"
+
+
+class CinEpisode(models.Model):
+    """One child's referral to children's social care as the CIN census counts it.
+
+    Made for each child on a contact when the contact is referred to a social work team (a
+    Referral); the primary need is given at that decision, the rest is recorded as the
+    receiving team learns it. The census's CINdetails for the child is built from this row.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="episodes")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cin_episodes")
+    referral_date = models.DateField("CIN referral date")
+    primary_need = models.CharField(
+        "Primary need", max_length=2, choices=PrimaryNeed.choices, blank=True
+    )
+    nfa = models.BooleanField("The referral ended with no further action", default=False)
+    assessment_started_on = models.DateField("Assessment start date", null=True, blank=True)
+    assessment_authorised_on = models.DateField(
+        "Assessment authorisation date", null=True, blank=True
+    )
+    closed_on = models.DateField("CIN closure date", null=True, blank=True)
+    closure_reason = models.CharField(
+        "Reason for closure", max_length=3, choices=CinClosureReason.choices, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["referral_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "person"], name="cin_episode_once"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True, closure_reason="")
+                | (Q(closed_on__isnull=False) & ~Q(closure_reason="")),
+                name="cin_episode_closure_date_and_reason",
+                violation_error_message="Give both the closure date and the reason, or neither.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["referral_date"], name="cin_episode_date"),
+            models.Index(fields=["person", "referral_date"], name="cin_episode_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CIN episode of {self.person} from {self.referral_date:%Y-%m-%d}"
 
 
 class NoticeChannel(models.TextChoices):

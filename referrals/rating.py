@@ -21,7 +21,7 @@ from core.enums import Rag, RatingOutcome, YesNoUnknown
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, ThresholdIndicator
 
-from . import extensions, lifecycle
+from . import cin, extensions, lifecycle
 from .access import require_contact
 from .models import (
     AssessmentType,
@@ -244,6 +244,7 @@ def route_contact(
     rationale: str,
     reason: str,
     now: dt.datetime,
+    primary_need: str = "",
 ) -> Routed:
     """Move the contact (with its rating) to whoever the outcome names, with its clocks; returns
     the moved row and the referral a social work referral made."""
@@ -296,6 +297,8 @@ def route_contact(
             created_at=now,
         )
         save_audited(referral, user=by, reason=f"Contact and Referral record to {team}")
+        # Each child referred starts a CIN census episode, with the need given at this decision.
+        cin.episodes_open(referral=referral, by=by, primary_need=primary_need)
         for manager in users_with_role(Role.TEAM_MANAGER, team=team):
             notify(
                 user=manager,

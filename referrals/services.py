@@ -20,6 +20,7 @@ from thresholds.models import ClockKind, CouncilProfile
 
 from . import lifecycle, selectors
 from .access import require_contact, require_person
+from .cin import clean_person_cin
 from .matching import person_keys
 from .models import (
     SOURCE_DEFAULT_REFERRAL_SOURCE,
@@ -75,6 +76,9 @@ PERSON_FIELDS = (
     "school_or_nursery",
     "phone",
     "email",
+    "upn",
+    "upn_unknown",
+    "disabilities",
 )
 ADDRESS_FIELDS = ("line_1", "line_2", "town", "postcode")
 
@@ -122,6 +126,7 @@ def person_create_for_report(
     person.case_number = f"P{_next_number('person'):07d}"
     _set_keys(person)
     _apply_address(person, address, by=by, reason=reason)
+    clean_person_cin(person)
     person.full_clean()
     save_audited(person, user=by, reason=reason)
     return person
@@ -158,6 +163,7 @@ def person_update(
     _set_keys(locked)
     _apply_address(locked, address, by=by, reason=reason)
     locked.version += 1
+    clean_person_cin(locked)
     locked.full_clean()
     save_audited(locked, user=by, reason=reason)
     person.refresh_from_db()

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "referrals",
     "mash",
     "early_help",
+    "returns",
+    "reporting",
     "workspace",
     "demo",
 ]

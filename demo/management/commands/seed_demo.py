@@ -121,6 +121,8 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("ehworker", "Tom", "Gallagher", "Early help coordinator", Role.EARLY_HELP_WORKER,
                 FAMILY_SUPPORT),
     StaffMember("teammanager", "Grace", "Ogunleye", "Team manager", Role.TEAM_MANAGER, CIN_A),
+    StaffMember("servicemanager", "Robert", "Adeyemi", "Contact Service manager",
+                Role.SERVICE_MANAGER),
     StaffMember("socialworker1", "Chloe", "Walsh", "Social worker", None, CIN_A),
     StaffMember("socialworker2", "Yusuf", "Demir", "Senior social worker", None, CIN_A),
     StaffMember("socialworker3", "Hannah", "Price", "Social worker", None, CIN_B),

@@ -1,0 +1,201 @@
+"""The CIN census items the front door records (docs/adr/0012-statutory-returns.md).
+
+A child's unique pupil number (or why there is none) and disability codes live on the person;
+each child referred to a social work team gets a `CinEpisode` when the Contact and Referral
+record is made (`episodes_open`), with the primary need given at that decision. The receiving
+team records what follows: no further action, the assessment's dates, the closure.
+
+The checks here are the DfE validator's rules that a worker can get wrong at the keyboard, so
+the census is right when it is made rather than fixed afterwards.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import save_audited
+from accounts.models import User
+
+from .access import require_contact
+from .models import CinEpisode, ContactRole, Disability, Person, PrimaryNeed, Referral, UpnUnknown
+
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+STALE = "stale"
+
+
+def upn_check_letter(rest: str) -> str:
+    """The check letter for the 12 characters after it (DfE: weights 2..13, mod 23)."""
+    total = 0
+    for weight, char in enumerate(rest, start=2):
+        # A temporary UPN's last character is a letter, valued by its place in the list.
+        value = int(char) if char.isdigit() else UPN_CHECK_LETTERS.index(char)
+        total += value * weight
+    return UPN_CHECK_LETTERS[total % 23]
+
+
+def upn_problem(upn: str) -> str:
+    """Why `upn` is not a valid unique pupil number, or "" when it is."""
+    if len(upn) != 13:
+        return "A UPN is 13 characters: a check letter and 12 digits, like A123456789012."
+    check, rest = upn[0], upn[1:]
+    if check not in UPN_CHECK_LETTERS:
+        return "A UPN starts with its check letter (A to Z, not I, O or S)."
+    if not rest[:11].isdigit() or not (rest[11].isdigit() or rest[11] in UPN_CHECK_LETTERS):
+        return "After the check letter a UPN has 12 digits (the last may be a letter)."
+    if upn_check_letter(rest) != check:
+        return "This UPN's check letter does not match its digits: check it was copied exactly."
+    return ""
+
+
+def clean_upn(upn: str) -> str:
+    upn = "".join(upn.split()).upper()
+    if upn and (problem := upn_problem(upn)):
+        raise ValidationError({"upn": problem})
+    return upn
+
+
+def clean_disabilities(codes: Iterable[str]) -> list[str]:
+    """Known codes, each once, in the code list's order; NONE only on its own."""
+    codes = list(dict.fromkeys(codes))
+    unknown = [c for c in codes if c not in Disability.values]
+    if unknown:
+        raise ValidationError({"disabilities": f"Unknown disability code: {', '.join(unknown)}."})
+    if Disability.NONE in codes and len(codes) > 1:
+        raise ValidationError(
+            {"disabilities": "Choose ‘No disability’ or the child’s disabilities, not both."}
+        )
+    return [c for c in Disability.values if c in codes]
+
+
+def clean_person_cin(person: Person) -> None:
+    """The person's census items agree with each other (called by the person services)."""
+    person.upn = clean_upn(person.upn or "")
+    person.disabilities = clean_disabilities(person.disabilities or [])
+    if person.upn and person.upn_unknown:
+        raise ValidationError(
+            {"upn_unknown": "Give the UPN or the reason there is none, not both."}
+        )
+    if person.upn_unknown and person.upn_unknown not in UpnUnknown.values:
+        raise ValidationError({"upn_unknown": "Choose a reason from the list."})
+    if person.upn:
+        clash = Person.objects.filter(upn=person.upn).exclude(pk=person.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {"upn": f"Another person ({clash.case_number}) already has this UPN."}
+            )
+
+
+def episodes_open(
+    *, referral: Referral, by: User, primary_need: str, people: Iterable[Person] | None = None
+) -> list[CinEpisode]:
+    """One census episode per child on the referred contact, dated the day of the referral."""
+    if primary_need and primary_need not in PrimaryNeed.values:
+        raise ValidationError({"primary_need": "Choose a primary need from the list."})
+    if people is None:
+        people = [
+            link.person
+            for link in referral.contact.contact_people.select_related("person")
+            if link.role == ContactRole.CHILD
+        ]
+    day = timezone.localtime(referral.created_at).date()
+    made = []
+    for person in people:
+        episode = CinEpisode(
+            referral=referral, person=person, referral_date=day, primary_need=primary_need
+        )
+        save_audited(episode, user=by, reason=f"Referred to {referral.team} ({referral.contact})")
+        made.append(episode)
+    return made
+
+
+EPISODE_FIELDS = (
+    "primary_need",
+    "nfa",
+    "assessment_started_on",
+    "assessment_authorised_on",
+    "closed_on",
+    "closure_reason",
+)
+
+
+def episode_problems(episode: CinEpisode, *, today: dt.date) -> dict[str, str]:
+    """Field -> what is wrong, by the census rules a worker can break (8610, 8630, 8831, ...)."""
+    problems: dict[str, str] = {}
+    start = episode.referral_date
+    if not episode.nfa and not episode.primary_need:
+        problems["primary_need"] = (
+            "Give the primary need, unless the referral ended in no further action."
+        )
+    for name, label in (
+        ("assessment_started_on", "The assessment start date"),
+        ("assessment_authorised_on", "The assessment authorisation date"),
+        ("closed_on", "The closure date"),
+    ):
+        day = getattr(episode, name)
+        if day is None:
+            continue
+        if day < start:
+            problems[name] = f"{label} cannot be before the referral ({start:%-d %B %Y})."
+        elif day > today:
+            problems[name] = f"{label} cannot be in the future."
+    if episode.nfa and (episode.assessment_started_on or episode.assessment_authorised_on):
+        problems["nfa"] = "A referral with an assessment did not end in no further action."
+    if episode.assessment_authorised_on and not episode.assessment_started_on:
+        problems["assessment_started_on"] = "Give the date the assessment started."
+    if (
+        episode.assessment_authorised_on
+        and episode.assessment_started_on
+        and episode.assessment_authorised_on < episode.assessment_started_on
+        and "assessment_authorised_on" not in problems
+    ):
+        problems["assessment_authorised_on"] = "The assessment was authorised before it started."
+    if bool(episode.closed_on) != bool(episode.closure_reason):
+        missing = "closure_reason" if episode.closed_on else "closed_on"
+        problems.setdefault(missing, "Give both the closure date and the reason, or neither.")
+    if episode.closed_on and episode.assessment_started_on and not episode.assessment_authorised_on:
+        problems.setdefault(
+            "assessment_authorised_on",
+            "Give the date the assessment was authorised before closing.",
+        )
+    if episode.closure_reason in ("RC8", "RC9") and not episode.assessment_started_on:
+        problems.setdefault(
+            "closure_reason", "RC8 and RC9 are for a case closed after an assessment."
+        )
+    if episode.nfa and not episode.closed_on:
+        problems.setdefault(
+            "closed_on", "A referral with no further action is closed: give the date."
+        )
+    return problems
+
+
+@transaction.atomic
+def episode_update(
+    *, episode: CinEpisode, by: User, reason: str, version: int | None = None, **data
+) -> CinEpisode:
+    """Record census items on a child's episode; given the version read, refuse a stale save."""
+    unknown = set(data) - set(EPISODE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown episode fields: {sorted(unknown)}")
+    locked = (
+        CinEpisode.objects.select_for_update()
+        .select_related("referral__contact")
+        .get(pk=episode.pk)
+    )
+    require_contact(by, "change_contact", locked.referral.contact)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            "These census details were changed by someone else after you opened them.", code=STALE
+        )
+    for name, value in data.items():
+        setattr(locked, name, value)
+    problems = episode_problems(locked, today=timezone.localdate())
+    if problems:
+        raise ValidationError(problems)
+    locked.version += 1
+    locked.full_clean()
+    save_audited(locked, user=by, reason=reason)
+    episode.refresh_from_db()
+    return episode
