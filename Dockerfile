@@ -15,6 +15,10 @@ RUN useradd --system --user-group --home-dir /app app
 # runtime dependencies (no dev extras) and the code runs from /app.
 COPY . .
 RUN pip install .
+# The DfE CIN census validator needs pandas<2 and numpy<2: its own venv, outside var/ (a volume
+# may be mounted there), found through CIN_VALIDATOR_PYTHON.
+ENV CIN_VALIDATOR_PYTHON=/opt/cin-validator-venv/bin/python
+RUN scripts/ensure-cin-validator.sh /opt/cin-validator-venv
 
 # Static files (GOV.UK Frontend is committed under static/) are collected into
 # the image and served by whitenoise. Production settings refuse to load without

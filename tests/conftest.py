@@ -18,6 +18,7 @@ def _seed_profiles() -> None:
         "0005_profile_data",
         "0006_threshold_table",
         "0008_early_help_front_doors",
+        "0011_councilprofile_la_code",
     ):
         module = importlib.import_module(f"thresholds.migrations.{name}")
         (getattr(module, "seed", None) or module.mark)(apps, None)

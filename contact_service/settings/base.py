@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-resend": {"task": "accounts.tasks.resend_due_emails", "schedule": 60.0},
 }
 
+# The DfE CIN census validator runs in its own venv (it pins pandas<2, numpy<2): made by
+# scripts/ensure-cin-validator.sh, which `make install` runs.
+CIN_VALIDATOR_PYTHON = env(
+    "CIN_VALIDATOR_PYTHON", default=str(VAR_DIR / "cin-validator-venv" / "bin" / "python")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
