@@ -11,6 +11,7 @@ from thresholds.selectors import current_profile
 
 from . import services
 from .annex_a import annex_a_lists, annex_a_workbook
+from .cin_census import collection_year_of
 from .forms import AnnexAForm, CensusYearForm
 from .models import CensusRun, RunStatus
 from .validator import validator_python
@@ -27,7 +28,11 @@ def index(request: HttpRequest) -> HttpResponse:
 def cin_census(request: HttpRequest) -> HttpResponse:
     services.require_returns(request.user)
     today = timezone.localdate()
-    form = CensusYearForm(request.POST if request.method == "POST" else None, today=today)
+    form = CensusYearForm(
+        request.POST if request.method == "POST" else None,
+        today=today,
+        initial={"year": collection_year_of(today).year},
+    )
     if request.method == "POST" and form.is_valid():
         run = services.census_run_request(
             by=request.user, year=form.cleaned_data["year"], profile=current_profile()
