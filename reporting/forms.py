@@ -81,6 +81,8 @@ class ExportForm(forms.Form):
     start = forms.DateField()
     end = forms.DateField()
     compare = forms.BooleanField(required=False)
+    # What the page called the figure, shown while it is made; the task sets the real title.
+    title = forms.CharField(required=False, max_length=200)
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS])
 
     def clean(self):

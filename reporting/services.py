@@ -120,6 +120,7 @@ def export_request(
     profile: CouncilProfile,
     fmt: str,
     compare: bool = False,
+    title: str = "",
 ) -> Export:
     """Ask for a figure as a file; the worker makes it (`export_run`) after this commits."""
     _require(by, VIEW_MI)
@@ -138,6 +139,7 @@ def export_request(
         period_end=period.end,
         compare=compare,
         format=fmt,
+        title=title[:200],
     )
     save_audited(export, user=by, reason="Export asked for")
     from .tasks import run_export

@@ -193,6 +193,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
             profile=current_profile(),
             fmt=form.cleaned_data["format"],
             compare=form.cleaned_data["compare"],
+            title=form.cleaned_data["title"],
         )
     except ValidationError:
         raise Http404("No such figure") from None

@@ -1,23 +1,17 @@
-"""Reporting personas and records: the service manager, and contacts received in two quarters."""
+"""Reporting records: contacts received in two quarters, and a quarterly report."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
 from referrals import services as referral_services
 from reporting import services
 from reporting.models import ReportKind
 from reporting.tables import Period
-from tests.factories import PersonFactory, UserFactory, complete_contact
+from tests.factories import PersonFactory, complete_contact
 
 QUARTER = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
-
-
-@pytest.fixture
-def service_manager(db):
-    return UserFactory(username="servicemgr", roles=[Role.SERVICE_MANAGER])
 
 
 def received(day: dt.date, *, by, profile, referral_source: str = "2A"):
