@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -85,7 +86,7 @@ def test_a_team_manager_exports_a_figure_sees_it_wait_and_run_and_downloads_it(
     pages.check()
     with page.expect_download() as info:
         download.click()
-    text = open(info.value.path(), encoding="utf-8-sig").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Referral source", "This period", "Previous period", "Change"]
     assert ["School", "2", "0", "2"] in rows and ["Police", "0", "1", "-1"] in rows
