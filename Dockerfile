@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=contact_service.settings.production
 
+# Pango (and a font) for WeasyPrint, which makes the period reports' PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 RUN useradd --system --user-group --home-dir /app app
 
@@ -26,8 +31,8 @@ RUN scripts/ensure-cin-validator.sh /opt/cin-validator-venv
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/collectstatic.db ALLOWED_HOSTS=localhost \
         CELERY_BROKER_URL=memory:// \
         python manage.py collectstatic --noinput \
-    && mkdir -p var \
-    && chown app:app var
+    && mkdir -p var var/media \
+    && chown -R app:app var
 
 USER app
 EXPOSE 8000

@@ -28,6 +28,19 @@ NO_CASE_DATA = {
     "break_glass": "the administrator's own break-glass sessions",
     "break_glass_end": "ends a break glass (POST, redirects)",
     "notification_read": "marks a notice read (POST, redirects); notices never name a child",
+    # Period reports show counts, never a child (tests/reporting/test_reporting_access.py).
+    "reporting:report_list": "the list of period reports",
+    "reporting:report_start": "choosing a period",
+    "reporting:report": "figures (counts) and the service manager's written sections",
+    "reporting:report_write": "the service manager's written sections",
+    "reporting:report_sign_off": "signing off a report",
+    "reporting:report_pdf": "the report as PDF: counts only",
+    "reporting:export_list": "the user's own exports: figure names and periods",
+    "reporting:export_start": "asks for an export (POST, redirects)",
+    "reporting:export": "an export's progress",
+    # A file, not a page; a table that names people is logged when downloaded
+    # (tests/reporting/test_exports.py).
+    "reporting:export_download": "an export file; personal ones logged on download",
 }
 # The Django admin's pages are generated per model: reads there are tested in
 # tests/accounts/test_administrator_reads_no_cases.py (change and history pages log).
