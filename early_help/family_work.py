@@ -171,6 +171,34 @@ def family_work_case_close(
     return case
 
 
+@transaction.atomic
+def family_work_record_assessment_completed(
+    *, case: FamilyWorkCase, by: User, completed_on: dt.date
+) -> FamilyWorkCase:
+    """Record the day the brief early help assessment was completed (Ofsted Annex A list 2)."""
+    require_case(by, "change_familyworkcase", case)
+    case = FamilyWorkCase.objects.select_for_update().get(pk=case.pk)
+    opened = timezone.localdate(case.opened_at)
+    if completed_on < opened:
+        raise ValidationError(
+            {
+                "completed_on": f"The assessment cannot be completed before the case opened "
+                f"({opened:%-d %B %Y})."
+            }
+        )
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+    if case.closed_at is not None and completed_on > timezone.localdate(case.closed_at):
+        raise ValidationError(
+            {"completed_on": "The assessment cannot be completed after the case closed."}
+        )
+    case.assessment_completed_on = completed_on
+    save_audited(
+        case, user=by, reason=f"Early help assessment completed on {completed_on:%-d %B %Y}"
+    )
+    return case
+
+
 # Team around the family ---------------------------------------------------------------------
 
 
