@@ -139,7 +139,13 @@ def _details(child: ET.Element, episode: CinEpisode, year: CollectionYear, rows)
         _sub(details, "CINclosureDate", _date(closed_on))
         _sub(details, "ReasonForClosure", episode.closure_reason)
     started = _by(episode.assessment_started_on, year)
-    if started is not None:
+    finished_before = (
+        episode.assessment_authorised_on is not None
+        and episode.assessment_authorised_on < year.start
+    )
+    # An assessment authorised before 1 April was last year's return; this one states only
+    # assessments open at some time in its year (rule 8696).
+    if started is not None and not finished_before:
         rows["Assessments"].append(episode.pk)
         assessment = _sub(details, "Assessments")
         _sub(assessment, "AssessmentActualStartDate", _date(started))

@@ -154,3 +154,33 @@ def test_assessment_completion_cannot_precede_the_case_or_be_in_the_future(year,
     case.refresh_from_db()
     assert case.assessment_completed_on == opened
     assert case.history.first().history_change_reason.startswith("Early help assessment")
+
+
+def test_census_of_the_demo_year_passes_the_dfe_rules_with_no_errors(year, db, settings):
+    """Issue 10's acceptance: the validator's own rules (its Python API, in its own venv) find
+    no error in the census of the current collection year made from the demo."""
+    from returns.cin_census import collection_year_of
+    from returns.services import census_check
+    from thresholds.models import CouncilProfile
+
+    profile = CouncilProfile.objects.get(code=settings.COUNCIL_PROFILE)
+    census_year = collection_year_of(timezone.localdate()).year
+    checked = census_check(year=census_year, profile=profile)
+    errors = [i for i in checked.validation.issues if i["rule_type"] == "ERROR"]
+    assert checked.validation.rules_run > 100
+    assert checked.validation.crashes == []
+    assert errors == []
+    assert checked.validation.error_count == 0
+    assert len(checked.census.person_ids) >= 100
+
+
+def test_annex_a_of_the_demo_has_contacts_early_help_and_referrals(year, db):
+    from openpyxl import load_workbook
+
+    from returns.annex_a import annex_a_lists, annex_a_workbook
+
+    annex = annex_a_lists(as_of=timezone.localdate())
+    book = load_workbook(__import__("io").BytesIO(annex_a_workbook(annex)))
+    assert book.sheetnames == ["List 1", "List 2", "List 3"]
+    for name, least in (("List 1", 100), ("List 2", 5), ("List 3", 30)):
+        assert book[name].max_row - 1 >= least, name
