@@ -3,7 +3,7 @@ the CIN census and Ofsted's Annex A lists something to say, made through the ser
 
 import datetime as dt
 from collections import defaultdict
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -180,7 +180,7 @@ def test_annex_a_of_the_demo_has_contacts_early_help_and_referrals(year, db):
     from returns.annex_a import annex_a_lists, annex_a_workbook
 
     annex = annex_a_lists(as_of=timezone.localdate())
-    book = load_workbook(__import__("io").BytesIO(annex_a_workbook(annex)))
+    book = load_workbook(BytesIO(annex_a_workbook(annex)))
     assert book.sheetnames == ["List 1", "List 2", "List 3"]
     for name, least in (("List 1", 100), ("List 2", 5), ("List 3", 30)):
         assert book[name].max_row - 1 >= least, name
