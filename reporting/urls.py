@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.management_information, name="management_information"),
+    path("contacts/", views.figure_contacts, name="contacts"),
+]
