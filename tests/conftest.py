@@ -114,6 +114,12 @@ def team_manager(db, social_work_team):
 
 
 @pytest.fixture
+def service_manager(db):
+    """The service manager: every figure, the reports and the returns; reads every contact."""
+    return UserFactory(username="servicemgr", roles=[Role.SERVICE_MANAGER])
+
+
+@pytest.fixture
 def social_worker(db, social_work_team):
     """An allocated social worker in a CSSW team (no front-door role)."""
     return UserFactory(username="socialworker", roles=[], team=social_work_team)

@@ -18,6 +18,7 @@ from tests.access_helpers import with_fixtures
 from tests.early_help import test_access as early_help_table
 from tests.referrals import test_access as referrals_table
 from tests.referrals import test_merlin_access as merlin_table
+from tests.reporting import test_mi_access as mi_table
 
 # URLs that show no record of a child, and why. Anything else must be fetched below.
 NO_CASE_DATA = {
@@ -117,6 +118,9 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     more, more_named = _walk(
         request, client, early_help_table, early_help_table.make_records, problems
     )
+    fetched |= more
+    named |= more_named
+    more, more_named = _walk(request, client, mi_table, mi_table.make_records, problems)
     fetched |= more
     named |= more_named
     police = request.getfixturevalue("partner_user")

@@ -7,6 +7,7 @@ services do, so the click-through can be checked against object permissions.
 """
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 from guardian.shortcuts import assign_perm
@@ -28,6 +29,7 @@ from thresholds.models import Deadline
 LONDON = ZoneInfo("Europe/London")
 QUARTER = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30), "Test quarter")
 NOW = dt.datetime(2026, 10, 15, 12, 0, tzinfo=LONDON)
+SERIAL = itertools.count(1)  # unique references when a test makes the quarter twice
 
 
 def at(*parts: int) -> dt.datetime:
@@ -38,7 +40,8 @@ def make_quarter(team, other_team) -> dict:
     by = UserFactory()
     worker = UserFactory(first_name="Wendy", last_name="Worker", team=team)
     child1, child2, child3 = PersonFactory(), PersonFactory(), PersonFactory()
-    serial = iter(range(1, 100))
+    serial = SERIAL
+    batch = next(SERIAL)
 
     def contact(received_at, *, children, source="phone", referral_source="2A", status, **more):
         made = Contact.objects.create(
@@ -107,7 +110,7 @@ def make_quarter(team, other_team) -> dict:
         status="with_mash",
     )
     MerlinReport.objects.create(
-        reference="MERLIN-1",
+        reference=f"MERLIN-{batch}",
         police_rag="red",
         incident_at=at(2026, 7, 31, 22),
         category="domestic_abuse",
@@ -137,11 +140,14 @@ def make_quarter(team, other_team) -> dict:
     )
     from django.contrib.contenttypes.models import ContentType
 
+    from accounts.models import PartnerAgency
+
+    suffix = f" {batch}" if PartnerAgency.objects.filter(name="Agency health").exists() else ""
     request_type = ContentType.objects.get_for_model(PartnerRequest)
     agencies = [
-        AgencyFactory(name="Agency health", kind=AgencyKind.HEALTH),
-        AgencyFactory(name="Agency police", kind=AgencyKind.POLICE),
-        AgencyFactory(name="Agency school", kind=AgencyKind.EDUCATION),
+        AgencyFactory(name=f"Agency health{suffix}", kind=AgencyKind.HEALTH),
+        AgencyFactory(name=f"Agency police{suffix}", kind=AgencyKind.POLICE),
+        AgencyFactory(name=f"Agency school{suffix}", kind=AgencyKind.EDUCATION),
     ]
     for agency, hours in zip(agencies, (1, 3, 6), strict=True):
         request = PartnerRequest.objects.create(
@@ -187,7 +193,7 @@ def make_quarter(team, other_team) -> dict:
         contact=c5, outcome="panel", rationale="Panel", decided_by=by, decided_at=at(2026, 8, 16, 9)
     )
     PanelCase.objects.create(
-        panel=EarlyHelpPanel.objects.create(date=dt.date(2026, 8, 20)),
+        panel=EarlyHelpPanel.objects.get_or_create(date=dt.date(2026, 8, 20))[0],
         contact=c5,
         source="decision",
         reason="Complex",
