@@ -13,9 +13,11 @@ contacts behind it, the same conditions the figure counted with.
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -59,7 +61,7 @@ from referrals.models import (
 )
 from thresholds.models import ClockKind, CouncilProfile, Deadline
 
-from .stats import duration_percentiles
+from .stats import EpochSeconds, PercentileCont, duration_percentiles, supports_percentiles
 from .tables import Column, Period, Section, Table
 
 # "Within 12 months" (repeat contacts, re-referrals), counted in days as Annex A does.
@@ -290,13 +292,24 @@ def _grouped(queryset: QuerySet, field: str) -> dict:
 
 def contacts_section(period: Period, profile: CouncilProfile) -> Section:
     contacts = contacts_in(period)
-    total = contacts.count()
+    # One pass over the period's contacts for all three breakdowns: the groups are few.
+    groups = list(
+        contacts.order_by().values("source", "referral_source", "status").annotate(n=Count("pk"))
+    )
+    total = sum(g["n"] for g in groups)
+
+    def summed(field: str) -> dict:
+        out: dict = {}
+        for g in groups:
+            out[g[field]] = out.get(g[field], 0) + g["n"]
+        return out
+
     by_source = _counted(
         key="contacts_by_source",
         title="Contacts by how they arrived",
         caption=f"Contacts received {period}, by the way they came in",
         label="Came in by",
-        counts=_grouped(contacts, "source"),
+        counts=summed("source"),
         labels=dict(ContactSource.choices),
         period=period,
         total=total,
@@ -307,7 +320,7 @@ def contacts_section(period: Period, profile: CouncilProfile) -> Section:
         title="Contacts by referral source (CIN census code)",
         caption=f"Contacts received {period}, by who made them (CIN census referral source)",
         label="Referral source",
-        counts=_grouped(contacts, "referral_source"),
+        counts=summed("referral_source"),
         labels={
             code: (f"{code}: {label}" if code else label)
             for code, label in referral_sources.items()
@@ -321,7 +334,7 @@ def contacts_section(period: Period, profile: CouncilProfile) -> Section:
         title="Contacts by where they are now",
         caption=f"Contacts received {period}, by their status today",
         label="Status",
-        counts=_grouped(contacts, "status"),
+        counts=summed("status"),
         labels={k: v for k, v in ContactStatus.choices if k != ContactStatus.DRAFT},
         period=period,
         total=total,
@@ -379,7 +392,16 @@ def clocks_in(period: Period) -> QuerySet:
 
 def _clock_stats(deadlines: QuerySet, group: str, now: dt.datetime) -> dict:
     """Per value of `group`: clocks started, met, on time, breaches, still running, and the
-    median and 90th percentile of the time taken by the met ones (hours)."""
+    median and 90th percentile of the time taken by the met ones (hours). One query on
+    PostgreSQL (the percentiles skip the NULL durations of clocks not met)."""
+    in_sql = supports_percentiles(deadlines)
+    percentiles = {}
+    if in_sql:
+        seconds = EpochSeconds(F("met_at") - F("started_at"))
+        percentiles = {
+            "median_s": PercentileCont(seconds, 0.5),
+            "p90_s": PercentileCont(seconds, 0.9),
+        }
     counted = (
         deadlines.order_by()
         .values(group)
@@ -392,16 +414,19 @@ def _clock_stats(deadlines: QuerySet, group: str, now: dt.datetime) -> dict:
             overdue=Count(
                 "pk", filter=Q(met_at__isnull=True, closed_at__isnull=True, due_at__lt=now)
             ),
+            **percentiles,
         )
     )
     stats = {row[group]: dict(row) for row in counted}
-    taken = duration_percentiles(
-        deadlines, group, "started_at", "met_at", {"median": 0.5, "p90": 0.9}
-    )
-    for key, row in stats.items():
-        found = taken.get(key, {})
-        row["median"] = _hours(found.get("median"))
-        row["p90"] = _hours(found.get("p90"))
+    if not in_sql:
+        taken = duration_percentiles(
+            deadlines, group, "started_at", "met_at", {"median_s": 0.5, "p90_s": 0.9}
+        )
+        for key, row in stats.items():
+            row.update(taken.get(key, {"median_s": None, "p90_s": None}))
+    for row in stats.values():
+        row["median"] = _hours(row["median_s"])
+        row["p90"] = _hours(row["p90_s"])
         row["percent_on_time"] = _percent(row["on_time"], row["on_time"] + row["breaches"])
     return stats
 
@@ -819,6 +844,23 @@ def sections_for(
     """Every management information figure for contacts received in `period`, under `profile`
     (which clocks it runs)."""
     now = now or timezone.now()
+    with transaction.atomic(using=Contact.objects.db), _reporting_settings():
+        return _sections(period, profile, now)
+
+
+@contextmanager
+def _reporting_settings():
+    """PostgreSQL settings for this transaction's aggregates: sorts of a year's clocks fit in
+    memory (work_mem), and no JIT compilation, which costs more than these queries take
+    (benchmarks/mi_benchmark.py measured a third of a second of it on one query)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    yield
+
+
+def _sections(period: Period, profile: CouncilProfile, now: dt.datetime) -> list[Section]:
     return [
         contacts_section(period, profile),
         timeliness_section(period, profile, now),
