@@ -393,11 +393,11 @@ def load(args: argparse.Namespace, people: dict) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from reporting.figures import contacts_in, sections_for
+    from reporting.figures import _reporting_settings, contacts_in, sections_for
     from reporting.tables import named_periods
     from thresholds.models import CouncilProfile
 
@@ -447,8 +447,10 @@ def run(args: argparse.Namespace) -> int:
     print("\nslowest queries of the last run (ms):")
     for query in queries[:10]:
         print(f"{float(query['time']) * 1000:8.0f}  {query['sql'][:100]}")
+    queries = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
     seq_scans = []
-    with connection.cursor() as cursor:
+    # Explained under the settings sections_for runs its queries with (no JIT, work_mem).
+    with transaction.atomic(), _reporting_settings(), connection.cursor() as cursor:
         for n, query in enumerate(queries):
             cursor.execute("EXPLAIN " + query["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())

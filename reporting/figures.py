@@ -569,26 +569,30 @@ def mash_section(period: Period, now: dt.datetime) -> Section:
         links=links,
     )
 
-    consented = with_consent(contacts)
+    # The consent decision that stands on each enquiry, grouped once for both figures.
+    standing = list(
+        with_consent(contacts)
+        .order_by()
+        .values("consent", "consent_ground")
+        .annotate(n=Count("pk"))
+    )
+    by_outcome: dict = {}
+    for group in standing:
+        by_outcome[group["consent"]] = by_outcome.get(group["consent"], 0) + group["n"]
     consent = _counted(
         key="consent",
         title="Consent outcomes",
         caption=f"The consent decision that stands on each MASH enquiry into contacts received {period}",
         label="Consent",
-        counts=_grouped(consented, "consent"),
+        counts=by_outcome,
         labels={**dict(ConsentOutcome.choices), "": "Not recorded yet"},
         period=period,
     )
-    grounds = (
-        consented.filter(consent__in=[ConsentOutcome.NOT_SOUGHT, ConsentOutcome.OVERRIDDEN])
-        .order_by()
-        .values("consent_ground")
-        .annotate(
-            not_sought=Count("pk", filter=Q(consent=ConsentOutcome.NOT_SOUGHT)),
-            overridden=Count("pk", filter=Q(consent=ConsentOutcome.OVERRIDDEN)),
-        )
-    )
-    by_ground = {row["consent_ground"]: row for row in grounds}
+    by_ground: dict = {}
+    for group in standing:
+        if group["consent"] in (ConsentOutcome.NOT_SOUGHT, ConsentOutcome.OVERRIDDEN):
+            row = by_ground.setdefault(group["consent_ground"], {"not_sought": 0, "overridden": 0})
+            row[group["consent"]] += group["n"]
     ground_rows, ground_links = [], {}
     for code, label in [*ConsentGround.choices, ("", "No ground recorded")]:
         row = by_ground.get(code)
