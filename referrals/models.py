@@ -520,6 +520,9 @@ class Contact(models.Model):
                 fields=["status", "screening_priority", "received_at"],
                 name="contact_screening_queue",
             ),
+            # Management information counts the contacts received in a period, whatever
+            # their status (reporting.figures; benchmarks/mi_benchmark.py).
+            models.Index(fields=["received_at"], name="contact_received"),
         ]
 
     def __str__(self) -> str:

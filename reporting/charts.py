@@ -17,6 +17,18 @@ BAR_HEIGHT = 16
 BAR_GAP = 4
 GROUP_GAP = 14
 BAR_SPACE = 520  # the longest bar; the rest of the width holds its number
+MAX_GROUPS = 25  # a longer table is charted for its first rows; the table shows them all
+
+
+def format_value(value, unit: str = "") -> str:
+    """A number as the chart and the table print it ("no data" for none)."""
+    if value is None:
+        return "no data"
+    if isinstance(value, float):
+        return f"{value:,.1f}{unit}"
+    if isinstance(value, Number):
+        return f"{value:,}{unit}"
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,7 @@ class Bar:
     y: int
     width: int
     value: object
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,19 +62,23 @@ class BarChart:
     width: int
     series: list[Series]
     groups: list[Group]
+    note: str = ""
 
 
 def bar_chart(table: Table, series: list[Series] | None = None, *, id: str = "") -> BarChart | None:
     """The chart of `table.value_key` (or the given series) against `table.label_key`."""
     if table.chart != "bar" or not table.rows:
         return None
-    series = series or [Series(table.value_key, "Count", "solid")]
-    values = [
-        row.get(s.key) for row in table.rows for s in series if isinstance(row.get(s.key), Number)
-    ]
+    if not (series or table.value_key):
+        return None
+    column = next((c for c in table.columns if c.key == table.value_key), None)
+    unit = "%" if column is not None and column.label.startswith("%") else ""
+    series = series or [Series(table.value_key, column.label if column else "Count", "solid")]
+    rows = table.rows[:MAX_GROUPS]
+    values = [row.get(s.key) for row in rows for s in series if isinstance(row.get(s.key), Number)]
     top = max([abs(v) for v in values] + [0])
     groups, y = [], 0
-    for row in table.rows:
+    for row in rows:
         label_y = y + LABEL_HEIGHT - 6
         y += LABEL_HEIGHT
         bars = []
@@ -69,7 +86,15 @@ def bar_chart(table: Table, series: list[Series] | None = None, *, id: str = "")
             value = row.get(s.key)
             number = abs(value) if isinstance(value, Number) else 0
             width = round(BAR_SPACE * number / top) if top else 0
-            bars.append(Bar(series=s, y=y, width=max(width, 1 if number else 0), value=value))
+            bars.append(
+                Bar(
+                    series=s,
+                    y=y,
+                    width=max(width, 1 if number else 0),
+                    value=value,
+                    text=format_value(value, unit),
+                )
+            )
             y += BAR_HEIGHT + BAR_GAP
         groups.append(Group(label=str(row.get(table.label_key, "")), y=label_y, bars=bars))
         y += GROUP_GAP
@@ -80,6 +105,9 @@ def bar_chart(table: Table, series: list[Series] | None = None, *, id: str = "")
         width=WIDTH,
         series=series,
         groups=groups,
+        note=""
+        if len(table.rows) <= MAX_GROUPS
+        else f"The chart shows the first {MAX_GROUPS} rows; the table shows all {len(table.rows)}.",
     )
 
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import mi_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
+    path("", mi_views.management_information, name="management_information"),
+    path("contacts/", mi_views.figure_contacts, name="contacts"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/start/", views.report_start, name="report_start"),
     path("reports/<int:pk>/", views.report_detail, name="report"),

@@ -116,7 +116,7 @@ def team_manager(db, social_work_team):
 
 @pytest.fixture
 def service_manager(db):
-    """Runs the Contact Service: the figures, the period reports (writes and signs off)."""
+    """The service manager: every figure, the reports and the returns; reads every contact."""
     return UserFactory(username="servicemgr", roles=[Role.SERVICE_MANAGER])
 
 

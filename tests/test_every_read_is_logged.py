@@ -18,6 +18,7 @@ from tests.access_helpers import with_fixtures
 from tests.early_help import test_access as early_help_table
 from tests.referrals import test_access as referrals_table
 from tests.referrals import test_merlin_access as merlin_table
+from tests.reporting import test_mi_access as mi_table
 from tests.returns import test_returns_access as returns_table
 
 # URLs that show no record of a child, and why. Anything else must be fetched below.
@@ -134,9 +135,10 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     )
     fetched |= more
     named |= more_named
-    more, more_named = _walk(request, client, returns_table, returns_table.make_records, problems)
-    fetched |= more
-    named |= more_named
+    for table in (returns_table, mi_table):
+        more, more_named = _walk(request, client, table, table.make_records, problems)
+        fetched |= more
+        named |= more_named
     police = request.getfixturevalue("partner_user")
     for _label, name, method in merlin_table.URLS:
         fetched.add(name)

@@ -243,6 +243,10 @@ class Deadline(models.Model):
                 name="deadline_open_person",
             ),
             models.Index(fields=["contact", "kind"], name="deadline_contact_kind"),
+            # Management information reads the clocks started in a period (reporting.figures).
+            models.Index(fields=["started_at"], name="deadline_started"),
+            # ... and of one kind (the partner checks per agency).
+            models.Index(fields=["kind", "started_at"], name="deadline_kind_started"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -53,6 +53,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Statutory returns", reverse("returns:index")))
     if user.has_perm("referrals.search_person"):
         items.append(("Find a person", reverse("referrals:person_search")))
+    if user.has_perm("reporting.view_management_information"):
+        items.append(("MI", reverse("reporting:management_information")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     if may_break_glass(user):

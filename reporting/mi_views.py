@@ -1,0 +1,73 @@
+"""The management information page and the click-through to the contacts behind a figure."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.grants import granted
+from thresholds.selectors import current_profile
+
+from . import figures
+from .access import require_mi
+from .forms import PeriodForm, default_period, period_from
+
+PAGE_SIZE = 50
+
+
+def _require_mi(request: HttpRequest) -> None:
+    require_mi(request.user)
+
+
+def management_information(request: HttpRequest) -> HttpResponse:
+    """Every figure for the period chosen (last quarter unless another is asked for)."""
+    _require_mi(request)
+    today = timezone.localdate()
+    # The form is bound only once a period was chosen, so the first visit shows last quarter.
+    bound = "period" in request.GET
+    form = PeriodForm(request.GET if bound else None, today=today)
+    period, sections = None, []
+    if not bound:
+        period = default_period(today)
+    elif form.is_valid():
+        period = form.chosen()
+    if period is not None:
+        sections = figures.sections_for(period, current_profile())
+    return render(
+        request,
+        "reporting/management_information.html",
+        {"form": form, "period": period, "sections": sections},
+    )
+
+
+def figure_contacts(request: HttpRequest) -> HttpResponse:
+    """The contacts behind one row of a figure that this user may open, a page at a time, and
+    how many more are behind it that they may not."""
+    _require_mi(request)
+    today = timezone.localdate()
+    period = period_from(request.GET.get("from", ""), request.GET.get("to", ""), today)
+    if period is None:
+        raise Http404("No such period")
+    found = figures.contacts_behind(
+        request.GET.get("figure", ""), request.GET.get("row", ""), period
+    )
+    if found is None:
+        raise Http404("No such figure")
+    title, label, contacts = found
+    visible = granted(request.user, "referrals.view_contact", contacts)
+    page = Paginator(
+        visible.select_related("assigned_team").order_by("-received_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    hidden = contacts.count() - page.paginator.count
+    drill = figures.DRILLS[request.GET["figure"]]
+    return render(
+        request,
+        "reporting/figure_contacts.html",
+        {
+            "title": title,
+            "label": label,
+            "period": period if drill.in_period else None,
+            "page": page,
+            "hidden": hidden,
+        },
+    )
