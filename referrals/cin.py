@@ -12,14 +12,14 @@ the census is right when it is made rather than fixed afterwards.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import save_audited
 from accounts.models import User
 
-from .access import require_contact
+from .access import may_contact
 from .models import CinEpisode, ContactRole, Disability, Person, PrimaryNeed, Referral, UpnUnknown
 
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -68,6 +68,12 @@ def clean_disabilities(codes: Iterable[str]) -> list[str]:
             {"disabilities": "Choose ‘No disability’ or the child’s disabilities, not both."}
         )
     return [c for c in Disability.values if c in codes]
+
+
+def disability_labels(codes: Iterable[str]) -> str:
+    """The person's disability codes as a worker reads them ("" when none are recorded)."""
+    chosen = set(codes or [])
+    return ", ".join(str(label) for code, label in Disability.choices if code in chosen)
 
 
 def clean_person_cin(person: Person) -> None:
@@ -171,6 +177,54 @@ def episode_problems(episode: CinEpisode, *, today: dt.date) -> dict[str, str]:
     return problems
 
 
+def may_change_episode(user: User, episode: CinEpisode) -> bool:
+    """Who records a child's census episode: the receiving team, and whoever referred.
+
+    Not `change_contact`: once a contact is referred to a social work team its holders keep
+    only read (lifecycle.HOLDS: the team's group gets `view_contact`, and the MASH manager or
+    senior practitioner who referred it loses their hold), while the front door's screening
+    roles hold `change_contact` role-wide and have no part in the child's social work. The
+    census items are what happens after the referral, so the receiving team's members (its
+    group, which the team manager is in) record them; the worker who made the referral may
+    correct the primary need they gave. Both must still be able to see the contact.
+    """
+    if not user.is_active or not may_contact(user, "view_contact", episode.referral.contact):
+        return False
+    return _records(user, episode.referral, set(user.groups.values_list("pk", flat=True)))
+
+
+def _records(user: User, referral: Referral, group_ids: set[int]) -> bool:
+    return referral.created_by_id == user.pk or referral.team.group_id in group_ids
+
+
+def episodes_for_contact(contact) -> list[CinEpisode]:
+    """The census episodes of a contact's referrals, children in the order they were added."""
+    return list(
+        CinEpisode.objects.filter(referral__contact=contact)
+        .select_related("person", "referral__team", "referral__contact")
+        .order_by("referral__created_at", "person__last_name", "person__first_name", "pk")
+    )
+
+
+def census_rows(user: User, contact) -> list[dict]:
+    """Each child's episode on the contact page: what is recorded, what the census still
+    needs, and whether this user may change it (one membership query for the whole page)."""
+    episodes = episodes_for_contact(contact)
+    if not episodes:
+        return []
+    group_ids = set(user.groups.values_list("pk", flat=True))
+    sees = may_contact(user, "view_contact", contact)
+    today = timezone.localdate()
+    return [
+        {
+            "episode": episode,
+            "problems": list(dict.fromkeys(episode_problems(episode, today=today).values())),
+            "can_change": user.is_active and sees and _records(user, episode.referral, group_ids),
+        }
+        for episode in episodes
+    ]
+
+
 @transaction.atomic
 def episode_update(
     *, episode: CinEpisode, by: User, reason: str, version: int | None = None, **data
@@ -180,11 +234,12 @@ def episode_update(
     if unknown:
         raise TypeError(f"Unknown episode fields: {sorted(unknown)}")
     locked = (
-        CinEpisode.objects.select_for_update()
-        .select_related("referral__contact")
+        CinEpisode.objects.select_for_update(of=("self",))
+        .select_related("referral__contact", "referral__team")
         .get(pk=episode.pk)
     )
-    require_contact(by, "change_contact", locked.referral.contact)
+    if not may_change_episode(by, locked):
+        raise PermissionDenied(f"{by} may not change the census details of {locked}")
     if version is not None and locked.version != version:
         raise ValidationError(
             "These census details were changed by someone else after you opened them.", code=STALE
