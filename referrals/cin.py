@@ -20,7 +20,16 @@ from accounts.audit import save_audited
 from accounts.models import User
 
 from .access import may_contact
-from .models import CinEpisode, ContactRole, Disability, Person, PrimaryNeed, Referral, UpnUnknown
+from .models import (
+    CinEpisode,
+    Contact,
+    ContactRole,
+    Disability,
+    Person,
+    PrimaryNeed,
+    Referral,
+    UpnUnknown,
+)
 
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 STALE = "stale"
@@ -197,8 +206,8 @@ def _records(user: User, referral: Referral, group_ids: set[int]) -> bool:
     return referral.created_by_id == user.pk or referral.team.group_id in group_ids
 
 
-def episodes_for_contact(contact) -> list[CinEpisode]:
-    """The census episodes of a contact's referrals, children in the order they were added."""
+def episodes_for_contact(contact: Contact) -> list[CinEpisode]:
+    """The census episodes of a contact's referrals: by referral, then by the child's name."""
     return list(
         CinEpisode.objects.filter(referral__contact=contact)
         .select_related("person", "referral__team", "referral__contact")
@@ -206,7 +215,7 @@ def episodes_for_contact(contact) -> list[CinEpisode]:
     )
 
 
-def census_rows(user: User, contact) -> list[dict]:
+def census_rows(user: User, contact: Contact) -> list[dict]:
     """Each child's episode on the contact page: what is recorded, what the census still
     needs, and whether this user may change it (one membership query for the whole page)."""
     episodes = episodes_for_contact(contact)
