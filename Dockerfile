@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=contact_service.settings.production
 
+# Pango (and a font) for WeasyPrint, which makes the period reports' PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 RUN useradd --system --user-group --home-dir /app app
 
@@ -15,6 +20,10 @@ RUN useradd --system --user-group --home-dir /app app
 # runtime dependencies (no dev extras) and the code runs from /app.
 COPY . .
 RUN pip install .
+# The DfE CIN census validator needs pandas<2 and numpy<2: its own venv, outside var/ (a volume
+# may be mounted there), found through CIN_VALIDATOR_PYTHON.
+ENV CIN_VALIDATOR_PYTHON=/opt/cin-validator-venv/bin/python
+RUN scripts/ensure-cin-validator.sh /opt/cin-validator-venv
 
 # Static files (GOV.UK Frontend is committed under static/) are collected into
 # the image and served by whitenoise. Production settings refuse to load without
@@ -22,8 +31,8 @@ RUN pip install .
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/collectstatic.db ALLOWED_HOSTS=localhost \
         CELERY_BROKER_URL=memory:// \
         python manage.py collectstatic --noinput \
-    && mkdir -p var \
-    && chown app:app var
+    && mkdir -p var var/media \
+    && chown -R app:app var
 
 USER app
 EXPOSE 8000

@@ -12,7 +12,8 @@ PYTEST_ARGS ?=
 .PHONY: help install run test lint format assets clean
 
 help:
-	@echo "make install  create $(VENV) and install the project with its dev extras"
+	@echo "make install  create $(VENV) and install the project with its dev extras, and the DfE"
+	@echo "              CIN census validator in its own venv (var/cin-validator-venv)"
 	@echo "make run      migrate, seed demo data, run a Celery worker+beat and runserver on 127.0.0.1:8000"
 	@echo "make test     check the import layers (lint-imports), start/install PostgreSQL, Redis and"
 	@echo "              Chromium if needed, then pytest (PYTEST_ARGS=...)"
@@ -22,6 +23,7 @@ help:
 	@echo "make clean    remove var/, $(VENV) and node_modules/"
 
 install: $(STAMP)
+	@PYTHON=$(PYTHON) scripts/ensure-cin-validator.sh
 
 # Re-installs only when pyproject.toml changes (or the venv is new).
 $(STAMP): pyproject.toml

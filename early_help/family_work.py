@@ -172,39 +172,29 @@ def family_work_case_close(
 
 
 @transaction.atomic
-def family_work_assessment_record(
-    *, case: FamilyWorkCase, by: User, completed_on: dt.date, today: dt.date | None = None
+def family_work_record_assessment_completed(
+    *, case: FamilyWorkCase, by: User, completed_on: dt.date
 ) -> FamilyWorkCase:
-    """Record the day the early help assessment was completed (Ofsted Annex A list 2).
-
-    A closed case may still be given it: the list counts assessments completed in the six
-    months before an inspection, whenever the case closed."""
+    """Record the day the brief early help assessment was completed (Ofsted Annex A list 2)."""
     require_case(by, "change_familyworkcase", case)
     case = FamilyWorkCase.objects.select_for_update().get(pk=case.pk)
-    today = today or timezone.localdate()
     opened = timezone.localdate(case.opened_at)
-    if completed_on is None:
-        raise ValidationError({"completed_on": "Enter the date the assessment was completed"})
     if completed_on < opened:
         raise ValidationError(
             {
-                "completed_on": "The assessment cannot be completed before the case opened "
-                f"({opened.day} {opened:%B %Y})"
+                "completed_on": f"The assessment cannot be completed before the case opened "
+                f"({opened:%-d %B %Y})."
             }
         )
-    if completed_on > today:
-        raise ValidationError({"completed_on": "The date cannot be in the future"})
-    if case.closed_at and completed_on > timezone.localdate(case.closed_at):
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+    if case.closed_at is not None and completed_on > timezone.localdate(case.closed_at):
         raise ValidationError(
-            {"completed_on": "The assessment cannot be completed after the case closed"}
+            {"completed_on": "The assessment cannot be completed after the case closed."}
         )
-    before = case.assessment_completed_on
     case.assessment_completed_on = completed_on
-    change = "corrected" if before else "recorded"
     save_audited(
-        case,
-        user=by,
-        reason=f"Early help assessment completed on {completed_on:%Y-%m-%d} ({change})",
+        case, user=by, reason=f"Early help assessment completed on {completed_on:%-d %B %Y}"
     )
     return case
 

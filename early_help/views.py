@@ -289,7 +289,7 @@ def case_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         form,
-        lambda **data: family_work.family_work_assessment_record(
+        lambda **data: family_work.family_work_record_assessment_completed(
             case=case, by=request.user, **data
         ),
         template="early_help/case_form.html",

@@ -187,18 +187,24 @@ def episode_problems(episode: CinEpisode, *, today: dt.date) -> dict[str, str]:
 
 
 def may_change_episode(user: User, episode: CinEpisode) -> bool:
-    """Who records a child's census episode: the receiving team, and whoever referred.
+    """Who records a child's census episode: whoever may change the contact, the receiving
+    team, and the worker who made the referral.
 
-    Not `change_contact`: once a contact is referred to a social work team its holders keep
-    only read (lifecycle.HOLDS: the team's group gets `view_contact`, and the MASH manager or
-    senior practitioner who referred it loses their hold), while the front door's screening
-    roles hold `change_contact` role-wide and have no part in the child's social work. The
-    census items are what happens after the referral, so the receiving team's members (its
-    group, which the team manager is in) record them; the worker who made the referral may
-    correct the primary need they gave. Both must still be able to see the contact.
+    `change_contact` alone is not enough: once a contact is referred to a social work team its
+    holders keep only read (lifecycle.HOLDS: the team's group gets `view_contact`), and the
+    MASH manager who referred it holds no `change_contact` at all. Yet the census items are
+    what happens after the referral, so the receiving team's members (its group, which the
+    team manager is in) record them, and the worker who made the referral (a MASH manager, a
+    senior practitioner, the daily discussion's chair) may correct the primary need they gave.
+    The front door's `change_contact` holders (role-wide: screening officers and senior
+    practitioners, who complete the Contact and Referral record) keep the right they have on
+    the rest of the contact. Everyone must still be able to see the contact.
     """
-    if not user.is_active or not may_contact(user, "view_contact", episode.referral.contact):
+    contact = episode.referral.contact
+    if not user.is_active or not may_contact(user, "view_contact", contact):
         return False
+    if may_contact(user, "change_contact", contact):
+        return True
     return _records(user, episode.referral, set(user.groups.values_list("pk", flat=True)))
 
 
@@ -222,13 +228,14 @@ def census_rows(user: User, contact: Contact) -> list[dict]:
     if not episodes:
         return []
     group_ids = set(user.groups.values_list("pk", flat=True))
-    sees = may_contact(user, "view_contact", contact)
+    sees = user.is_active and may_contact(user, "view_contact", contact)
+    changes = sees and may_contact(user, "change_contact", contact)
     today = timezone.localdate()
     return [
         {
             "episode": episode,
             "problems": list(dict.fromkeys(episode_problems(episode, today=today).values())),
-            "can_change": user.is_active and sees and _records(user, episode.referral, group_ids),
+            "can_change": changes or (sees and _records(user, episode.referral, group_ids)),
         }
         for episode in episodes
     ]

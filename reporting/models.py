@@ -63,3 +63,83 @@ class Report(models.Model):
     @property
     def is_signed_off(self) -> bool:
         return self.signed_off_at is not None
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be made"
+    EXPIRED = "expired", "Deleted: no longer kept"
+
+
+def _export_path(export: "Export", filename: str) -> str:
+    return f"exports/{export.created_by_id}/{export.pk or 'new'}-{filename}"
+
+
+class Export(models.Model):
+    """One table exported to a file by a Celery task, for the person who asked and nobody else.
+
+    What was exported is named by the figure's key and the period (and whether it is the
+    report's comparison with the previous period), so the task can make it again from the
+    database; the file is kept until `expires_at` (settings.EXPORT_KEEP_HOURS), then deleted
+    by the beat task `reporting.tasks.delete_expired_exports`.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    profile = models.ForeignKey(
+        "thresholds.CouncilProfile", on_delete=models.PROTECT, related_name="+"
+    )
+    figure = models.CharField(max_length=100)
+    title = models.CharField(max_length=200, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    compare = models.BooleanField(
+        default=False, help_text="The figure against the previous period, as in a report."
+    )
+    format = models.CharField(max_length=4, choices=ExportFormat.choices)
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    personal = models.BooleanField(
+        default=False, help_text="The rows name or identify people: downloads are logged."
+    )
+    file = models.FileField(upload_to=_export_path, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="export_by_user")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="export_period_forwards",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.figure} ({self.get_format_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def filename(self) -> str:
+        stem = "".join(c if c.isalnum() else "-" for c in self.figure).strip("-") or "export"
+        suffix = "-compared" if self.compare else ""
+        return f"{stem}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}{suffix}.{self.format}"

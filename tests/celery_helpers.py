@@ -11,12 +11,15 @@ from contact_service.celery import app
 
 
 @contextlib.contextmanager
-def real_worker(*, beat_schedule_file: str | None = None):
-    """Run tasks through Redis on a worker thread; with a schedule file, run beat too."""
+def real_worker(*, beat_schedule_file: str | None = None, purge: bool = True):
+    """Run tasks through Redis on a worker thread; with a schedule file, run beat too.
+    `purge=False` keeps tasks queued before the worker started (a test that shows work
+    waiting for a worker, then starts one)."""
     assert app.conf.broker_url.startswith("redis://"), "the suite must use the real Redis broker"
     app.conf.task_always_eager = False
     app.loader.import_module("celery.contrib.testing.tasks")
-    app.control.purge()
+    if purge:
+        app.control.purge()
     beat = None
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

@@ -18,6 +18,7 @@ def _seed_profiles() -> None:
         "0005_profile_data",
         "0006_threshold_table",
         "0008_early_help_front_doors",
+        "0011_councilprofile_la_code",
     ):
         module = importlib.import_module(f"thresholds.migrations.{name}")
         (getattr(module, "seed", None) or module.mark)(apps, None)
@@ -111,6 +112,12 @@ def early_help_manager(db):
 @pytest.fixture
 def team_manager(db, social_work_team):
     return UserFactory(username="teammgr", roles=[Role.TEAM_MANAGER], team=social_work_team)
+
+
+@pytest.fixture
+def service_manager(db):
+    """Runs the Contact Service: the figures, the period reports (writes and signs off)."""
+    return UserFactory(username="servicemgr", roles=[Role.SERVICE_MANAGER])
 
 
 @pytest.fixture

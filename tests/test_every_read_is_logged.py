@@ -18,6 +18,7 @@ from tests.access_helpers import with_fixtures
 from tests.early_help import test_access as early_help_table
 from tests.referrals import test_access as referrals_table
 from tests.referrals import test_merlin_access as merlin_table
+from tests.returns import test_returns_access as returns_table
 
 # URLs that show no record of a child, and why. Anything else must be fetched below.
 NO_CASE_DATA = {
@@ -27,6 +28,19 @@ NO_CASE_DATA = {
     "break_glass": "the administrator's own break-glass sessions",
     "break_glass_end": "ends a break glass (POST, redirects)",
     "notification_read": "marks a notice read (POST, redirects); notices never name a child",
+    # Period reports show counts, never a child (tests/reporting/test_reporting_access.py).
+    "reporting:report_list": "the list of period reports",
+    "reporting:report_start": "choosing a period",
+    "reporting:report": "figures (counts) and the service manager's written sections",
+    "reporting:report_write": "the service manager's written sections",
+    "reporting:report_sign_off": "signing off a report",
+    "reporting:report_pdf": "the report as PDF: counts only",
+    "reporting:export_list": "the user's own exports: figure names and periods",
+    "reporting:export_start": "asks for an export (POST, redirects)",
+    "reporting:export": "an export's progress",
+    # A file, not a page; a table that names people is logged when downloaded
+    # (tests/reporting/test_exports.py).
+    "reporting:export_download": "an export file; personal ones logged on download",
 }
 # The Django admin's pages are generated per model: reads there are tested in
 # tests/accounts/test_administrator_reads_no_cases.py (change and history pages log).
@@ -42,6 +56,7 @@ MUST_SHOW_A_NAME = {
     "early_help:queue",
     "early_help:cases",
     "early_help:panel",
+    "returns:census_run",
 }
 
 
@@ -117,6 +132,9 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     more, more_named = _walk(
         request, client, early_help_table, early_help_table.make_records, problems
     )
+    fetched |= more
+    named |= more_named
+    more, more_named = _walk(request, client, returns_table, returns_table.make_records, problems)
     fetched |= more
     named |= more_named
     police = request.getfixturevalue("partner_user")

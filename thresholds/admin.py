@@ -29,6 +29,7 @@ class CouncilProfileForm(forms.ModelForm):
         fields = [
             "code",
             "name",
+            "la_code",
             "outcomes",
             "route_previously_known_to_mash",
             "route_recently_closed_to_last_team",

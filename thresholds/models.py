@@ -6,6 +6,7 @@ marks them due soon and breached. Clock arithmetic lives in thresholds/clock.py.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -44,6 +45,13 @@ class CouncilProfile(models.Model):
     outcomes = models.JSONField(
         default=list,
         help_text="The rating outcomes this council uses (codes of RatingOutcome).",
+    )
+    la_code = models.CharField(
+        "Local authority code",
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}$", "Three digits, e.g. 202.")],
+        help_text="The DfE's three-digit code for the council (LEA in the CIN census).",
     )
     history = HistoricalRecords()
 

@@ -47,6 +47,10 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Step down", reverse("early_help:step_down")))
     if user.has_perm("thresholds.view_deadline"):
         items.append(("Overdue dashboard", reverse("dashboard")))
+    if user.has_perm("reporting.view_management_information"):
+        items.append(("Reports", reverse("reporting:report_list")))
+    if user.has_perm("reporting.view_statutory_returns"):
+        items.append(("Statutory returns", reverse("returns:index")))
     if user.has_perm("referrals.search_person"):
         items.append(("Find a person", reverse("referrals:person_search")))
     if user.is_staff:

@@ -130,6 +130,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Exports (reporting.Export files) are written here, under exports/; in production point it at
+# a volume shared by the web and worker containers (docker-compose.yml: media). Never served
+# as static files: a download goes through reporting's view, which checks who asked.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# How long a finished export's file is kept before the beat task deletes it.
+EXPORT_KEEP_HOURS = env.float("EXPORT_KEEP_HOURS", default=24.0)
+# The export task records its progress every this many rows.
+EXPORT_PROGRESS_EVERY = 500
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -188,7 +196,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Re-queues outbox emails whose send task was lost (broker restart, worker crash).
     "outbox-resend": {"task": "accounts.tasks.resend_due_emails", "schedule": 60.0},
+    # Deletes export files past EXPORT_KEEP_HOURS.
+    "exports-expire": {"task": "reporting.tasks.delete_expired_exports", "schedule": 900.0},
 }
+
+# The DfE CIN census validator runs in its own venv (it pins pandas<2, numpy<2): made by
+# scripts/ensure-cin-validator.sh, which `make install` runs.
+CIN_VALIDATOR_PYTHON = env(
+    "CIN_VALIDATOR_PYTHON", default=str(VAR_DIR / "cin-validator-venv" / "bin" / "python")
+)
 
 LOGGING = {
     "version": 1,

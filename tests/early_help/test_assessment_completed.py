@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from early_help import family_work
 from tests.factories import UserFactory, family_work_case, green_contact
 
 OPENED = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
@@ -27,30 +27,30 @@ def case(camden, screening_officer, senior_practitioner, early_help_manager, fam
 
 
 def test_the_family_worker_records_the_date_with_history(case, family_worker):
-    family_work.family_work_assessment_record(
-        case=case, by=family_worker, completed_on=dt.date(2026, 11, 16), today=TODAY
+    family_work.family_work_record_assessment_completed(
+        case=case, by=family_worker, completed_on=dt.date(2026, 11, 16)
     )
 
     case.refresh_from_db()
     assert case.assessment_completed_on == dt.date(2026, 11, 16)
     last = case.history.first()
     assert last.history_user == family_worker
-    assert last.history_change_reason == "Early help assessment completed on 2026-11-16 (recorded)"
+    assert last.history_change_reason == "Early help assessment completed on 16 November 2026"
 
 
 @pytest.mark.parametrize(
     "day,message",
     [
-        (dt.date(2026, 11, 1), "before the case opened"),
-        (dt.date(2026, 11, 21), "future"),
+        (lambda: dt.date(2026, 11, 1), "before the case opened"),
+        (lambda: timezone.localdate() + dt.timedelta(days=1), "future"),
     ],
 )
 def test_a_date_before_the_case_opened_or_in_the_future_is_refused(
     case, early_help_manager, day, message
 ):
     with pytest.raises(ValidationError, match=message):
-        family_work.family_work_assessment_record(
-            case=case, by=early_help_manager, completed_on=day, today=TODAY
+        family_work.family_work_record_assessment_completed(
+            case=case, by=early_help_manager, completed_on=day()
         )
 
     case.refresh_from_db()
@@ -63,8 +63,8 @@ def test_another_family_worker_and_front_door_staff_may_not_record_it(
     stranger = UserFactory(roles=[], team=case.team)
     for user in (stranger, senior_practitioner):
         with pytest.raises(PermissionDenied):
-            family_work.family_work_assessment_record(
-                case=case, by=user, completed_on=dt.date(2026, 11, 16), today=TODAY
+            family_work.family_work_record_assessment_completed(
+                case=case, by=user, completed_on=dt.date(2026, 11, 16)
             )
 
 

@@ -310,10 +310,10 @@ TABLE = [
             args=[o["episode"].referral.contact_id, o["episode"].pk],
         ),
         "get",
-        # The receiving team (its manager and social worker) and the senior practitioner who
-        # referred; other readers of the contact see the census details read-only.
+        # The receiving team (its manager and social worker), the senior practitioner who
+        # referred and the front door's change_contact holders; other readers see it read-only.
         expect(
-            {"senior_practitioner", "team_manager", "social_worker"},
+            {"screening_officer", "senior_practitioner", "team_manager", "social_worker"},
             readers=READERS,
             otherwise=404,
         ),

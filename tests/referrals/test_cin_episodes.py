@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import TeamKind
 from accounts.roles import Role
+from mash import services as mash_services
 from referrals import cin, rating, services
 from referrals.models import CinEpisode
 from tests.factories import PersonFactory, TeamFactory, UserFactory, complete_contact
@@ -104,12 +105,12 @@ def test_a_stale_version_is_refused(episode, team_manager, social_worker):
     assert episode.primary_need == "N1"
 
 
-def test_front_door_staff_who_did_not_refer_and_other_teams_may_not_change_it(
-    episode, screening_officer, mash_manager, outsider
+def test_mash_staff_who_did_not_refer_and_other_teams_may_not_change_it(
+    episode, mash_social_worker, mash_manager, outsider
 ):
     other_team = TeamFactory(name="Another team", kind=TeamKind.SOCIAL_WORK)
     other_manager = UserFactory(roles=[Role.TEAM_MANAGER], team=other_team)
-    for user in (screening_officer, mash_manager, other_manager, outsider):
+    for user in (mash_social_worker, mash_manager, other_manager, outsider):
         assert not cin.may_change_episode(user, episode)
         with pytest.raises(PermissionDenied):
             cin.episode_update(episode=episode, by=user, reason="x", primary_need="N1")
@@ -122,8 +123,48 @@ def test_the_worker_who_referred_may_correct_the_need_they_gave(episode, senior_
     assert episode.primary_need == "N5"
 
 
+def test_the_mash_manager_who_referred_may_change_it_without_holding_the_contact(
+    camden, screening_officer, senior_practitioner, mash_manager, social_work_team
+):
+    contact = complete_contact(by=screening_officer, children=[PersonFactory()])
+    services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
+    rating.contact_rate(
+        contact=contact,
+        by=senior_practitioner,
+        profile=camden,
+        rag="amber",
+        level=3,
+        cp_concerns=False,
+        rationale="Unclear trajectory",
+        outcome="daily_discussion",
+        borderline="amber_green",
+    )
+    item = contact.discussion_items.get()
+    mash_services.discussion_record_attendees(
+        discussion=item.discussion, by=mash_manager, attendees=[mash_manager], other_attendees=""
+    )
+    mash_services.discussion_decide(
+        item=item,
+        by=mash_manager,
+        profile=camden,
+        outcome="social_work_referral",
+        rationale="Child in need",
+        team=social_work_team,
+        assessment_type="cfa",
+        primary_need="N4",
+    )
+    episode = CinEpisode.objects.get(referral__contact=contact)
+    assert not mash_manager.has_perm("referrals.change_contact", contact)
+
+    cin.episode_update(episode=episode, by=mash_manager, reason="x", primary_need="N1")
+
+    episode.refresh_from_db()
+    assert episode.primary_need == "N1"
+
+
 def test_the_contact_page_shows_the_census_with_a_change_link_for_the_team(
-    client, episode, team_manager, screening_officer
+    client, episode, team_manager, mash_social_worker
 ):
     url = episode.referral.contact.get_absolute_url()
     client.force_login(team_manager)
@@ -131,7 +172,7 @@ def test_the_contact_page_shows_the_census_with_a_change_link_for_the_team(
     assert "Children in need census" in page and "N4: family in acute stress" in page
     assert _page(episode) in page
 
-    client.force_login(screening_officer)
+    client.force_login(mash_social_worker)
     read_only = client.get(url).content.decode()
     assert "Children in need census" in read_only and _page(episode) not in read_only
 

@@ -24,6 +24,7 @@ from accounts.roles import Role
 from demo import contacts as demo_contacts
 from demo import early_help as early_help_demo
 from demo import mash as mash_demo
+from demo import year as demo_year
 from demo.families import Family
 from referrals.models import Contact, ContactStatus, Involvement, Service
 from thresholds.models import CouncilProfile
@@ -175,8 +176,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Load the demo data even though DEBUG is off. Never use this on a live service.",
         )
+        parser.add_argument(
+            "--without-year",
+            action="store_true",
+            help="Skip the back-dated year of history (demo/year.py): only today's front door.",
+        )
 
-    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, force: bool = False, without_year: bool = False, **options: Any
+    ) -> None:
         if not (settings.DEBUG or force):
             raise CommandError(
                 "DEBUG is off, so this may be a live service: refusing to load made-up children. "
@@ -196,6 +204,8 @@ class Command(BaseCommand):
             families = demo_contacts.seed(staff=staff, profile=profile)
             early_help_demo.seed(staff=staff, profile=profile, families=families)
             mash_demo.seed(staff=staff, profile=profile)
+            if not without_year:
+                demo_year.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
 
     def _summary(self, profile: str, families: list[Family], seconds: float) -> None:
