@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.roles import Role
 from core.enums import YesNoUnknown
-from core.forms import GovukForm, email_field, yes_no_field
+from core.forms import GovukDateField, GovukForm, email_field, yes_no_field
 from mash.forms import AttendeesForm
 from referrals.models import Person
 from thresholds.models import CouncilProfile
@@ -244,3 +244,19 @@ class StepDownForm(GovukForm):
             Field.checkboxes("children", legend_size=Size.SMALL),
             *(self.field_layout(n) for n in ("reasons", "family_agrees", "consent_details")),
         ]
+
+
+class AssessmentCompletedForm(GovukForm):
+    submit_label = "Save the date"
+    completed_on = GovukDateField(
+        label="Date the early help assessment was completed",
+        help_text="For example, 27 3 2027",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["completed_on"]
+        field.error_messages = {
+            **field.error_messages,
+            "required": "Enter the date the assessment was completed",
+        }

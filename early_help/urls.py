@@ -11,6 +11,7 @@ urlpatterns = [
     path("early-help/cases/", views.cases, name="cases"),
     path("early-help/cases/<int:pk>/", views.case, name="case"),
     path("early-help/cases/<int:pk>/close/", views.case_close, name="case_close"),
+    path("early-help/cases/<int:pk>/assessment/", views.case_assessment, name="case_assessment"),
     path("early-help/cases/<int:pk>/step-up/", views.case_step_up, name="case_step_up"),
     path("early-help/cases/<int:pk>/team/add/", views.taf_add, name="taf_add"),
     path("early-help/cases/<int:pk>/team/<int:member_pk>/", views.taf_edit, name="taf_edit"),

@@ -27,6 +27,7 @@ from thresholds.selectors import current_profile
 
 from . import access, family_work, selectors, services, step_down
 from .forms import (
+    AssessmentCompletedForm,
     CloseCaseForm,
     ConsentForm,
     DecisionForm,
@@ -184,6 +185,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "deadlines": selectors.case_clocks(case),
             "can_change": case.is_open
             and access.may_case(request.user, "change_familyworkcase", case),
+            # The assessment date is for the Annex A return: it may follow the closure.
+            "can_record_assessment": access.may_case(request.user, "change_familyworkcase", case),
             "now": timezone.now(),
         },
     )
@@ -273,6 +276,26 @@ def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{member.name} removed from the team around the family.")
     return redirect(member.case.get_absolute_url())
+
+
+def case_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record when the early help assessment was completed (open or closed case)."""
+    case = access.get_case_for_user(request.user, pk, "change_familyworkcase")
+    initial = {"completed_on": case.assessment_completed_on}
+    form = AssessmentCompletedForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    return _case_action(
+        request,
+        case,
+        form,
+        lambda **data: family_work.family_work_record_assessment_completed(
+            case=case, by=request.user, **data
+        ),
+        template="early_help/case_form.html",
+        title="When was the early help assessment completed?",
+        success="Early help assessment date saved.",
+    )
 
 
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:

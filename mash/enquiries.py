@@ -451,8 +451,10 @@ def enquiry_decide(
     next_step: NextStep | str,
     team: Team | None = None,
     assessment_type: AssessmentType | str = "",
+    primary_need: str | None = None,
 ) -> Enquiry:
-    """The MASH manager's final RAG rating and next step; a referral passes on only shareable answers."""
+    """The MASH manager's final RAG rating and next step; a referral passes on only shareable
+    answers and records the children's primary need (`rating.check_referral`)."""
     if not may_enquiry(by, "decide_enquiry"):
         raise PermissionDenied
     # Lock first: of two managers deciding at once, the second finds the version moved on.
@@ -479,7 +481,7 @@ def enquiry_decide(
         assessment_type = AssessmentType.SECTION_47
     # The MASH decision is not limited to the profile's initial-rating outcomes: after
     # checks, no further action is a legitimate end even where screening cannot choose it.
-    rating.check_referral(outcome, team, assessment_type, profile)
+    rating.check_referral(outcome, team, assessment_type, profile, primary_need=primary_need)
     if next_step == NextStep.EARLY_HELP and not _consent_for_early_help(enquiry):
         raise ValidationError({"next_step": rating.NO_CONSENT_FOR_EARLY_HELP})
     now = timezone.now()
@@ -509,6 +511,7 @@ def enquiry_decide(
         rationale=final_rationale,
         reason=f"MASH decision: {Rag(final_rag).label}, {next_step.label}. {final_rationale}",
         now=now,
+        primary_need=primary_need or "",
     )
     contact = routed.contact
     enquiry.final_rag, enquiry.final_rationale, enquiry.next_step = (

@@ -9,7 +9,12 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.enums import Rag
 from core.forms import GovukForm
-from referrals.forms import assessment_type_field, referral_team_field, referral_teams
+from referrals.forms import (
+    assessment_type_field,
+    primary_need_field,
+    referral_team_field,
+    referral_teams,
+)
 from thresholds.models import CouncilProfile, ThresholdLevel
 
 from .models import ConsentGround, ConsentOutcome, NextStep
@@ -176,6 +181,7 @@ class EnquiryDecisionForm(GovukForm):
     )
     team = referral_team_field("Social work team (for a referral or strategy discussion)")
     assessment_type = assessment_type_field()
+    primary_need = primary_need_field("Primary need (for a referral or strategy discussion)")
 
     def __init__(self, *args, profile: CouncilProfile, **kwargs):
         super().__init__(*args, **kwargs)

@@ -299,6 +299,7 @@ def enquiry_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 next_step=data["next_step"],
                 team=data["team"],
                 assessment_type=data["assessment_type"],
+                primary_need=data["primary_need"],
             )
         except ValidationError as exc:
             _stale_or_errors(form, exc, enquiry)

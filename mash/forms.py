@@ -6,7 +6,12 @@ from accounts.models import User
 from accounts.roles import Role
 from core.enums import RatingOutcome
 from core.forms import GovukForm
-from referrals.forms import assessment_type_field, referral_team_field, referral_teams
+from referrals.forms import (
+    assessment_type_field,
+    primary_need_field,
+    referral_team_field,
+    referral_teams,
+)
 from thresholds.models import CouncilProfile
 
 
@@ -71,6 +76,7 @@ class DecisionForm(GovukForm):
     )
     team = referral_team_field()
     assessment_type = assessment_type_field()
+    primary_need = primary_need_field()
     rationale = forms.CharField(
         label="Reason for the decision",
         widget=forms.Textarea,

@@ -75,8 +75,10 @@ def discussion_decide(
     rationale: str,
     team: Team | None = None,
     assessment_type: str = "",
+    primary_need: str | None = None,
 ) -> DiscussionItem:
-    """Minute the decision on one contact and route it accordingly."""
+    """Minute the decision on one contact and route it accordingly (a referral records the
+    children's primary need: `rating.check_referral`)."""
     from referrals import rating
     from referrals.models import Contact, ContactStatus
 
@@ -103,7 +105,7 @@ def discussion_decide(
         raise ValidationError({"outcome": "Select an outcome this council uses"})
     if outcome == RatingOutcome.EARLY_HELP and not early_help_consent_for([contact])[contact.pk]:
         raise ValidationError({"outcome": rating.NO_CONSENT_FOR_EARLY_HELP})
-    rating.check_referral(outcome, team, assessment_type, profile)
+    rating.check_referral(outcome, team, assessment_type, profile, primary_need=primary_need)
     now = timezone.now()
     item.decision, item.rationale, item.decided_by, item.decided_at = outcome, rationale, by, now
     save_audited(item, user=by, reason=f"Daily discussion decided: {RatingOutcome(outcome).label}")
@@ -120,5 +122,6 @@ def discussion_decide(
         reason=f"Daily discussion {item.discussion.date:%d %B %Y}: "
         f"{RatingOutcome(outcome).label}. {rationale}",
         now=now,
+        primary_need=primary_need or "",
     )
     return item

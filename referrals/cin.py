@@ -12,15 +12,24 @@ the census is right when it is made rather than fixed afterwards.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import save_audited
 from accounts.models import User
 
-from .access import require_contact
-from .models import CinEpisode, ContactRole, Disability, Person, PrimaryNeed, Referral, UpnUnknown
+from .access import may_contact
+from .models import (
+    CinEpisode,
+    Contact,
+    ContactRole,
+    Disability,
+    Person,
+    PrimaryNeed,
+    Referral,
+    UpnUnknown,
+)
 
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 STALE = "stale"
@@ -68,6 +77,12 @@ def clean_disabilities(codes: Iterable[str]) -> list[str]:
             {"disabilities": "Choose ‘No disability’ or the child’s disabilities, not both."}
         )
     return [c for c in Disability.values if c in codes]
+
+
+def disability_labels(codes: Iterable[str]) -> str:
+    """The person's disability codes as a worker reads them ("" when none are recorded)."""
+    chosen = set(codes or [])
+    return ", ".join(str(label) for code, label in Disability.choices if code in chosen)
 
 
 def clean_person_cin(person: Person) -> None:
@@ -171,6 +186,61 @@ def episode_problems(episode: CinEpisode, *, today: dt.date) -> dict[str, str]:
     return problems
 
 
+def may_change_episode(user: User, episode: CinEpisode) -> bool:
+    """Who records a child's census episode: whoever may change the contact, the receiving
+    team, and the worker who made the referral.
+
+    `change_contact` alone is not enough: once a contact is referred to a social work team its
+    holders keep only read (lifecycle.HOLDS: the team's group gets `view_contact`), and the
+    MASH manager who referred it holds no `change_contact` at all. Yet the census items are
+    what happens after the referral, so the receiving team's members (its group, which the
+    team manager is in) record them, and the worker who made the referral (a MASH manager, a
+    senior practitioner, the daily discussion's chair) may correct the primary need they gave.
+    The front door's `change_contact` holders (role-wide: screening officers and senior
+    practitioners, who complete the Contact and Referral record) keep the right they have on
+    the rest of the contact. Everyone must still be able to see the contact.
+    """
+    contact = episode.referral.contact
+    if not user.is_active or not may_contact(user, "view_contact", contact):
+        return False
+    if may_contact(user, "change_contact", contact):
+        return True
+    return _records(user, episode.referral, set(user.groups.values_list("pk", flat=True)))
+
+
+def _records(user: User, referral: Referral, group_ids: set[int]) -> bool:
+    return referral.created_by_id == user.pk or referral.team.group_id in group_ids
+
+
+def episodes_for_contact(contact: Contact) -> list[CinEpisode]:
+    """The census episodes of a contact's referrals: by referral, then by the child's name."""
+    return list(
+        CinEpisode.objects.filter(referral__contact=contact)
+        .select_related("person", "referral__team", "referral__contact")
+        .order_by("referral__created_at", "person__last_name", "person__first_name", "pk")
+    )
+
+
+def census_rows(user: User, contact: Contact) -> list[dict]:
+    """Each child's episode on the contact page: what is recorded, what the census still
+    needs, and whether this user may change it (one membership query for the whole page)."""
+    episodes = episodes_for_contact(contact)
+    if not episodes:
+        return []
+    group_ids = set(user.groups.values_list("pk", flat=True))
+    sees = user.is_active and may_contact(user, "view_contact", contact)
+    changes = sees and may_contact(user, "change_contact", contact)
+    today = timezone.localdate()
+    return [
+        {
+            "episode": episode,
+            "problems": list(dict.fromkeys(episode_problems(episode, today=today).values())),
+            "can_change": changes or (sees and _records(user, episode.referral, group_ids)),
+        }
+        for episode in episodes
+    ]
+
+
 @transaction.atomic
 def episode_update(
     *, episode: CinEpisode, by: User, reason: str, version: int | None = None, **data
@@ -180,11 +250,12 @@ def episode_update(
     if unknown:
         raise TypeError(f"Unknown episode fields: {sorted(unknown)}")
     locked = (
-        CinEpisode.objects.select_for_update()
-        .select_related("referral__contact")
+        CinEpisode.objects.select_for_update(of=("self",))
+        .select_related("referral__contact", "referral__team")
         .get(pk=episode.pk)
     )
-    require_contact(by, "change_contact", locked.referral.contact)
+    if not may_change_episode(by, locked):
+        raise PermissionDenied(f"{by} may not change the census details of {locked}")
     if version is not None and locked.version != version:
         raise ValidationError(
             "These census details were changed by someone else after you opened them.", code=STALE

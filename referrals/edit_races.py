@@ -34,8 +34,13 @@ def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, dt.date):
         return govuk_date(value)
     choices = getattr(field, "choices", None)
+    labels = dict((str(k), v) for k, v in choices) if choices is not None else {}
+    if isinstance(value, list | tuple):
+        # A multiple choice (disabilities): the labels in the choices' order.
+        chosen = {str(v) for v in value}
+        return ", ".join(str(v) for k, v in labels.items() if k in chosen) or "Not given"
     if choices is not None:
-        return str(dict((str(k), v) for k, v in choices).get(str(value), value))
+        return str(labels.get(str(value), value))
     return str(value)
 
 

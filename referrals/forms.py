@@ -34,11 +34,17 @@ from .models import (
     AssessmentType,
     ContactRole,
     ContactSource,
+    Disability,
     Ethnicity,
+    PrimaryNeed,
     ReferralSource,
     RelationshipType,
     Sex,
+    UpnUnknown,
 )
+
+# The census items on a person (referrals/cin.py checks them in the person services).
+CIN_PERSON_FIELDS = ("upn", "upn_unknown", "disabilities")
 
 
 def referral_team_field(label: str = "Social work team (for a referral)") -> forms.ModelChoiceField:
@@ -55,6 +61,18 @@ def referral_teams(profile) -> "models.QuerySet[Team]":
         kind__in=[TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN],
         is_active=True,
     ).order_by("name")
+
+
+def primary_need_field(label: str = "Primary need (for a referral)") -> forms.ChoiceField:
+    """The CIN census primary need, asked wherever a contact is referred to a social work team;
+    the rating services require it for a referral (`rating.check_referral`)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "Select the child's primary need")] + PrimaryNeed.choices,
+        required=False,
+        help_text="The main reason the child is referred, as the children in need census "
+        "records it.",
+    )
 
 
 def assessment_type_field() -> forms.ChoiceField:
@@ -280,12 +298,33 @@ class PersonForm(GovukForm):
     postcode = forms.CharField(max_length=10, required=False)
     phone = forms.CharField(label="Phone number", max_length=40, required=False)
     email = email_field()
+    # Checked by the person services (cin.clean_person_cin), which name the field at fault.
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)",
+        max_length=20,
+        required=False,
+        help_text="13 characters from the child's school records, like A123456789012.",
+    )
+    upn_unknown = forms.ChoiceField(
+        label="Reason there is no UPN",
+        choices=[("", "Select a reason, if there is no UPN")] + UpnUnknown.choices,
+        required=False,
+    )
+    disabilities = forms.MultipleChoiceField(
+        label="Disabilities",
+        # "No disability" comes last, after "or", and clears the others (GOV.UK exclusive).
+        choices=[c for c in Disability.choices if c[0] != Disability.NONE]
+        + [(Disability.NONE, Disability.NONE.label)],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply, or ‘No disability’. Leave blank if not yet known.",
+    )
 
     def layout(self) -> list:
         address = ["line_1", "line_2", "town", "postcode"]
-        before = [
-            n for n in PersonForm.base_fields if n not in address and n not in ("phone", "email")
-        ]
+        after = ("phone", "email", *CIN_PERSON_FIELDS)
+        before = [n for n in PersonForm.base_fields if n not in address and n not in after]
+        cin = [n for n in CIN_PERSON_FIELDS if n in self.fields]
         return [
             *[self.field_layout(n) for n in before],
             Fieldset(
@@ -293,7 +332,24 @@ class PersonForm(GovukForm):
             ),
             self.field_layout("phone"),
             self.field_layout("email"),
+            *(
+                [
+                    HTML(
+                        '<h2 class="govuk-heading-m">For the children in need census</h2>'
+                        '<p class="govuk-body">For a child. The census needs the UPN or the '
+                        "reason there is none, and the child's disabilities.</p>"
+                    ),
+                    *[self.field_layout(n) for n in cin],
+                ]
+                if cin
+                else []
+            ),
         ]
+
+    def field_layout(self, name: str):
+        if name == "disabilities":
+            return Field(name, template="referrals/includes/_disability_checkboxes.html")
+        return super().field_layout(name)
 
     def clean_nhs_number(self) -> str:
         return clean_nhs_number(self.cleaned_data["nhs_number"])
@@ -335,6 +391,8 @@ class PersonForm(GovukForm):
             if k not in ("line_1", "line_2", "town", "postcode")
         }
         data["interpreter_needed"] = bool(data.get("interpreter_needed"))
+        if "disabilities" in data:
+            data["disabilities"] = list(data["disabilities"])
         address = {k: self.cleaned_data[k] for k in ("line_1", "line_2", "town", "postcode")}
         return data, address
 
@@ -370,6 +428,9 @@ class PersonWithLinkForm(PersonForm):
         if adult:
             for name, field in LinkAdultForm.base_fields.items():
                 self.fields[name] = copy.deepcopy(field)
+            # The census items are a child's: an adult's record does not ask for them.
+            for name in CIN_PERSON_FIELDS:
+                del self.fields[name]
             self.helper.layout = Layout(*self.layout())
 
     def layout(self) -> list:
@@ -463,6 +524,7 @@ class RatingForm(GovukForm):
     )
     team = referral_team_field()
     assessment_type = assessment_type_field()
+    primary_need = primary_need_field()
     rationale = forms.CharField(
         label="Rationale",
         help_text="Why this rating and this outcome, with reference to the thresholds.",
@@ -488,7 +550,10 @@ class RatingForm(GovukForm):
             if name != "indicators"
             else Field.checkboxes(name, legend_size=Size.SMALL, small=True)
             for name in ("rag", "level", "cp_concerns", "indicators", "outcome")
-        ] + [self.field_layout(n) for n in ("borderline", "team", "assessment_type", "rationale")]
+        ] + [
+            self.field_layout(n)
+            for n in ("borderline", "team", "assessment_type", "primary_need", "rationale")
+        ]
 
 
 class ReferrerToldForm(GovukForm):

@@ -30,6 +30,7 @@ from .models import (
     ContactSource,
     ContactStatus,
     KnownStatus,
+    PrimaryNeed,
     Rating,
     RatingStage,
     Referral,
@@ -150,8 +151,10 @@ def contact_rate(
     assessment_type: AssessmentType | str = "",
     borderline: str = "",
     now: dt.datetime | None = None,
+    primary_need: str | None = None,
 ) -> Route:
-    """Give a contact its initial RAG rating and route it as the rules require."""
+    """Give a contact its initial RAG rating and route it as the rules require (a referral
+    records the children's primary need: `check_referral`)."""
     require_contact(by, "rate_contact", contact)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != ContactStatus.AWAITING_RATING:
@@ -159,7 +162,7 @@ def contact_rate(
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the rationale for the rating"})
     route = route_for(contact, profile=profile, rag=rag, cp_concerns=cp_concerns, chosen=outcome)
-    check_referral(route.outcome, team, assessment_type, profile)
+    check_referral(route.outcome, team, assessment_type, profile, primary_need=primary_need)
     if route.outcome == RatingOutcome.DAILY_DISCUSSION and not borderline:
         raise ValidationError({"borderline": "Select why the contact needs the daily discussion"})
     now = now or timezone.now()
@@ -189,6 +192,7 @@ def contact_rate(
         rationale=rationale,
         reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip(),
         now=now,
+        primary_need=primary_need or "",
     ).contact
     if cp_concerns and contact.source == ContactSource.PHONE and contact.referrer_is_professional:
         clocks.deadline_start(
@@ -211,16 +215,31 @@ def check_referral(
     team: Team | None,
     assessment_type: str,
     profile: CouncilProfile | None = None,
+    *,
+    primary_need: str | None = None,
 ) -> None:
-    """A referral names a social work team and the type of assessment."""
+    """A referral names a social work team, the type of assessment and the children's primary
+    need (CIN census). `primary_need=None` means the caller does not ask it (a data load or a
+    script: the episode then shows as missing its need until the receiving team gives it,
+    `cin.episode_problems`); every page that refers a contact passes the worker's answer, and
+    a blank answer is refused."""
     if outcome != RatingOutcome.SOCIAL_WORK_REFERRAL:
         return
+    errors = {}
     if team is None or team.kind not in (TeamKind.SOCIAL_WORK, TeamKind.DISABLED_CHILDREN):
-        raise ValidationError({"team": "Select the social work team the contact is referred to"})
-    if profile is not None and team.profile_id not in (None, profile.pk):
-        raise ValidationError({"team": f"{team} is not one of {profile}'s teams"})
+        errors["team"] = "Select the social work team the contact is referred to"
+    elif profile is not None and team.profile_id not in (None, profile.pk):
+        errors["team"] = f"{team} is not one of {profile}'s teams"
     if not assessment_type:
-        raise ValidationError({"assessment_type": "Select the type of assessment"})
+        errors["assessment_type"] = "Select the type of assessment"
+    if primary_need is not None and primary_need not in PrimaryNeed.values:
+        errors["primary_need"] = (
+            "Select the child's primary need"
+            if not primary_need
+            else "Choose a primary need from the list."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 @dataclass(frozen=True)

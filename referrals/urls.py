@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cin_views, views
 from .information_requests import views as information_views
 from .merlin import views as merlin_views
 from .notices import views as notice_views
@@ -62,6 +62,11 @@ urlpatterns = [
         "contacts/<int:pk>/information-response/",
         information_views.information_response,
         name="information_response",
+    ),
+    path(
+        "contacts/<int:pk>/census/<int:episode_pk>/",
+        cin_views.contact_census_episode,
+        name="contact_census_episode",
     ),
     path("contacts/<int:pk>/access-log/", views.contact_access_log, name="contact_access_log"),
     path("merlin/", merlin_views.merlin_list, name="merlin_list"),

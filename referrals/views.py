@@ -20,7 +20,7 @@ from accounts.services import access_record
 from core.forms import add_service_errors, bool_initial, with_version
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import edit_races, extensions, rating, selectors, services
+from . import cin, edit_races, extensions, rating, selectors, services
 from .access import (
     get_contact_for_user,
     get_contact_person_for_user,
@@ -496,6 +496,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = [link.person for link in links]
     previous = selectors.previous_contacts_for(contact, people)
     referrals = list(contact.referrals.select_related("team"))
+    census = cin.census_rows(request.user, contact) if referrals else []
     return render(
         request,
         "referrals/contact_detail.html",
@@ -515,6 +516,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 contact.ratings.select_related("rated_by").prefetch_related("indicators")
             ),
             "referrals": referrals,
+            "census": census,
             "now": timezone.now(),
             "can_change": may_contact(request.user, "change_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
@@ -594,6 +596,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome=data["outcome"] or None,
                 team=data["team"],
                 assessment_type=data["assessment_type"],
+                primary_need=data["primary_need"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -727,6 +730,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible": selectors.visible_ids(request.user, contacts),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": may_person(request.user, "change_person", person),
+            "disabilities": cin.disability_labels(person.disabilities),
         },
     )
 

@@ -77,6 +77,12 @@ TABLE = [
         expect(EARLY_HELP, otherwise=404, ok=302),
     ),
     ("close case", _case_url("case_close"), "get", expect(EARLY_HELP, otherwise=404)),
+    (
+        "early help assessment completed",
+        _case_url("case_assessment"),
+        "get",
+        expect(EARLY_HELP, otherwise=404),
+    ),
     ("step up", _case_url("case_step_up"), "get", expect(EARLY_HELP, otherwise=404)),
     ("next panel", lambda o: reverse("early_help:panel_next"), "get", expect(EARLY_HELP, ok=302)),
     (

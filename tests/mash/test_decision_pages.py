@@ -89,6 +89,7 @@ def decision(enquiry, receiving_team, **changes):
         "next_step": "social_work_referral",
         "team": receiving_team.pk,
         "assessment_type": "cfa",
+        "primary_need": "N1",
         **changes,
     }
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from accounts.services import notify
 from mash import enquiries
 from mash.services import discussion_add
-from referrals import services
+from referrals import rating, services
+from referrals.models import CinEpisode
 from tests.access_helpers import expect, with_fixtures
 from tests.factories import PersonFactory, complete_contact, contact_with_mash
 
@@ -303,6 +304,21 @@ TABLE = [
         expect(FRONT_DOOR, readers=READERS, otherwise=404),
     ),
     (
+        "census details of a referred child",
+        lambda o: reverse(
+            "referrals:contact_census_episode",
+            args=[o["episode"].referral.contact_id, o["episode"].pk],
+        ),
+        "get",
+        # The receiving team (its manager and social worker), the senior practitioner who
+        # referred and the front door's change_contact holders; other readers see it read-only.
+        expect(
+            {"screening_officer", "senior_practitioner", "team_manager", "social_worker"},
+            readers=READERS,
+            otherwise=404,
+        ),
+    ),
+    (
         "person access log",
         lambda o: reverse("referrals:person_access_log", args=[o["person"].pk]),
         "get",
@@ -328,8 +344,35 @@ def _partner_request(*, profile, officer, senior, manager, worker, agency):
     return request
 
 
+def _referred_episode(*, officer, senior, team, profile, child) -> CinEpisode:
+    """A child's census episode: the contact rated amber and referred to `team`."""
+    contact = complete_contact(by=officer, children=[child])
+    services.contact_submit(contact=contact, by=officer, profile=profile)
+    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
+    rating.contact_rate(
+        contact=contact,
+        by=senior,
+        profile=profile,
+        rag="amber",
+        level=3,
+        cp_concerns=False,
+        rationale="Child in need",
+        outcome="social_work_referral",
+        team=team,
+        assessment_type="cfa",
+        primary_need="N4",
+    )
+    return CinEpisode.objects.get(referral__contact=contact, person=child)
+
+
 def make_records(
-    screening_officer, senior_practitioner, mash_manager, mash_social_worker, police, camden
+    screening_officer,
+    senior_practitioner,
+    mash_manager,
+    mash_social_worker,
+    police,
+    camden,
+    social_work_team,
 ):
     child = PersonFactory(last_name="Smith")
     adult = PersonFactory(last_name="Jones")
@@ -362,6 +405,13 @@ def make_records(
         "awaiting": awaiting,
         "discussion": item,
         "notice": notify(user=mash_manager, title="Something for you", email=False),
+        "episode": _referred_episode(
+            officer=screening_officer,
+            senior=senior_practitioner,
+            team=social_work_team,
+            profile=camden,
+            child=PersonFactory(last_name="Smith"),
+        ),
     }
 
 
