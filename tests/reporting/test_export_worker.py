@@ -18,14 +18,14 @@ def test_an_export_is_made_by_the_worker_through_redis(
     settings.MEDIA_ROOT = str(tmp_path)
     with real_worker():
         export = services.export_request(
-            by=team_manager, figure="contacts_by_status", period=QUARTER, profile=camden, fmt="csv"
+            by=team_manager, figure="contacts_by_outcome", period=QUARTER, profile=camden, fmt="csv"
         )
         assert wait_for(lambda: Export.objects.get(pk=export.pk).status == ExportStatus.READY)
     export.refresh_from_db()
     assert export.progress == 100 and export.rows == 1
     assert export.file.read().decode("utf-8-sig").splitlines() == [
-        "Status,Contacts",
-        "New: awaiting screening,4",
+        "Status,Contacts,% of total",
+        "New: awaiting screening,4,100.0",
     ]
 
 

@@ -85,7 +85,7 @@ def test_progress_is_reported_as_rows_are_written(settings):
     assert seen == [(2, 5), (4, 5), (5, 5)]
 
 
-def _ask(user, profile, fmt="csv", figure="contacts_by_source", compare=False):
+def _ask(user, profile, fmt="csv", figure="contacts_by_referral_source", compare=False):
     return services.export_request(
         by=user, figure=figure, period=QUARTER, profile=profile, fmt=fmt, compare=compare
     )
@@ -104,10 +104,10 @@ def test_an_export_is_made_by_the_task_with_the_figures_rows(
         export = _ask(team_manager, camden, fmt="xlsx")
     export.refresh_from_db()
     assert (export.status, export.progress, export.rows) == (ExportStatus.READY, 100, 2)
-    assert export.title == "Contacts by referral source"
+    assert export.title == "Contacts by referral source (CIN census code)"
     sheet = load_workbook(export.file.path).active
     rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows == {"School": 3, "Police": 1}
+    assert rows == {"2A: School": 3, "6: Police": 1}
     assert export.expires_at > timezone.now() + dt.timedelta(hours=23)
 
 
@@ -118,9 +118,18 @@ def test_an_export_compared_with_the_previous_period_has_both_columns(
         export = _ask(team_manager, camden, compare=True)
     export.refresh_from_db()
     rows = list(csv.reader(io.StringIO(export.file.read().decode("utf-8-sig"))))
-    assert rows[0] == ["Referral source", "This period", "Previous period", "Change"]
-    assert ["School", "3", "1", "2"] in rows
-    assert ["Police", "1", "0", "1"] in rows
+    assert rows[0][:4] == [
+        "Referral source",
+        "Contacts: this period",
+        "Contacts: previous period",
+        "Contacts: change",
+    ]
+    assert rows_by_label(rows)["2A: School"][:4] == ["2A: School", "3", "1", "2"]
+    assert rows_by_label(rows)["6: Police"][:4] == ["6: Police", "1", "0", "1"]
+
+
+def rows_by_label(rows: list[list[str]]) -> dict[str, list[str]]:
+    return {row[0]: row for row in rows[1:]}
 
 
 def test_an_unknown_figure_fails_with_a_message_not_an_error(
@@ -174,6 +183,6 @@ def test_only_the_person_who_asked_downloads_and_personal_data_is_logged(
     b"".join(response.streaming_content)
     log = AccessLog.objects.get(user=team_manager, object_id=export.pk)
     assert log.description == "Exported Contacts from schools (CSV)"
-    assert log.details["figure"] == "contacts_by_source"
+    assert log.details["figure"] == "contacts_by_referral_source"
     assert log.details["period"] == ["2026-07-01", "2026-09-30"]
     assert not AccessLog.objects.filter(user=service_manager).exists()

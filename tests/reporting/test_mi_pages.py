@@ -28,7 +28,7 @@ def test_first_visit_shows_last_quarter_with_a_chart_and_table_per_figure(
     text = response.content.decode()
     assert response.status_code == 200
     assert "Last quarter:" in text
-    charts = text.count('<svg class="app-chart"')
+    charts = text.count('<svg class="app-chart__svg"')
     assert charts >= 5  # an empty quarter still draws the figures with fixed rows
     assert text.count('<title id="chart-') == charts
     assert text.count('<table class="govuk-table') >= charts

@@ -20,18 +20,19 @@ def test_the_report_shows_each_figure_for_the_period_against_the_previous_one(
     assert response.status_code == 200
     page = response.content.decode()
     assert "1 July 2026 to 30 September 2026, against 1 April 2026 to 30 June 2026" in page
-    table = response.context["sections"][0]["figures"][0]["table"]
-    assert [c.label for c in table.columns] == [
+    figures = {f["table"].key: f for s in response.context["sections"] for f in s["figures"]}
+    table = figures["contacts_by_referral_source"]["table"]
+    assert [c.label for c in table.columns][:4] == [
         "Referral source",
-        "This period",
-        "Previous period",
-        "Change",
+        "Contacts: this period",
+        "Contacts: previous period",
+        "Contacts: change",
     ]
-    assert {"label": "School", "count__now": 3, "count__previous": 1, "count__change": 2} in (
-        table.rows
-    )
+    school = next(row for row in table.rows if row["label"] == "2A: School")
+    assert (school["count__now"], school["count__previous"], school["count__change"]) == (3, 1, 2)
     # The chart is drawn from the same table, and says so to a screen reader.
-    assert 'role="img"' in page and "School: This period 3, Previous period 1." in page
+    assert 'role="img"' in page
+    assert "2A: School: This period 3, Previous period 1." in page
     assert "+2" in page
     # A team manager reads but does not write or sign off.
     assert "Write the sections" not in page and "Sign off" not in page
@@ -93,7 +94,7 @@ def test_the_pdf_is_the_report_and_renders_to_an_image(
     assert len(pdf) >= 3  # a page for the heading, one per section of figures, the writing
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "Quarterly evaluation for the steering group" in text
-    assert "Contacts by referral source" in text and "Previous period" in text
+    assert "Contacts by referral source (CIN census code)" in text and "Previous period" in text
     assert WRITTEN["summary"] in text
     assert "Download CSV" not in text and "Sign out" not in text
     keep = os.environ.get("REPORT_PNG_DIR")

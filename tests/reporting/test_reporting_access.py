@@ -61,7 +61,7 @@ def make_records(camden, service_manager):
     )
     export = services.export_request(
         by=service_manager,
-        figure="contacts_by_source",
+        figure="contacts_by_referral_source",
         period=QUARTER,
         profile=camden,
         fmt="csv",
