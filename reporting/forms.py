@@ -158,6 +158,8 @@ class ExportForm(forms.Form):
     start = forms.DateField()
     end = forms.DateField()
     compare = forms.BooleanField(required=False)
+    # A row of the figure: export the contacts behind it rather than the figure.
+    row = forms.CharField(required=False, max_length=100)
     # What the page called the figure, shown while it is made; the task sets the real title.
     title = forms.CharField(required=False, max_length=200)
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS])

@@ -5,11 +5,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.grants import granted
 from thresholds.selectors import current_profile
 
 from . import figures
 from .access import require_mi
+from .contact_lists import contact_list
 from .forms import PeriodForm, default_period, period_from
 
 PAGE_SIZE = 50
@@ -48,26 +48,23 @@ def figure_contacts(request: HttpRequest) -> HttpResponse:
     period = period_from(request.GET.get("from", ""), request.GET.get("to", ""), today)
     if period is None:
         raise Http404("No such period")
-    found = figures.contacts_behind(
-        request.GET.get("figure", ""), request.GET.get("row", ""), period
-    )
+    figure, row = request.GET.get("figure", ""), request.GET.get("row", "")
+    found = contact_list(request.user, figure, row, period)
     if found is None:
         raise Http404("No such figure")
-    title, label, contacts = found
-    visible = granted(request.user, "referrals.view_contact", contacts)
-    page = Paginator(
-        visible.select_related("assigned_team").order_by("-received_at", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    hidden = contacts.count() - page.paginator.count
-    drill = figures.DRILLS[request.GET["figure"]]
+    page = Paginator(found.visible, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reporting/figure_contacts.html",
         {
-            "title": title,
-            "label": label,
-            "period": period if drill.in_period else None,
+            "title": found.title,
+            "label": found.label,
+            "period": period if found.in_period else None,
+            "asked": period,
+            "row": row,
+            # What the export buttons name: this figure's row, as a list of contacts.
+            "export": {"key": figure, "title": f"{found.title}: {found.label}"},
             "page": page,
-            "hidden": hidden,
+            "hidden": found.hidden,
         },
     )

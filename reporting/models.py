@@ -100,6 +100,11 @@ class Export(models.Model):
         "thresholds.CouncilProfile", on_delete=models.PROTECT, related_name="+"
     )
     figure = models.CharField(max_length=100)
+    # A row of the figure: the export is the list of contacts behind it (reporting.contact_lists),
+    # only those the person who asked may open, whose ids are kept so taking the file is logged
+    # against each contact it names.
+    row = models.CharField(max_length=100, blank=True)
+    contact_ids = models.JSONField(default=list, blank=True, editable=False)
     title = models.CharField(max_length=200, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()

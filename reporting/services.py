@@ -14,6 +14,7 @@ from accounts.models import User
 from thresholds.models import CouncilProfile
 
 from . import exports
+from .contact_lists import contact_list_table
 from .models import Export, ExportStatus, Report, ReportKind
 from .reports import find_table, fits
 from .tables import Period
@@ -121,6 +122,7 @@ def export_request(
     fmt: str,
     compare: bool = False,
     title: str = "",
+    row: str = "",
 ) -> Export:
     """Ask for a figure as a file; the worker makes it (`export_run`) after this commits."""
     _require(by, VIEW_MI)
@@ -137,7 +139,8 @@ def export_request(
         figure=figure,
         period_start=period.start,
         period_end=period.end,
-        compare=compare,
+        compare=compare and not row,
+        row=row[:100],
         format=fmt,
         title=title[:200],
     )
@@ -165,7 +168,14 @@ def export_run(*, export_id: int) -> Export:
         save_audited(export, user=export.created_by, reason="Export started")
     try:
         period = Period(export.period_start, export.period_end)
-        table = find_table(export.figure, period, export.profile, compare_previous=export.compare)
+        contact_ids: list[int] = []
+        if export.row:
+            listed = contact_list_table(export.created_by, export.figure, export.row, period)
+            table, contact_ids = listed if listed is not None else (None, [])
+        else:
+            table = find_table(
+                export.figure, period, export.profile, compare_previous=export.compare
+            )
         if table is None:
             return _export_end(export_id, error=f"There is no figure called {export.figure}.")
 
@@ -185,6 +195,7 @@ def export_run(*, export_id: int) -> Export:
         rows=len(table.rows),
         personal=table.personal,
         title=table.title,
+        contact_ids=contact_ids,
     )
 
 
@@ -197,6 +208,7 @@ def _export_end(
     personal: bool = False,
     title: str = "",
     error: str = "",
+    contact_ids: list[int] | None = None,
 ) -> Export:
     export = _locked_export(export_id)
     now = timezone.now()
@@ -211,6 +223,7 @@ def _export_end(
     export.progress = 100
     export.rows = rows
     export.personal = personal
+    export.contact_ids = contact_ids or []
     export.title = title[:200]
     # Kept for EXPORT_KEEP_HOURS from when it could first be downloaded.
     export.expires_at = now + dt.timedelta(hours=settings.EXPORT_KEEP_HOURS)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
 from core.forms import add_service_errors, with_version
+from referrals.models import Contact
 from thresholds.selectors import current_profile
 
 from . import services
@@ -194,6 +195,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
             fmt=form.cleaned_data["format"],
             compare=form.cleaned_data["compare"],
             title=form.cleaned_data["title"],
+            row=form.cleaned_data["row"],
         )
     except ValidationError:
         raise Http404("No such figure") from None
@@ -231,8 +233,12 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
                 "period": [export.period_start.isoformat(), export.period_end.isoformat()],
                 "format": export.format,
                 "rows": export.rows,
+                **({"row": export.row} if export.row else {}),
             },
         )
+        # A list of contacts: taking it is a read of each contact it names. Loading them is
+        # what logs them (accounts.reads); only the label fields are read.
+        list(Contact.objects.filter(pk__in=export.contact_ids).only("pk", "reference"))
     try:
         handle = export.file.open("rb")
     except FileNotFoundError:
