@@ -13,10 +13,16 @@ def cell(row: dict, column: Column) -> str:
     value = row.get(column.key)
     if value is None:
         return "–"
+    # A report's change from the previous period carries its sign.
+    sign = (
+        "+"
+        if column.key.endswith("__change") and isinstance(value, int | float) and value > 0
+        else ""
+    )
     if column.numeric and column.label.startswith("%"):
-        return format_value(value, "%")
+        return sign + format_value(value, "%")
     if column.numeric:
-        return format_value(value)
+        return sign + format_value(value)
     return str(value)
 
 
