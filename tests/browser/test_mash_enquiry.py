@@ -189,6 +189,7 @@ def test_red_contact_through_override_five_agencies_final_rating_and_referral_on
     page.get_by_label("Referral to a social work team").check()
     page.get_by_label("Social work team (for a referral").select_option(label=havering_run.name)
     page.get_by_label("Child and Family Assessment").check()
+    page.get_by_label("Primary need (for a referral or strategy discussion)").select_option("N1")
     page.get_by_role("button", name="Confirm the decision").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Decision made")
     expect(page.get_by_role("heading", name=f"Referred to {havering_run.name}")).to_be_visible()

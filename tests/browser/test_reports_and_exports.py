@@ -45,7 +45,7 @@ def test_the_service_manager_reads_a_signed_off_report_with_charts_and_tables(
         "Quarterly evaluation for the steering group"
     )
     expect(page.get_by_role("img", name=re.compile("Contacts by referral source"))).to_be_visible()
-    table = page.get_by_role("table", name=re.compile("by CIN census referral source"))
+    table = page.get_by_role("table", name=re.compile("CIN census referral source"))
     expect(table.get_by_role("row", name=re.compile("School"))).to_contain_text("2")
     expect(table.get_by_role("row", name=re.compile("Police"))).to_contain_text("-1")
     expect(page.get_by_text("Signed off", exact=True)).to_be_visible()
@@ -67,7 +67,7 @@ def test_a_team_manager_exports_a_figure_sees_it_wait_and_run_and_downloads_it(
             "button", name=re.compile("Download CSV of contacts by referral source")
         ).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Export: Contacts by referral source"
+            "Export: Contacts by referral source (CIN census code)"
         )
         expect(page.get_by_role("status")).to_have_text("Waiting to start")
         expect(page.get_by_role("progressbar")).to_be_visible()
@@ -79,7 +79,7 @@ def test_a_team_manager_exports_a_figure_sees_it_wait_and_run_and_downloads_it(
     with real_worker(purge=False):
         # The page checks again by itself (htmx polls); without scripts, "Check again now".
         download = page.get_by_role(
-            "link", name=re.compile("Download contacts-by-source-20260701-20260930")
+            "link", name=re.compile("Download contacts-by-referral-source-20260701-20260930")
         )
         expect(download).to_be_visible(timeout=20_000)
     expect(page.get_by_role("status")).to_have_text("Ready to download")
@@ -88,5 +88,12 @@ def test_a_team_manager_exports_a_figure_sees_it_wait_and_run_and_downloads_it(
         download.click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Referral source", "This period", "Previous period", "Change"]
-    assert ["School", "2", "0", "2"] in rows and ["Police", "0", "1", "-1"] in rows
+    assert rows[0][:4] == [
+        "Referral source",
+        "Contacts: this period",
+        "Contacts: previous period",
+        "Contacts: change",
+    ]
+    first_four = [row[:4] for row in rows]
+    assert ["2A: School", "2", "0", "2"] in first_four
+    assert ["6: Police", "0", "1", "-1"] in first_four
