@@ -1,10 +1,5 @@
-"""Any `Table` as a CSV or XLSX file, safe to open in a spreadsheet.
-
-A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a leading tab or carriage
-return, which some programs strip before looking) is written as text with a leading
-apostrophe: a referrer's name typed as `=HYPERLINK(...)` must not run when a manager opens the
-export (OWASP "CSV injection"). Numbers stay numbers and dates stay dates.
-"""
+"""Any `Table` as a CSV or XLSX file, safe to open in a spreadsheet (core.spreadsheets: text
+a spreadsheet would run as a formula is written after an apostrophe)."""
 
 import csv
 import datetime as dt
@@ -16,9 +11,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import safe_cell
+
 from .tables import Table
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -26,13 +22,6 @@ CONTENT_TYPES = {
 }
 
 Progress = Callable[[int, int], None]
-
-
-def safe_cell(value: Any) -> Any:
-    """The value, or for text a spreadsheet would run as a formula, the text after an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _plain(value: Any) -> Any:

@@ -15,13 +15,9 @@ from .forms import PeriodForm, default_period, period_from
 PAGE_SIZE = 50
 
 
-def _require_mi(request: HttpRequest) -> None:
-    require_mi(request.user)
-
-
 def management_information(request: HttpRequest) -> HttpResponse:
     """Every figure for the period chosen (last quarter unless another is asked for)."""
-    _require_mi(request)
+    require_mi(request.user)
     today = timezone.localdate()
     # The form is bound only once a period was chosen, so the first visit shows last quarter.
     bound = "period" in request.GET
@@ -43,7 +39,7 @@ def management_information(request: HttpRequest) -> HttpResponse:
 def figure_contacts(request: HttpRequest) -> HttpResponse:
     """The contacts behind one row of a figure that this user may open, a page at a time, and
     how many more are behind it that they may not."""
-    _require_mi(request)
+    require_mi(request.user)
     today = timezone.localdate()
     period = period_from(request.GET.get("from", ""), request.GET.get("to", ""), today)
     if period is None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import safe_cell
 from early_help.models import FamilyWorkCase
 from referrals.models import CinEpisode, ContactPerson, ContactRole, ContactStatus
 
@@ -88,13 +89,6 @@ def age_on(born: dt.date | None, day: dt.date) -> int | None:
     if born is None or born > day:
         return None
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def neutralise(value):
-    """A text cell a spreadsheet would read as a formula (= + - @) is made plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -258,7 +252,7 @@ def annex_a_workbook(annex: AnnexA) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
         for row in annex.rows.get(name, []):
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         for column in sheet.iter_cols(min_row=2):
             for cell in column:
                 if isinstance(cell.value, dt.date):

@@ -9,8 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AccessLog
+from core.spreadsheets import safe_cell
 from reporting import services
-from reporting.exports import export_table, safe_cell
+from reporting.exports import export_table
 from reporting.models import Export, ExportStatus
 from reporting.tables import Column, Table
 

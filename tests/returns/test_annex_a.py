@@ -10,8 +10,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AccessLog
+from core.spreadsheets import safe_cell as neutralise
 from referrals.models import CinEpisode
-from returns.annex_a import HEADINGS, annex_a_lists, annex_a_workbook, months_before, neutralise
+from returns.annex_a import HEADINGS, annex_a_lists, annex_a_workbook, months_before
 from tests.factories import family_work_case, green_contact
 from tests.returns.helpers import OPEN_N4, nfa_closed
 
