@@ -122,6 +122,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.view_statutory_returns",
         "reporting.write_report",
         "reporting.sign_off_report",
+        # Data protection (privacy, ADR 0014): the service manager answers for retention,
+        # destruction, legal holds and subject access requests.
+        "privacy.view_legalhold",
+        "privacy.place_legal_hold",
+        "privacy.review_retention",
+        "privacy.approve_destruction",
+        "privacy.handle_subject_access",
     ],
     # Administrators configure the service (users, teams, agencies, council profiles,
     # thresholds, closure days, message wording) and see the outbox and the access log.

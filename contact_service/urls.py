@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("workspace.urls")),
     path("reporting/", include("reporting.urls")),
     path("returns/", include("returns.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "referrals",
     "mash",
     "early_help",
+    "privacy",
     "returns",
     "reporting",
     "workspace",
