@@ -1,4 +1,6 @@
 import datetime as dt
+import hmac
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,11 +11,16 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import break_glass, services
+from . import break_glass, csp_reports, services
 from .forms import BreakGlassForm, LoginForm
 from .models import BreakGlass, Heartbeat, Notification
+from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -71,7 +78,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(notice.url or "work_tray")
 
 
-def _check_broker() -> tuple[bool, str]:
+def _check_broker() -> bool:
     # The project's app (contact_service.celery) is the current one; asking Celery for it keeps
     # accounts below the project package (docs/adr/0010-layers.md).
     from celery import current_app as app
@@ -79,18 +86,21 @@ def _check_broker() -> tuple[bool, str]:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-        return True, "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        return False, type(exc).__name__
+        return True
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        # The cause goes to the log, for the operator; never into the response.
+        logger.warning("Health check: the broker does not answer", exc_info=True)
+        return False
 
 
-def _check_database() -> tuple[bool, str]:
+def _check_database() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return True, "ok"
-    except Exception as exc:  # noqa: BLE001
-        return False, type(exc).__name__
+        return True
+    except Exception:  # noqa: BLE001
+        logger.warning("Health check: the database does not answer", exc_info=True)
+        return False
 
 
 # Beat records its heartbeat every minute; five missed beats means no clock is being swept.
@@ -105,16 +115,36 @@ def _check_beat() -> tuple[bool, dict]:
     return not stale, {"last_seen": hb.last_seen_at.isoformat(), "stale": stale}
 
 
+def _may_see_health_details(request: HttpRequest) -> bool:
+    """A signed-in administrator, or a monitor with the bearer token HEALTHZ_TOKEN."""
+    user = request.user
+    if (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.has_role(Role.ADMINISTRATOR))
+    ):
+        return True
+    token = settings.HEALTHZ_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return bool(
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(given.strip().encode(), token.encode())
+    )
+
+
 @login_not_required
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Up, degraded or down: 503 only when the database is down (README "Health checks").
 
     A broker outage or a late beat is "degraded", not a failure: pages still work and the
     email outbox keeps what it must send until the broker is back, so restarting or
-    unrouting the web tier would turn a background problem into an outage.
+    unrouting the web tier would turn a background problem into an outage. Anyone sees the
+    status alone; which check failed is for administrators and the monitoring token.
     """
-    db_ok, db_detail = _check_database()
-    broker_ok, broker_detail = _check_broker()
+    db_ok = _check_database()
+    broker_ok = _check_broker()
     beat_ok, beat = _check_beat() if db_ok else (False, None)
     problems = []
     if not db_ok:
@@ -128,16 +158,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
             else "beat is late: clocks are not being swept"
         )
     status = "down" if not db_ok else "ok" if not problems else "degraded"
-    return JsonResponse(
-        {
-            "status": status,
-            "database": db_detail,
-            "broker": broker_detail,
+    body = {"status": status}
+    if _may_see_health_details(request):
+        body |= {
+            "database": "ok" if db_ok else "does not answer",
+            "broker": "ok" if broker_ok else "does not answer",
             "beat": beat,
             "problems": problems,
-        },
-        status=503 if status == "down" else 200,
-    )
+        }
+    return JsonResponse(body, status=503 if status == "down" else 200)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Where browsers report what the Content-Security-Policy blocked: logged, never stored.
+
+    Open to anyone (a browser posts it without a session or CSRF token), so the body is
+    bounded before it is read and the log is bounded per minute (accounts.csp_reports).
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        violations = csp_reports.parse(request.body)
+    except csp_reports.NotAReport:
+        return HttpResponse(status=400)
+    if not violations:
+        return HttpResponse(status=400)
+    if csp_reports.may_log():
+        csp_reports.log(violations)
+    return HttpResponse(status=204)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

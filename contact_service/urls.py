@@ -6,6 +6,7 @@ from accounts import views as account_views
 
 urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
+    path("csp-report", account_views.csp_report, name="csp_report"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("break-glass/", account_views.break_glass_page, name="break_glass"),

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_htmx",
+    "csp",
     "core",
     "accounts",
     "thresholds",
@@ -44,6 +46,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) on every response.
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy everywhere; Cache-Control: no-store on anything personal.
+    "core.middleware.SecurityHeadersMiddleware",
+    # Refuses an oversized body from its Content-Length, before CSRF or a view reads it.
+    "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,12 +160,66 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Security headers (README "Security headers"). Django's own, stated here so every
+# environment sends them, not only production: the page must not be framed, must not leak
+# its address (which can name a search) to other sites, and must not share a browsing
+# context group with a window another site opened.
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Strict CSP: scripts, styles, images and fonts only from this origin; no inline script,
+# style or event handler anywhere (static/js/*.js, static/css/app.css instead). Violations
+# are reported to accounts.csp_reports (POST /csp-report), which logs them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "report-uri": ["/csp-report"],
+    }
+}
+# Violation reports logged per minute (per process; the rest are counted, not logged), and
+# the biggest report read.
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=60)
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+# Uploads and form posts (README "Uploads"). A request whose Content-Length is over
+# MAX_REQUEST_BYTES is refused with a 413 page before anything reads it
+# (core.middleware.RequestSizeLimitMiddleware). Below that, form fields over
+# DATA_UPLOAD_MAX_MEMORY_SIZE are refused (400) and files over FILE_UPLOAD_MAX_MEMORY_SIZE
+# are streamed to a temporary file rather than held in memory.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="contact-service@localhost")
 # Seconds to wait for the mail server: a worker holds the outbox row while it talks.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Production refuses SMTP without TLS (production.py, README "Email in production").
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+# STARTTLS (port 587), or TLS from the first byte (EMAIL_USE_SSL, port 465): one or the other.
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_PORT = env.int("EMAIL_PORT", default=465 if EMAIL_USE_SSL else 587)
+# The relay's certificate is verified (name and chain) against the system's CAs, or the
+# bundle the SSL_CERT_FILE environment variable names (a council's own CA).
+
+# /healthz: anyone sees only up, degraded or down; a signed-in administrator, or a monitor
+# sending "Authorization: Bearer <HEALTHZ_TOKEN>", sees which check failed. Empty: no token.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
 SERVICE_NAME = "Children and Families Contact Service"
 # Where the service is reached, for links in emails (mail clients need absolute addresses).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

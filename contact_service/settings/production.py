@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import EMAIL_HOST, EMAIL_USE_SSL, EMAIL_USE_TLS, SILENCED_SYSTEM_CHECKS, env
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
@@ -31,6 +31,11 @@ STORAGES = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+if not SECURE_SSL_REDIRECT:
+    # Said explicitly: the TLS proxy in front redirects http to https (or, as in
+    # docker-compose.yml on localhost, nothing terminates TLS yet). `check --deploy` would
+    # otherwise warn about a choice the operator has made; README "Running in production".
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W008"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -38,12 +43,40 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # As cookiecutter-django does. Sending "preload" adds no domain to browsers' lists (only a
 # submission for the apex domain does); set SECURE_HSTS_PRELOAD=false to leave it out.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 
+# Email in transit (README "Email in production"). Subjects between agencies carry NHS and
+# case numbers, so mail goes to the relay over TLS, with the relay's certificate verified
+# (Django's SMTP backend uses ssl.create_default_context()). The console and file backends
+# would write every message into the logs or onto disk, so production refuses them too.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Plain SMTP only to a relay on this very host (loopback), and only when said this loudly.
+EMAIL_ALLOW_PLAINTEXT_TO_LOCAL_RELAY = env.bool(
+    "EMAIL_ALLOW_PLAINTEXT_TO_LOCAL_RELAY", default=False
+)
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+if EMAIL_BACKEND in {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}:
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} writes every email (NHS and case numbers included) "
+        f"to the log or to disk: use {SMTP_BACKEND} with a relay over TLS in production."
+    )
+if EMAIL_BACKEND == SMTP_BACKEND:
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured(
+            "Set one of EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465), not both."
+        )
+    if not (EMAIL_USE_TLS or EMAIL_USE_SSL):
+        if not EMAIL_ALLOW_PLAINTEXT_TO_LOCAL_RELAY:
+            raise ImproperlyConfigured(
+                "Email would be sent unencrypted: set EMAIL_USE_TLS=true (STARTTLS, port 587) "
+                "or EMAIL_USE_SSL=true (port 465). Only for a relay on this same host, "
+                "EMAIL_ALLOW_PLAINTEXT_TO_LOCAL_RELAY=true allows plain SMTP to it."
+            )
+        if EMAIL_HOST not in LOOPBACK_HOSTS:
+            raise ImproperlyConfigured(
+                f"EMAIL_ALLOW_PLAINTEXT_TO_LOCAL_RELAY allows plain SMTP only to this host "
+                f"({', '.join(sorted(LOOPBACK_HOSTS))}), not to EMAIL_HOST={EMAIL_HOST}."
+            )

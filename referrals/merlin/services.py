@@ -628,7 +628,8 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
 def merlin_import_csv(*, by: User, profile: CouncilProfile, file: Any) -> list[MerlinReport]:
     """Import a CSV of MERLINs: all of it, or (on any error) none of it."""
     _require_police(by)
-    raw = file.read() if hasattr(file, "read") else file
+    # One byte past the limit is enough to refuse it: a bigger file is never read whole.
+    raw = file.read(MAX_UPLOAD_BYTES + 1) if hasattr(file, "read") else file
     if isinstance(raw, str):
         raw = raw.encode()
     parsed = parse_csv(raw)

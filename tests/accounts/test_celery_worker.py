@@ -33,8 +33,9 @@ def test_notification_email_goes_through_redis_once(worker, social_worker):
     assert mail.outbox[0].subject == "New contact C0000042 on a case allocated to you"
 
 
-def test_heartbeat_task_runs_on_a_worker_and_healthz_reports_beat(worker, client):
+def test_heartbeat_task_runs_on_a_worker_and_healthz_reports_beat(worker, client, settings):
+    settings.HEALTHZ_TOKEN = "monitoring"
     beat_heartbeat.delay()
     assert wait_for(lambda: Heartbeat.objects.filter(name="beat").exists())
-    body = client.get(reverse("healthz")).json()
+    body = client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer monitoring").json()
     assert body["beat"]["stale"] is False

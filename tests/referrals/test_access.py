@@ -430,8 +430,9 @@ def test_access_table(request, client, records, persona, name, url, method, expe
     assert response.status_code == expectation(persona), f"{name} as {persona}"
 
 
-def test_healthz_needs_no_login_and_reports_database_and_broker(client, db):
-    response = client.get(reverse("healthz"))
+def test_healthz_needs_no_login_and_reports_database_and_broker(client, db, settings):
+    settings.HEALTHZ_TOKEN = "monitoring"
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer monitoring")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["broker"] == "ok"
