@@ -42,7 +42,8 @@ def parse(body: bytes) -> list[dict[str, str]]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise NotAReport("not JSON") from exc
-    return [_clean(raw, camel) for raw, camel in _raw_reports(data)][:MAX_PER_POST]
+    cleaned = (_clean(raw, camel) for raw, camel in _raw_reports(data))
+    return [violation for violation in cleaned if violation][:MAX_PER_POST]
 
 
 def _raw_reports(data) -> Iterator[tuple[dict, bool]]:

@@ -71,11 +71,18 @@ def refused_for_size(*, status: int) -> HttpResponse:
 
     Rendered without the request: no session or user exists yet at this point in the chain.
     """
-    limit_mb = settings.MAX_REQUEST_BYTES / (1024 * 1024)
     html = loader.get_template("errors/413.html").render(
-        {"limit_mb": f"{limit_mb:g}", "no_length": status == 411}
+        {"limit": _size(settings.MAX_REQUEST_BYTES), "no_length": status == 411}
     )
     return HttpResponse(html, status=status)
+
+
+def _size(n: int) -> str:
+    """10 MB, 512 KB or 1000 bytes: as people say it (1 MB here is 1024 KB)."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= size:
+            return f"{round(n / size, 1):g} {unit}"
+    return f"{n} bytes"
 
 
 class SecurityHeadersMiddleware:
