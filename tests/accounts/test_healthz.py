@@ -2,9 +2,6 @@
 the monitoring token); production refuses to start without a broker."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from accounts.roles import Role
 from accounts.services import heartbeat_record
 from contact_service.celery import app
 from tests.factories import UserFactory
+from tests.settings_helpers import load_production_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -128,24 +126,8 @@ def test_healthz_is_503_only_when_the_database_is_down(client, db, monkeypatch, 
     assert client.get(reverse("healthz")).json() == {"status": "down"}
 
 
-def _load_production_settings(**overrides: str | None) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "contact_service.settings.production",
-        "SECRET_KEY": "a-long-random-production-secret-for-this-test-only",
-        "DATABASE_URL": "sqlite:////tmp/unused.db",
-        "ALLOWED_HOSTS": "localhost",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    }
-    for name, value in overrides.items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
-    code = "import django; django.setup(); from django.conf import settings; print(settings.CELERY_BROKER_URL)"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+def _load_production_settings(**overrides: str | None):
+    return load_production_settings(["CELERY_BROKER_URL"], **overrides)
 
 
 @pytest.mark.parametrize("broker", [None, ""], ids=["unset", "empty"])
@@ -158,4 +140,4 @@ def test_production_refuses_to_start_without_a_broker_url(broker):
 def test_production_starts_with_a_broker_url():
     result = _load_production_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "redis://127.0.0.1:6379/0"
+    assert result.stdout.strip() == "['redis://127.0.0.1:6379/0']"
