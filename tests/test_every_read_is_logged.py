@@ -26,6 +26,7 @@ NO_CASE_DATA = {
     "login": "signing in",
     "logout": "signing out",
     "healthz": "health of the database and broker",
+    "csp_report": "browsers report blocked content (POST); logged, never shown",
     "break_glass": "the administrator's own break-glass sessions",
     "break_glass_end": "ends a break glass (POST, redirects)",
     "notification_read": "marks a notice read (POST, redirects); notices never name a child",
