@@ -32,14 +32,46 @@ def axe() -> Axe:
     return Axe()
 
 
+# Runs before any script of every page: hands each Content-Security-Policy violation the
+# page meets to the test (an init script and a binding are the browser's, not the page's, so
+# the policy does not apply to them).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({
+    page: document.location.pathname,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
 class Pages:
-    """A signed-in browser that checks accessibility on every page it is asked to."""
+    """A signed-in browser that checks accessibility on every page it is asked to, and fails on
+    any Content-Security-Policy violation (an event or a console message) on any page."""
 
     def __init__(self, page, live_server, axe: Axe):
         self.page = page
         self.base = live_server.url
         self.axe = axe
         self.checked: list[str] = []
+        self.csp_violations: list[dict | str] = []
+        page.expose_function("__cspViolation", self._violation)
+        page.add_init_script(CSP_LISTENER)
+        page.on("console", self._console)
+
+    def _violation(self, details: dict) -> None:
+        self.csp_violations.append(details)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
+
+    def assert_no_csp_violations(self) -> None:
+        assert self.csp_violations == [], "\n".join(map(str, self.csp_violations))
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path)
@@ -49,6 +81,7 @@ class Pages:
         """Run axe on the current page: zero violations (WCAG 2.2 AA and best practice)."""
         results = self.axe.run(self.page)
         self.checked.append(self.page.url)
+        self.assert_no_csp_violations()
         if SCREENSHOTS:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             name = f"{len(self.checked):02d}-" + self.page.url.split("//", 1)[1].split("/", 1)[
@@ -66,6 +99,9 @@ class Pages:
 
 
 @pytest.fixture
-def pages(page, live_server, axe) -> Pages:
+def pages(page, live_server, axe):
     page.set_default_timeout(15_000)
-    return Pages(page, live_server, axe)
+    pages = Pages(page, live_server, axe)
+    yield pages
+    # Pages a test visited without checking them count too.
+    pages.assert_no_csp_violations()

@@ -9,7 +9,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "default-src 'self'; script-src 'self' 'report-sample'; style-src 'self' 'report-sample'; "
+    "img-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'; report-uri /csp-report"
 )
