@@ -113,12 +113,15 @@ class ServiceWordsValidator:
                 "Your password repeats too few different characters: choose another",
                 code="password_repetitive",
             )
-        letters = re.sub(r"[\W\d_]+", "", password.lower().translate(_LEET))
         words = sorted(SERVICE_WORDS | _council_words() | _keyboard_walks(), key=len, reverse=True)
-        rest = letters
-        for word in words:
-            rest = rest.replace(word, "")
-        if len(rest) < self.MIN_OWN_LETTERS:
+        # Read with digits and symbols dropped ("Camden2026!") and with l33t undone ("C@md3n").
+        readings = {re.sub(r"[\W\d_]+", "", password.lower()), _letters(password)}
+        rests = []
+        for rest in readings:
+            for word in words:
+                rest = rest.replace(word, "")
+            rests.append(rest)
+        if min(len(rest) for rest in rests) < self.MIN_OWN_LETTERS:
             raise ValidationError(
                 "Your password is made of words anyone would guess here (such as the council's "
                 "name, ‘children’ or ‘password’), a keyboard pattern or a date: choose another",
