@@ -118,6 +118,10 @@ class User(AbstractUser):
         help_text="Partner agency users only: the agency whose requests they see.",
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # Whether the user has a confirmed authenticator app (django-otp's TOTPDevice). Kept by
+    # accounts.two_factor's services beside the device rows, so the sign-in gate on every
+    # request reads it from the user already loaded rather than querying the devices.
+    two_factor_enabled = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

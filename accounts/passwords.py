@@ -139,9 +139,9 @@ class ServiceWordsValidator:
 
 
 def _password_event(*, user: User, kind: str, reason: str) -> None:
-    from .two_factor import _event
+    from .two_factor import security_event
 
-    _event(user=user, kind=kind, by=user, reason=reason)
+    security_event(user=user, kind=kind, by=user, reason=reason)
 
 
 @transaction.atomic

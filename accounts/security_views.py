@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from . import passwords, two_factor
@@ -41,7 +41,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not two_factor.has_two_factor(request.user):
         if not settings.TWO_FACTOR_REQUIRED:
             return redirect(_next(request))
-        return redirect(f"{reverse('two_factor_enrol')}?next={_next(request)}")
+        return redirect(f"{reverse('two_factor_enrol')}?{urlencode({'next': _next(request)})}")
     if request.user.is_verified():
         return redirect(_next(request))
     locked = two_factor.code_step_locked(request)
@@ -91,7 +91,9 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             request.session.pop(two_factor.PENDING_SECRET, None)
             request.session.pop(two_factor.WRONG_CODES, None)
             request.session[two_factor.NEW_BACKUP_CODES] = codes
-            return redirect(f"{reverse('two_factor_backup_codes')}?next={_next(request)}")
+            return redirect(
+                f"{reverse('two_factor_backup_codes')}?{urlencode({'next': _next(request)})}"
+            )
     link = two_factor.setup_link(request.user, secret)
     return render(
         request,
@@ -130,7 +132,9 @@ def two_factor_backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Set up two-factor sign-in before making backup codes.")
         return redirect("account_security")
     request.session[two_factor.NEW_BACKUP_CODES] = codes
-    return redirect(f"{reverse('two_factor_backup_codes')}?next={reverse('account_security')}")
+    return redirect(
+        f"{reverse('two_factor_backup_codes')}?{urlencode({'next': reverse('account_security')})}"
+    )
 
 
 def account_security(request: HttpRequest) -> HttpResponse:
@@ -177,13 +181,7 @@ def _may_reset_or_403(request: HttpRequest) -> None:
 def two_factor_users(request: HttpRequest) -> HttpResponse:
     """The users whose two-factor sign-in the viewer may reset, with whether they have set it up."""
     _may_reset_or_403(request)
-    users = list(two_factor.resettable_users(request.user))
-    with_app = set(
-        two_factor.TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    rows = [(u, u.pk in with_app) for u in users]
+    rows = [(u, two_factor.has_two_factor(u)) for u in two_factor.resettable_users(request.user)]
     return render(request, "accounts/two_factor/users.html", {"rows": rows})
 
 

@@ -57,7 +57,8 @@ def authenticator(user: User) -> TOTPDevice | None:
 
 
 def has_two_factor(user: User) -> bool:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    """Whether the user has set up an authenticator app (no query: a field on the user)."""
+    return bool(getattr(user, "two_factor_enabled", False))
 
 
 def backup_codes_left(user: User) -> int:
@@ -149,7 +150,8 @@ def _replace_backup_codes(user: User) -> list[str]:
     return sorted(codes)
 
 
-def _event(*, user: User, kind: str, by: User | None, reason: str = "") -> SecurityEvent:
+def security_event(*, user: User, kind: str, by: User | None, reason: str = "") -> SecurityEvent:
+    """Record something that happened to a user's sign-in (inside the caller's transaction)."""
     event = SecurityEvent(user=user, kind=kind, by=by, reason=reason, at=timezone.now())
     save_audited(event, user=by, reason=reason or SecurityEventKind(kind).label)
     return event
@@ -162,8 +164,8 @@ def _lock(user: User) -> User:
 @transaction.atomic
 def two_factor_enrol(*, user: User, secret: str, code: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the user's authenticator app with a code from it; returns it and new backup codes."""
-    _lock(user)
-    if has_two_factor(user):
+    locked = _lock(user)
+    if has_two_factor(locked):
         raise ValidationError("Two-factor sign-in is already set up for this account.")
     step = _code_fits_secret(secret, normalise_code(code))
     if step is None:
@@ -176,7 +178,12 @@ def two_factor_enrol(*, user: User, secret: str, code: str) -> tuple[TOTPDevice,
         user=user, key=secret, name=AUTHENTICATOR_NAME, confirmed=True, last_t=step
     )
     codes = _replace_backup_codes(user)
-    _event(user=user, kind=SecurityEventKind.TWO_FACTOR_ENROLLED, by=user)
+    locked.two_factor_enabled = True
+    save_audited(
+        locked, user=user, reason="Set up two-factor sign-in", update_fields=["two_factor_enabled"]
+    )
+    user.two_factor_enabled = True
+    security_event(user=user, kind=SecurityEventKind.TWO_FACTOR_ENROLLED, by=user)
     return device, codes
 
 
@@ -185,11 +192,10 @@ def backup_codes_regenerate(*, user: User, by: User) -> list[str]:
     """New backup codes for `user` (the old ones stop working); only the user makes their own."""
     if by.pk != user.pk:
         raise PermissionDenied
-    _lock(user)
-    if not has_two_factor(user):
+    if not has_two_factor(_lock(user)):
         raise ValidationError("Set up two-factor sign-in before making backup codes.")
     codes = _replace_backup_codes(user)
-    _event(user=user, kind=SecurityEventKind.BACKUP_CODES_REGENERATED, by=by)
+    security_event(user=user, kind=SecurityEventKind.BACKUP_CODES_REGENERATED, by=by)
     return codes
 
 
@@ -232,7 +238,7 @@ def two_factor_verify(*, request: HttpRequest, code: str) -> CodeCheck:
             backup = isinstance(device, StaticDevice)
             if backup:
                 left = device.token_set.count()
-                _event(
+                security_event(
                     user=user,
                     kind=SecurityEventKind.BACKUP_CODE_USED,
                     by=user,
@@ -246,9 +252,9 @@ def _wrong_code(request: HttpRequest) -> CodeCheck:
     count = wrong_codes(request) + 1
     request.session[WRONG_CODES] = count
     user = request.user
-    _event(user=user, kind=SecurityEventKind.TWO_FACTOR_WRONG_CODE, by=user)
+    security_event(user=user, kind=SecurityEventKind.TWO_FACTOR_WRONG_CODE, by=user)
     if count >= settings.TWO_FACTOR_MAX_WRONG_CODES:
-        _event(
+        security_event(
             user=user,
             kind=SecurityEventKind.TWO_FACTOR_LOCKED,
             by=user,
@@ -303,10 +309,13 @@ def two_factor_reset(*, user: User, by: User, reason: str) -> SecurityEvent:
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": "Say why the two-factor sign-in is being reset"})
-    _lock(user)
+    locked = _lock(user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    event = _event(user=user, kind=SecurityEventKind.TWO_FACTOR_RESET, by=by, reason=reason)
+    locked.two_factor_enabled = False
+    save_audited(locked, user=by, reason=reason, update_fields=["two_factor_enabled"])
+    user.two_factor_enabled = False
+    event = security_event(user=user, kind=SecurityEventKind.TWO_FACTOR_RESET, by=by, reason=reason)
     # Tells the owner, so a reset they did not ask for is noticed.
     notify(
         user=user,
