@@ -42,6 +42,7 @@ RESETTING_MANAGERS = (
     Role.SERVICE_MANAGER,
     Role.EARLY_HELP_DUTY_MANAGER,
 )
+LOCKED = "You have entered too many wrong codes. Sign out and sign in again"
 # Session keys.
 PENDING_SECRET = "two_factor_pending_secret"
 WRONG_CODES = "two_factor_wrong_codes"
@@ -120,7 +121,13 @@ def setup_link(user: User, secret: str) -> str:
 def qr_code_svg(link: str) -> str:
     """The link as an inline SVG QR code (no script, no style attribute, no data: URI)."""
     svg = segno.make(link, error="m").svg_inline(
-        scale=5, dark="#0b0c0c", light="#ffffff", border=4, svgclass="app-qr-code", lineclass=None
+        scale=5,
+        dark="#0b0c0c",
+        light="#ffffff",
+        border=4,
+        svgclass="app-qr-code",
+        lineclass=None,
+        omitsize=True,
     )
     # An accessible name for screen readers: the secret is given as text beside it.
     return svg.replace(
@@ -224,7 +231,7 @@ def two_factor_verify(*, request: HttpRequest, code: str) -> CodeCheck:
     """
     user = request.user
     if code_step_locked(request):
-        return CodeCheck(False, "You have entered too many wrong codes. Sign out and sign in again")
+        return CodeCheck(False, LOCKED)
     code = normalise_code(code)
     devices = (TOTPDevice if re.fullmatch(r"\d{6}", code) else StaticDevice).objects
     device = devices.devices_for_user(user, confirmed=True).select_for_update().first()
@@ -260,7 +267,7 @@ def _wrong_code(request: HttpRequest) -> CodeCheck:
             by=user,
             reason=f"{count} wrong codes in one sign-in",
         )
-        return CodeCheck(False, "You have entered too many wrong codes. Sign out and sign in again")
+        return CodeCheck(False, LOCKED)
     return CodeCheck(False, "The code is not right: check your app and enter the code it shows now")
 
 

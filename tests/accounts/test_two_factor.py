@@ -338,3 +338,34 @@ def test_a_blank_reason_is_asked_for_again(client, team_manager, social_worker):
     )
     assert response.status_code == 200
     assert "Say why the two-factor sign-in is being reset" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "module,expected",
+    [("contact_service.settings.production", "True"), ("contact_service.settings.local", "False")],
+)
+def test_two_factor_is_required_in_production_and_off_in_the_demo(module, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "TWO_FACTOR_REQUIRED"},
+        "DJANGO_SETTINGS_MODULE": module,
+        "SECRET_KEY": "a-long-random-production-secret-for-this-test-only",
+        "DATABASE_URL": "sqlite:////tmp/unused.db",
+        "ALLOWED_HOSTS": "localhost",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    }
+    code = "import django; django.setup(); from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED)"  # noqa: E501
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
