@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import passwords, two_factor
@@ -66,6 +67,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+# never_cache: the set-up secret and the backup codes must not stay in any cache.
+@never_cache
 @two_factor.two_factor_exempt
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the secret), then confirm a code."""
@@ -109,6 +112,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
     """Shows newly made backup codes once; afterwards only how many are left."""
     codes = request.session.pop(two_factor.NEW_BACKUP_CODES, None)

@@ -369,3 +369,9 @@ def test_two_factor_is_required_in_production_and_off_in_the_demo(module, expect
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+def test_the_secret_and_the_backup_codes_are_never_cached(client, screening_officer):
+    client.force_login(screening_officer)
+    assert "no-store" in client.get(reverse("two_factor_enrol"))["Cache-Control"]
+    assert "no-store" in client.get(reverse("two_factor_backup_codes"))["Cache-Control"]
