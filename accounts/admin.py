@@ -182,3 +182,18 @@ class BreakGlassAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Two-factor devices are written only by accounts.two_factor's services, which keep
+# User.two_factor_enabled and the SecurityEvent record in step with them: a reset is done on
+# /accounts/users/<id>/two-factor/reset/, with a reason, never by editing devices here.
+def _unregister_otp_devices() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()

@@ -118,6 +118,10 @@ class User(AbstractUser):
         help_text="Partner agency users only: the agency whose requests they see.",
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # Whether the user has a confirmed authenticator app (django-otp's TOTPDevice). Kept by
+    # accounts.two_factor's services beside the device rows, so the sign-in gate on every
+    # request reads it from the user already loaded rather than querying the devices.
+    two_factor_enabled = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -349,3 +353,45 @@ class BreakGlass(models.Model):
 
     def is_active_at(self, now) -> bool:
         return self.ended_at is None and self.started_at <= now < self.expires_at
+
+
+class SecurityEventKind(models.TextChoices):
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Set up two-factor sign-in"
+    TWO_FACTOR_WRONG_CODE = "two_factor_wrong_code", "Wrong two-factor code"
+    TWO_FACTOR_LOCKED = "two_factor_locked", "Too many wrong two-factor codes"
+    BACKUP_CODE_USED = "backup_code_used", "Signed in with a backup code"
+    BACKUP_CODES_REGENERATED = "backup_codes_regenerated", "New backup codes made"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset by email"
+
+
+class SecurityEvent(models.Model):
+    """Something that happened to a user's sign-in: two-factor set up, reset, wrong codes, passwords.
+
+    A two-factor reset names the manager or administrator who made it (`by`) and why
+    (`reason`); the user's own events have `by` equal to the user. Written only by the
+    services in accounts.two_factor and accounts.passwords, with history.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_events"
+    )
+    kind = models.CharField(max_length=30, choices=SecurityEventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "kind", "-at"], name="security_event_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} at {self.at:%d %b %Y %H:%M}"

@@ -23,3 +23,11 @@ def send_outbound_email(self, email_id: int) -> None:
 def resend_due_emails() -> None:
     """Beat's outbox sweep: re-queue pending emails whose task was lost."""
     services.email_resend_due()
+
+
+@shared_task(ignore_result=True)
+def send_password_reset(email: str) -> None:
+    """Email a password reset link to whoever has this address (nobody is told if no one has)."""
+    from .passwords import password_reset_send
+
+    password_reset_send(email=email)

@@ -27,6 +27,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # The demo says that two-factor sign-in is off (README "Sign-in and two-factor").
+        return {
+            **super().get_context_data(**kwargs),
+            "two_factor_required": settings.TWO_FACTOR_REQUIRED,
+        }
+
 
 def break_glass_page(request: HttpRequest) -> HttpResponse:
     """An administrator asks for time-limited read access to case records, giving a reason."""

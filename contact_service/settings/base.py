@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "csp",
+    # Two-factor sign-in: authenticator-app (TOTP) devices and one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "thresholds",
@@ -57,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Gives request.user.is_verified(): whether this session has passed a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -64,6 +70,9 @@ MIDDLEWARE = [
     # Writes what each request read of children's records to the access log (ADR 0009).
     "accounts.reads.AccessLogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A signed-in user who still owes a two-factor code reaches only the two-factor pages
+    # and sign-out (accounts.two_factor).
+    "accounts.two_factor.TwoFactorMiddleware",
     # Axes must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,12 +119,30 @@ CASE_DATA_MODELS = ["thresholds.deadline"]
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 # Every row of these models a request loads is written to the access log (accounts.reads).
 ACCESS_LOGGED_MODELS = ["referrals.Person", "referrals.Contact"]
+# Passwords: at least 12 characters, Django's checks, and an offline check against breached
+# and common passwords and the service's own words (accounts.passwords, README "Passwords").
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.BreachedPasswordValidator"},
+    {"NAME": "accounts.passwords.ServiceWordsValidator"},
 ]
+# Seconds a password reset link works for.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Two-factor sign-in (accounts.two_factor, README "Sign-in and two-factor"). When True every
+# user must set up an authenticator app at their first sign-in; when False (the demo) a user
+# may set one up and is then asked for codes. production.py turns it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+# Wrong codes a session may enter before the code step locks (sign in again to retry; each
+# device also makes the user wait longer after every wrong code: django-otp's throttling).
+TWO_FACTOR_MAX_WRONG_CODES = env.int("TWO_FACTOR_MAX_WRONG_CODES", default=5)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Contact Service")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -19,6 +19,8 @@ if not env("CELERY_BROKER_URL", default=""):
     )
 
 DEBUG = False
+# Every user signs in with a password and a code from their authenticator app.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

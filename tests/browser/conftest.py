@@ -97,6 +97,17 @@ class Pages:
         self.page.get_by_role("button", name="Sign in").click()
         self.check()
 
+    def sign_in_with_code(
+        self, username: str, device, password: str = "correct-horse-battery"
+    ) -> None:
+        """Sign in as a user with an authenticator app (tests.two_factor_helpers.enrol)."""
+        from tests.two_factor_helpers import next_code
+
+        self.sign_in(username, password)
+        self.page.get_by_label("Code", exact=True).fill(next_code(device))
+        self.page.get_by_role("button", name="Continue").click()
+        self.check()
+
 
 @pytest.fixture
 def pages(page, live_server, axe):
