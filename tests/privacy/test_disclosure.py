@@ -18,7 +18,7 @@ from privacy import subject_access
 from privacy.disclosure import PARTNER_EXEMPTION, collect, gather
 from privacy.models import DisclosureStatus
 
-from .conftest import SECRET, SHAREABLE
+from .cases import SECRET, SHAREABLE
 
 
 def produce(sar, by):
