@@ -138,9 +138,8 @@ def _sql() -> str:
     """
 
 
-def unusual_reads(start: dt.datetime, end: dt.datetime) -> tuple[list[tuple], int]:
-    """(user_id, person_id, reads, first_at, last_at) for each unusual pair, and reads checked."""
-    params = {
+def params(start: dt.datetime, end: dt.datetime) -> dict:
+    return {
         "start": start,
         "end": end,
         "person_ct": ContentType.objects.get_for_model(Person).pk,
@@ -149,10 +148,15 @@ def unusual_reads(start: dt.datetime, end: dt.datetime) -> tuple[list[tuple], in
         "contact_prefix": _prefix("referrals:contact_detail"),
         "child": ContactRole.CHILD.value,
     }
+
+
+def unusual_reads(start: dt.datetime, end: dt.datetime) -> tuple[list[tuple], int]:
+    """(user_id, person_id, reads, first_at, last_at) for each unusual pair, and reads checked."""
+    values = params(start, end)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), params)
+        cursor.execute(_sql(), values)
         rows = cursor.fetchall()
-        cursor.execute(f"{_reads_cte()} SELECT count(*) FROM reads", params)
+        cursor.execute(f"{_reads_cte()} SELECT count(*) FROM reads", values)
         checked = cursor.fetchone()[0]
     return rows, checked
 
