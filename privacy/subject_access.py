@@ -151,13 +151,15 @@ def _close(
 def sar_complete(*, request: SubjectAccessRequest, by: User) -> SubjectAccessRequest:
     """Record that the response was sent; the request's legal hold is lifted."""
     require_handler(by)
-    if not request.is_verified:
+    locked = _locked(request)
+    _require_open(locked)
+    if not locked.is_verified:
         raise ValidationError("Verify the requester's identity before completing the request.")
-    if not request.disclosures.filter(
+    if not locked.disclosures.filter(
         status__in=(DisclosureStatus.READY, DisclosureStatus.EXPIRED)
     ).exists():
         raise ValidationError("Produce the download before completing the request.")
-    return _close(request, status=SarStatus.COMPLETED, reason="Response sent", by=by)
+    return _close(locked, status=SarStatus.COMPLETED, reason="Response sent", by=by)
 
 
 @transaction.atomic

@@ -171,6 +171,10 @@ def sar_redactions(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             subject_access.sar_set_redactions(request=sar, chosen=chosen, by=request.user)
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # the request closed meanwhile
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("privacy:sar_detail", pk=sar.pk)
             errors = {k: v[0] for k, v in error.message_dict.items()}
         else:
             messages.success(

@@ -87,3 +87,15 @@ def test_verifying_identity_records_who_and_when(client, sar, service_manager):
     client.post(reverse("privacy:sar_verify", args=[sar.pk]), {"evidence": "Passport seen"})
     sar.refresh_from_db()
     assert sar.identity_verified_by == service_manager and sar.is_verified
+
+
+def test_redacting_on_a_closed_request_is_refused_without_an_error_page(
+    client, sar, service_manager
+):
+    from privacy import subject_access
+
+    subject_access.sar_refuse(request=sar, reason="Repeat request", by=service_manager)
+    client.force_login(service_manager)
+    response = client.post(reverse("privacy:sar_redactions", args=[sar.pk]), {})
+    assert response.status_code == 302
+    assert not Redaction.objects.exists()
