@@ -71,7 +71,11 @@ def log_rows(*, person: Person | None = None, contact: Contact | None = None) ->
     if contact is not None:
         where = Q(content_type=contact_ct, object_id=contact.pk)
     else:
-        contact_ids = ContactPerson.objects.filter(person=person).values("contact_id")
+        # A list, not a subquery: `object_id = ANY(list)` OR the person's own rows is a
+        # BitmapOr over the (content type, object, at) index; a semi-join under an OR is not.
+        contact_ids = list(
+            ContactPerson.objects.filter(person=person).values_list("contact_id", flat=True)
+        )
         where = Q(content_type=ContentType.objects.get_for_model(Person), object_id=person.pk) | Q(
             content_type=contact_ct, object_id__in=contact_ids
         )
