@@ -64,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MASH_MANAGER: [
         *_FRONT_DOOR_READ,
         "accounts.view_accesslog",
+        "privacy.view_unusual_access",
         "mash.view_dailydiscussion",
         "mash.chair_dailydiscussion",
         "thresholds.view_deadline",
@@ -105,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.view_team_contacts",
         "thresholds.view_deadline",
         "accounts.view_accesslog",
+        "privacy.view_unusual_access",
         "mash.view_dailydiscussion",
         "early_help.add_stepdown",
         "reporting.view_management_information",
@@ -129,6 +131,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "privacy.review_retention",
         "privacy.approve_destruction",
         "privacy.handle_subject_access",
+        # The weekly report of reads by staff with no work on the child (privacy.unusual).
+        "privacy.view_unusual_access",
     ],
     # Administrators configure the service (users, teams, agencies, council profiles,
     # thresholds, closure days, message wording) and see the outbox and the access log.

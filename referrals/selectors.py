@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.grants import granted
-from accounts.models import AccessLog, Team, TeamKind, User
+from accounts.models import Team, TeamKind, User
 from thresholds.models import Deadline
 
 from .models import (
@@ -277,10 +276,3 @@ def contact_timeline(contact: Contact) -> list[TimelineEntry]:
         for r in links
     ]
     return sorted(entries, key=lambda e: e.at, reverse=True)
-
-
-def access_log_for(obj) -> QuerySet:
-    """Everyone who read this record, newest first."""
-    return AccessLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("user")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cin_views, views
+from . import access_log, cin_views, views
 from .information_requests import views as information_views
 from .merlin import views as merlin_views
 from .notices import views as notice_views
@@ -68,12 +68,26 @@ urlpatterns = [
         cin_views.contact_census_episode,
         name="contact_census_episode",
     ),
-    path("contacts/<int:pk>/access-log/", views.contact_access_log, name="contact_access_log"),
+    path(
+        "contacts/<int:pk>/access-log/",
+        access_log.contact_access_log,
+        name="contact_access_log",
+    ),
+    path(
+        "contacts/<int:pk>/access-log/export/",
+        access_log.contact_access_log_export,
+        name="contact_access_log_export",
+    ),
     path("merlin/", merlin_views.merlin_list, name="merlin_list"),
     path("merlin/new/", merlin_views.merlin_new, name="merlin_new"),
     path("merlin/upload/", merlin_views.merlin_upload, name="merlin_upload"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
-    path("people/<int:pk>/access-log/", views.person_access_log, name="person_access_log"),
+    path("people/<int:pk>/access-log/", access_log.person_access_log, name="person_access_log"),
+    path(
+        "people/<int:pk>/access-log/export/",
+        access_log.person_access_log_export,
+        name="person_access_log_export",
+    ),
 ]

@@ -670,21 +670,6 @@ def contact_information_and_advice(request: HttpRequest, pk: int) -> HttpRespons
     )
 
 
-def _access_log_page(request: HttpRequest, obj, title: str, back_url: str) -> HttpResponse:
-    _require_perm(request, "accounts.view_accesslog")
-    page = Paginator(selectors.access_log_for(obj), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "referrals/access_log.html", {"page": page, "title": title, "back_url": back_url}
-    )
-
-
-def contact_access_log(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for_user(request.user, pk)
-    return _access_log_page(
-        request, contact, f"Who has viewed contact {contact.reference}", contact.get_absolute_url()
-    )
-
-
 def person_search(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "referrals.search_person")
     searched = "search" in request.GET
@@ -802,11 +787,4 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "referrals/person_edit.html",
         {"person": person, "form": form, "changed": changed},
-    )
-
-
-def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk)
-    return _access_log_page(
-        request, person, f"Who has viewed {person.case_number}", person.get_absolute_url()
     )

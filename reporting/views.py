@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
 from core.forms import add_service_errors, with_version
+from core.pdf import html_to_pdf, pdf_unavailable
 from referrals.models import Contact
 from thresholds.selectors import current_profile
 
@@ -21,7 +22,6 @@ from .charts import compared_chart
 from .exports import CONTENT_TYPES
 from .forms import ExportForm, ReportStartForm, ReportWriteForm
 from .models import Export, ExportStatus, Report
-from .pdf import html_to_pdf, pdf_unavailable
 from .reports import report_period, report_sections
 
 

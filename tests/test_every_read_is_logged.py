@@ -16,6 +16,7 @@ from accounts.models import AccessLog
 from referrals.models import Person
 from tests.access_helpers import with_fixtures
 from tests.early_help import test_access as early_help_table
+from tests.privacy import test_privacy_access as privacy_table
 from tests.referrals import test_access as referrals_table
 from tests.referrals import test_merlin_access as merlin_table
 from tests.reporting import test_mi_access as mi_table
@@ -56,6 +57,11 @@ NO_CASE_DATA = {
     # A file, not a page; a table that names people is logged when downloaded
     # (tests/reporting/test_exports.py).
     "reporting:export_download": "an export file; personal ones logged on download",
+    # Files, not pages: taking one is logged as a read of the record
+    # (tests/privacy/test_disclosure.py, tests/referrals/test_access_log_filters.py).
+    "privacy:disclosure_download": "a subject access ZIP; logged as a read of the person",
+    "referrals:person_access_log_export": "the access log as CSV; logged as a read of the person",
+    "referrals:contact_access_log_export": "the access log as CSV; logged as a read of the contact",
 }
 # The Django admin's pages are generated per model: reads there are tested in
 # tests/accounts/test_administrator_reads_no_cases.py (change and history pages log).
@@ -149,7 +155,7 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     )
     fetched |= more
     named |= more_named
-    for table in (returns_table, mi_table):
+    for table in (returns_table, mi_table, privacy_table):
         more, more_named = _walk(request, client, table, table.make_records, problems)
         fetched |= more
         named |= more_named

@@ -53,6 +53,10 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Statutory returns", reverse("returns:index")))
     if user.has_perm("referrals.search_person"):
         items.append(("Find a person", reverse("referrals:person_search")))
+    if user.has_perm("privacy.handle_subject_access"):
+        items.append(("Subject access", reverse("privacy:sar_list")))
+    if user.has_perm("privacy.view_unusual_access"):
+        items.append(("Unusual access", reverse("privacy:unusual_access")))
     if user.has_perm("reporting.view_management_information"):
         items.append(("MI", reverse("reporting:management_information")))
     if user.is_staff:

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from accounts.models import Team
 from core.enums import Rag
 from core.forms import GovukForm
+from privacy import selectors as privacy_selectors
 from referrals.selectors import contacts_visible_to
 from thresholds import selectors
 from thresholds.models import ClockKind
@@ -95,6 +96,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ("Time left", None),
         ],
     }
+    if request.user.has_perm("privacy.handle_subject_access") and not request.htmx:
+        context["subject_access"] = _subject_access_panel()
     template = (
         "thresholds/includes/_dashboard_body.html" if request.htmx else "thresholds/dashboard.html"
     )
@@ -102,3 +105,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The same address answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _subject_access_panel() -> dict:
+    """Open subject access requests and their one-calendar-month clocks (UK GDPR)."""
+    today = timezone.localdate()
+    shown = privacy_selectors.requests_shown(privacy_selectors.OPEN, today=today)[:10]
+    return {
+        "counts": privacy_selectors.sar_counts(today=today),
+        "rows": [(r, privacy_selectors.due_state(r, today=today)) for r in shown],
+    }

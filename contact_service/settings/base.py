@@ -174,6 +174,11 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 EXPORT_KEEP_HOURS = env.float("EXPORT_KEEP_HOURS", default=24.0)
 # The export task records its progress every this many rows.
 EXPORT_PROGRESS_EVERY = 500
+# Subject access downloads (privacy.Disclosure, under MEDIA_ROOT/subject-access/) are themselves
+# personal data: the beat task deletes each file this many hours after it was made.
+SUBJECT_ACCESS_KEEP_HOURS = env.float("SUBJECT_ACCESS_KEEP_HOURS", default=EXPORT_KEEP_HOURS)
+# The dashboard marks an open subject access request "due soon" this many days before its date.
+SUBJECT_ACCESS_DUE_SOON_DAYS = env.int("SUBJECT_ACCESS_DUE_SOON_DAYS", default=7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -289,6 +294,14 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-resend": {"task": "accounts.tasks.resend_due_emails", "schedule": 60.0},
     # Deletes export files past EXPORT_KEEP_HOURS.
     "exports-expire": {"task": "reporting.tasks.delete_expired_exports", "schedule": 900.0},
+    # Deletes subject access downloads past SUBJECT_ACCESS_KEEP_HOURS.
+    "subject-access-expire": {
+        "task": "privacy.tasks.delete_expired_disclosures",
+        "schedule": 900.0,
+    },
+    # Reports last week's unusual access once (idempotent per week): run hourly, so the report
+    # is made early on Monday and still made after downtime.
+    "unusual-access-weekly": {"task": "privacy.tasks.weekly_unusual_access", "schedule": 3600.0},
 }
 
 # The DfE CIN census validator runs in its own venv (it pins pandas<2, numpy<2): made by

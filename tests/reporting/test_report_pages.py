@@ -110,7 +110,8 @@ def test_the_pdf_is_the_report_and_renders_to_an_image(
 def test_without_weasyprint_the_pdf_link_says_so_and_the_page_still_works(
     client, report, team_manager, monkeypatch
 ):
-    from reporting import pdf, views
+    from core import pdf
+    from reporting import views
 
     monkeypatch.setattr(pdf, "_UNAVAILABLE", "WeasyPrint could not be loaded (ImportError)")
     monkeypatch.setattr(views, "pdf_unavailable", pdf.pdf_unavailable)
