@@ -220,14 +220,16 @@ def _purge(model: type[models.Model], ids: list[int]) -> None:
         history.model.objects.filter(id__in=ids).delete()
     ct = ContentType.objects.get_for_model(model)
     AccessLog.objects.filter(content_type=ct, object_id__in=ids).delete()
-    emails = OutboundEmail.objects.filter(content_type=ct, object_id__in=ids)
-    OutboundEmail.history.model.objects.filter(id__in=_pks(emails)).delete()
-    emails.delete()
+    _delete(OutboundEmail, _pks(OutboundEmail.objects.filter(content_type=ct, object_id__in=ids)))
 
 
 def _delete(model: type[models.Model], ids: list[int]) -> None:
+    """Delete the rows, then every history row of them (deleting writes one more)."""
     if ids:
         model.objects.filter(pk__in=ids).delete()
+        history = getattr(model, "history", None)
+        if history is not None:
+            history.model.objects.filter(id__in=ids).delete()
 
 
 def destroy_record(
@@ -252,7 +254,6 @@ def destroy_record(
     notices = ReferrerNotice.objects.filter(pk__in=parts.of(ReferrerNotice))
     email_ids = [e for e in notices.values_list("email", flat=True) if e]
     _delete(ReferrerNotice, parts.of(ReferrerNotice))
-    OutboundEmail.history.model.objects.filter(id__in=email_ids).delete()
     _delete(OutboundEmail, email_ids)
     _delete(TafMember, parts.of(TafMember))
     ContactUserObjectPermission.objects.filter(content_object=contact).delete()
@@ -272,9 +273,7 @@ def destroy_record(
     url_match = Q()
     for url in urls:
         url_match |= Q(url__startswith=url)
-    notifications = Notification.objects.filter(url_match)
-    Notification.history.model.objects.filter(id__in=_pks(notifications)).delete()
-    notifications.delete()
+    _delete(Notification, _pks(Notification.objects.filter(url_match)))
 
     # Rows that stay, emptied; then their history goes.
     for model, cleared in CLEARED.items():
