@@ -9,9 +9,10 @@ It loads the same throwaway database as benchmarks/mi_benchmark.py (N contacts o
 years, at 60,000 a year, with their children, ratings, referrals and CIN episodes, MASH
 enquiries, early help decisions and clocks, cloned with SQL), then times the sweep's one
 query per rule (`privacy.retention.past_retention`) under Camden's rules, prints its EXPLAIN
-(ANALYZE, BUFFERS), and times one whole `retention_sweep` (the find plus the bulk insert of
-the reviews with their history). It exits 1 if the finding queries together take longer
-than --budget seconds (median).
+(ANALYZE, BUFFERS), and times a whole `retention_sweep` twice: the first run catches up on
+eight years (the find plus the bulk insert of the reviews with their history), the second is
+the daily run, which finds nothing new. It exits 1 if the daily run takes longer than
+--budget seconds.
 """
 
 import argparse
@@ -32,7 +33,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contacts", type=int, default=500_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=5.0, help="seconds, median")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds, the daily run")
     parser.add_argument("--db-name", default="contact_service_retention_bench")
     parser.add_argument("--keep", action="store_true")
     # mi_benchmark.load reads these.
@@ -75,12 +76,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nretention_sweep: {added:,} reviews added in {time.perf_counter() - began:.1f} s")
     began = time.perf_counter()
     again = services.retention_sweep(today=today)
-    print(f"again (idempotent): {again} added in {time.perf_counter() - began:.1f} s")
+    daily = time.perf_counter() - began
+    print(f"the daily run (idempotent): {again} added in {daily:.1f} s")
     assert RetentionReview.objects.count() == added
-    if median > args.budget:
-        print(f"\nFAIL: median {median:.2f} s is over the budget of {args.budget:.2f} s")
+    if daily > args.budget:
+        print(f"\nFAIL: the daily run took {daily:.1f} s, over the budget of {args.budget:.1f} s")
         return 1
-    print(f"\nOK: median {median * 1000:.0f} ms within {args.budget:.2f} s")
+    print(f"\nOK: the daily run took {daily:.1f} s, within {args.budget:.1f} s")
     return 0
 
 
