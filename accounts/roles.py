@@ -155,6 +155,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "closureday",
             ],
         ),
+        # How long each kind of record is kept (privacy, ADR 0014): rules are configuration.
+        "privacy.view_retentionrule",
+        "privacy.change_retentionrule",
     ],
 }
 

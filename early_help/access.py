@@ -64,6 +64,7 @@ def get_case_for_user(user: User, pk: int, perm: str = "view_familyworkcase") ->
             "contact", "family_worker", "team", "opened_by", "closed_by"
         ),
         pk=pk,
+        contact__destroyed_at__isnull=True,
     )
     if not may_case(user, "view_familyworkcase", case):
         raise Http404("No such case")

@@ -37,7 +37,9 @@ def get_partner_request_for_user(
 ) -> PartnerRequest:
     codename = codename_for(PartnerRequest, perm)
     request = get_object_or_404(
-        PartnerRequest.objects.select_related("agency", "enquiry__contact"), pk=pk
+        PartnerRequest.objects.select_related("agency", "enquiry__contact"),
+        pk=pk,
+        enquiry__contact__destroyed_at__isnull=True,
     )
     if not may_partner_request(user, "view_partnerrequest", request):
         raise Http404("No such request")
@@ -91,6 +93,7 @@ def get_enquiry_for_user(user: User, pk: int, perm: str = "view_enquiry") -> Enq
             "contact__assigned_team", "contact__assigned_to", "worker", "opened_by", "decided_by"
         ),
         pk=pk,
+        contact__destroyed_at__isnull=True,
     )
     if not may_enquiry(user, "view_enquiry", enquiry):
         raise Http404("No such enquiry")

@@ -4,10 +4,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import SAR_OPEN_STATUSES, SubjectAccessRequest, UnusualAccessReport
+from .models import (
+    SAR_OPEN_STATUSES,
+    LegalHold,
+    RecordKind,
+    RetentionReview,
+    ReviewStatus,
+    SubjectAccessRequest,
+    Tombstone,
+    UnusualAccessReport,
+)
 
 OPEN = "open"
 OVERDUE = "overdue"
@@ -72,3 +81,47 @@ def recent_reports(weeks: int = 12) -> QuerySet[UnusualAccessReport]:
     return UnusualAccessReport.objects.annotate(
         found=Count("rows"), people=Count("rows__person", distinct=True)
     ).order_by("-week_start")[:weeks]
+
+
+# Reads for the data protection pages: the review queue, holds on a person, tombstones per year.
+def hold_in_force_on_record() -> Exists:
+    """Whether a legal hold is in force on anybody on the review's contact."""
+    return Exists(
+        LegalHold.objects.filter(
+            lifted_at__isnull=True, person__contact_links__contact=OuterRef("contact")
+        )
+    )
+
+
+def review_queue() -> QuerySet[RetentionReview]:
+    """Reviews still to decide, longest overdue first, each with its contact, rule and hold state."""
+    return (
+        RetentionReview.objects.filter(status__in=[ReviewStatus.PENDING, ReviewStatus.HELD])
+        .select_related("contact", "rule")
+        .annotate(held_now=hold_in_force_on_record())
+        .order_by("due_since", "pk")
+    )
+
+
+def review_for_decision(pk: int) -> RetentionReview:
+    return (
+        RetentionReview.objects.select_related("contact", "rule", "decided_by")
+        .annotate(held_now=hold_in_force_on_record())
+        .get(pk=pk)
+    )
+
+
+def holds_on(person) -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(person=person).select_related("placed_by", "lifted_by")
+
+
+def tombstones_per_year() -> list[dict]:
+    """How many records were destroyed, by the year they were received and their kind."""
+    rows = list(
+        Tombstone.objects.annotate(year=ExtractYear("received_on"))
+        .values("year", "kind")
+        .annotate(count=Count("pk"))
+        .order_by("-year", "kind")
+    )
+    labels = dict(RecordKind.choices)
+    return [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]

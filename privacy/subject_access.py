@@ -16,7 +16,7 @@ from accounts.models import User
 from referrals.models import Person
 
 from . import dates
-from .holds import hold_lift, hold_place
+from .services import hold_lift, hold_place
 from .models import (
     SAR_OPEN_STATUSES,
     Disclosure,

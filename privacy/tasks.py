@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import subject_access, unusual
+from . import services, subject_access, unusual
 
 
 @shared_task
@@ -21,3 +21,9 @@ def delete_expired_disclosures() -> int:
 def weekly_unusual_access() -> int:
     """Beat (Monday morning): report last week's unusual access to the managers."""
     return unusual.unusual_access_report().pk
+
+
+@shared_task(ignore_result=True)
+def sweep_retention() -> None:
+    """Beat's daily retention sweep: put records past their retention period on the review queue."""
+    services.retention_sweep()

@@ -41,6 +41,8 @@ def get_contact_for_user(user: User, pk: int, perm: str = "view_contact") -> Con
             "created_by", "assigned_team", "assigned_to", "screened_by", "household"
         ),
         pk=pk,
+        # A destroyed contact (privacy, ADR 0014) has no pages: only its tombstone remains.
+        destroyed_at__isnull=True,
     )
     if not may_contact(user, "view_contact", contact):
         raise Http404("No such contact")
@@ -57,7 +59,9 @@ def get_contact_person_for_user(user: User, contact: Contact, link_pk: int) -> C
 
 def get_person_for_user(user: User, pk: int, perm: str = "view_person") -> Person:
     codename = codename_for(Person, perm)
-    person = get_object_or_404(Person.objects.select_related("address"), pk=pk)
+    person = get_object_or_404(
+        Person.objects.select_related("address"), pk=pk, destroyed_at__isnull=True
+    )
     if not may_person(user, "view_person", person):
         raise Http404("No such person")
     require_person(user, codename, person)

@@ -434,7 +434,8 @@ def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
     ordering = (
         [Case(*when_found, default=Value(2), output_field=IntegerField())] if when_found else []
     )
-    return Person.objects.filter(q).order_by(*ordering, "pk")
+    # A destroyed person (privacy, ADR 0014) is an empty row kept for the statistics: never found.
+    return Person.objects.filter(q, destroyed_at__isnull=True).order_by(*ordering, "pk")
 
 
 def find_candidates(

@@ -175,6 +175,9 @@ class Person(models.Model):
     # Counts saves through person_update; an edit page sends back the version it showed, so
     # a save over someone else's later one is refused instead of silently reverting it.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set when the person's records were destroyed at the end of retention (privacy, ADR 0014):
+    # the row stays, emptied of everything personal, so the statistics that count it still add up.
+    destroyed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -492,6 +495,9 @@ class Contact(models.Model):
     # Counts saves of the draft's sections (contact_update_section), which guards them
     # against two people editing one section at once; moves between states lock the row.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set when the contact was destroyed at the end of retention (privacy, ADR 0014): the row
+    # stays, emptied of personal data, so the figures and returns for its year still count it.
+    destroyed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -22,6 +22,9 @@ def _seed_profiles() -> None:
     ):
         module = importlib.import_module(f"thresholds.migrations.{name}")
         (getattr(module, "seed", None) or module.mark)(apps, None)
+    from privacy.rule_defaults import seed_rules
+
+    seed_rules(apps, None)
 
 
 def _profile(code: str) -> CouncilProfile:

@@ -17,6 +17,7 @@ from referrals.models import Person
 from tests.access_helpers import with_fixtures
 from tests.early_help import test_access as early_help_table
 from tests.privacy import test_privacy_access as privacy_table
+from tests.privacy import test_retention_access as retention_table
 from tests.referrals import test_access as referrals_table
 from tests.referrals import test_merlin_access as merlin_table
 from tests.reporting import test_mi_access as mi_table
@@ -78,6 +79,7 @@ MUST_SHOW_A_NAME = {
     "early_help:cases",
     "early_help:panel",
     "returns:census_run",
+    "privacy:hold_place",
 }
 
 
@@ -155,7 +157,8 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     )
     fetched |= more
     named |= more_named
-    for table in (returns_table, mi_table, privacy_table):
+    # The retention table runs last: its records switch the council profile to Islington.
+    for table in (returns_table, mi_table, privacy_table, retention_table):
         more, more_named = _walk(request, client, table, table.make_records, problems)
         fetched |= more
         named |= more_named

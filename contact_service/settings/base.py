@@ -283,6 +283,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one place the beat schedule is defined.
 DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=60.0)
+# How often the retention sweep runs (daily by default).
+RETENTION_SWEEP_SECONDS = env.float("RETENTION_SWEEP_SECONDS", default=86400.0)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.tasks.beat_heartbeat", "schedule": 60.0},
     # Enforces every deadline: idempotent, and catches up after downtime.
@@ -302,6 +304,12 @@ CELERY_BEAT_SCHEDULE = {
     # Reports last week's unusual access once (idempotent per week): run hourly, so the report
     # is made early on Monday and still made after downtime.
     "unusual-access-weekly": {"task": "privacy.tasks.weekly_unusual_access", "schedule": 3600.0},
+    # Puts records past their council's retention period on the review queue (privacy);
+    # idempotent, so the interval only sets how soon a newly due record appears.
+    "retention-sweep": {
+        "task": "privacy.tasks.sweep_retention",
+        "schedule": RETENTION_SWEEP_SECONDS,
+    },
 }
 
 # The DfE CIN census validator runs in its own venv (it pins pandas<2, numpy<2): made by

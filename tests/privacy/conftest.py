@@ -1,6 +1,10 @@
 """Fixtures for tests/privacy: the case and the request (tests/privacy/cases.py builds them)."""
 
+import datetime as dt
+
 import pytest
+
+from tests.privacy.records import closed_nfa
 
 from .cases import SECRET, SHAREABLE, make_case, open_request, people  # noqa: F401
 
@@ -44,3 +48,21 @@ def sar(case, child, service_manager):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+NFA_ON = dt.date(2015, 3, 10)
+
+
+@pytest.fixture
+def in_islington(settings, islington):
+    """Islington closes contacts with no further action at rating (Camden has no such outcome)."""
+    settings.COUNCIL_PROFILE = "islington"
+    return islington
+
+
+@pytest.fixture
+def old_nfa(in_islington, screening_officer, senior_practitioner):
+    """A contact closed with no further action on 10 March 2015."""
+    return closed_nfa(
+        officer=screening_officer, senior=senior_practitioner, profile=in_islington, on=NFA_ON
+    )
