@@ -47,3 +47,28 @@ class BreakGlassForm(forms.Form):
         if len(reason) < 10:
             raise forms.ValidationError("Say why you need to read case records, in a sentence")
         return reason
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you unlocking it?",
+        help_text="For example: they rang from their desk and confirmed who they are. "
+        "This is recorded with your name.",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Say why you are unlocking it"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.textarea("reason", rows=3))
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.submit_label = "Unlock"
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError("Say why you are unlocking it, in a sentence")
+        return reason

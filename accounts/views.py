@@ -20,6 +20,15 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from .sessions import signed_out_notice
+
+        context = super().get_context_data(**kwargs)
+        # Why the service signed the user out (idle, or the session's absolute lifetime).
+        if self.request.method == "GET":
+            context["signed_out_notice"] = signed_out_notice(self.request.GET.get("signed_out"))
+        return context
+
 
 def break_glass_page(request: HttpRequest) -> HttpResponse:
     """An administrator asks for time-limited read access to case records, giving a reason."""
