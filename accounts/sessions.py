@@ -299,4 +299,7 @@ class SessionTimeoutMiddleware:
                 touch(request, now)
             return None
         session_end_current(request, reason=reason)
+        if request.path == reverse("login"):
+            # The timeout warning sends the browser here when time runs out: show the page.
+            return None
         return _signed_out_response(request, reason)

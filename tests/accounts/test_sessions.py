@@ -20,6 +20,13 @@ def _sign_in(client: Client, username: str = "screener") -> None:
     assert response.status_code == 302, response.content[:500]
 
 
+@pytest.fixture(autouse=True)
+def _production_timeouts(settings):
+    # The test settings stretch the idle timeout for other suites' time travel.
+    settings.SESSION_IDLE_MINUTES = 30
+    settings.SESSION_ABSOLUTE_HOURS = 10
+
+
 @pytest.fixture
 def traveller():
     with time_machine.travel(START, tick=False) as traveller:
@@ -45,6 +52,18 @@ def test_a_session_idle_for_the_timeout_is_ended_with_a_notice(
     assert not StoredSession.objects.filter(session_key=key).exists()
     record = UserSession.objects.get(key_hash=hash_session_key(key))
     assert record.ended_reason == SessionEndReason.IDLE and record.ended_at is not None
+
+
+def test_the_warning_sends_an_idle_browser_to_sign_in_and_back(
+    client, screening_officer, traveller
+):
+    _sign_in(client)
+    traveller.shift(dt.timedelta(minutes=31))
+    url = reverse("login") + "?signed_out=idle&next=/work/"
+    page = client.get(url)
+    assert page.status_code == 200 and "without activity" in page.content.decode()
+    response = client.post(url, {"username": "screener", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/work/"
 
 
 def test_background_requests_do_not_count_as_activity(client, screening_officer, traveller):

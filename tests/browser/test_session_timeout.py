@@ -62,6 +62,7 @@ def test_an_ignored_warning_ends_the_session(pages, screening_officer, settings)
         page.get_by_text("You were signed out after 0.4 minutes without activity")
     ).to_be_visible(timeout=30_000)
     assert "/accounts/login/" in page.url and "signed_out=idle" in page.url
+    assert "next=%2Fcontacts%2F" in page.url  # back to the contact after signing in
     pages.check()
     # The server ended the session: going back to the contact needs signing in again.
     page.goto(pages.base + "/")
