@@ -34,7 +34,10 @@ from .session_store import hash_session_key
 SIGNED_IN_AT = "_signed_in_at"
 LAST_ACTIVITY_AT = "_last_activity_at"
 BACKGROUND_HEADER = "X-Background-Request"
-# The last-seen time on "Your sessions" is written at most this often.
+LAST_SEEN_AT = "_last_seen_at"
+# The idle clock is moved on at most this often (seconds), and the last-seen time on "Your
+# sessions" at most once a minute.
+ACTIVITY_EVERY = 15.0
 LAST_SEEN_EVERY = dt.timedelta(seconds=60)
 
 
@@ -138,6 +141,7 @@ def _signed_in(sender, request, user, **kwargs) -> None:
     now = time.time()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_ACTIVITY_AT] = now
+    request.session[LAST_SEEN_AT] = now
     # login() has already rotated the key (cycle_key), so this records the new session.
     _record_start(request, user)
 
@@ -254,16 +258,24 @@ def session_end_current(request: HttpRequest, *, reason: str) -> None:
     logout(request)
 
 
-def touch(request: HttpRequest, now: float) -> None:
-    """Record activity: resets the idle clock, and now and then the last-seen time."""
-    request.session[LAST_ACTIVITY_AT] = now
-    key_hash = _current_key_hash(request)
-    if key_hash is None:
+def touch(request: HttpRequest, now: float, *, force: bool = False) -> None:
+    """Record activity: resets the idle clock, and now and then the last-seen time.
+
+    A burst of requests writes the session once (every ACTIVITY_EVERY seconds at most), so a
+    page and its htmx parts cost no extra queries; "Stay signed in" forces the write.
+    """
+    session = request.session
+    every = min(ACTIVITY_EVERY, idle_seconds() / 20)
+    if force or now - session.get(LAST_ACTIVITY_AT, 0) >= every:
+        session[LAST_ACTIVITY_AT] = now
+    if now - session.get(LAST_SEEN_AT, 0) < LAST_SEEN_EVERY.total_seconds():
         return
-    seen = timezone.now()
-    UserSession.objects.filter(
-        key_hash=key_hash, ended_at__isnull=True, last_seen_at__lt=seen - LAST_SEEN_EVERY
-    ).update(last_seen_at=seen)
+    session[LAST_SEEN_AT] = now
+    key_hash = _current_key_hash(request)
+    if key_hash is not None:
+        UserSession.objects.filter(key_hash=key_hash, ended_at__isnull=True).update(
+            last_seen_at=timezone.now()
+        )
 
 
 class SessionTimeoutMiddleware:
