@@ -13,6 +13,8 @@ class AccountsConfig(AppConfig):
         from .reads import connect_logged_models
 
         connect_logged_models()
+        # Signal receivers: session records and the per-account sign-in limit.
+        from . import lockout, sessions  # noqa: F401
 
 
 def _sync_after_migrate(sender, using="default", **kwargs):

@@ -193,3 +193,24 @@ class PasswordResetRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         _gds(self, Field.text("email", field_width=Fixed.TWENTY), submit="Send reset link")
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you unlocking it?",
+        help_text="For example: they rang from their desk and confirmed who they are. "
+        "This is recorded with your name.",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Say why you are unlocking it"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _gds(self, Field.textarea("reason", rows=3), submit="Unlock")
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError("Say why you are unlocking it, in a sentence")
+        return reason

@@ -7,6 +7,7 @@ from django.contrib.auth.models import (
 )
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -395,3 +396,134 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user} at {self.at:%d %b %Y %H:%M}"
+
+
+class StoredSession(AbstractBaseSession):
+    """A Django database session (SESSION_ENGINE accounts.session_store), plus its key's hash.
+
+    The hash lets one session be ended from another (the "Your sessions" page, a password
+    change) through UserSession, which never holds the key itself.
+    """
+
+    key_hash = models.CharField(max_length=64, db_index=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_stored_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .session_store import SessionStore
+
+        return SessionStore
+
+
+class SessionEndReason(models.TextChoices):
+    SIGNED_OUT = "signed_out", "Signed out"
+    IDLE = "idle", "Signed out after no activity"
+    ABSOLUTE = "absolute", "Reached the longest a session may last"
+    ENDED_ELSEWHERE = "ended_elsewhere", "Ended from another session"
+    PASSWORD_CHANGED = "password_changed", "Ended when the password was changed"
+    ENDED_BY_ADMINISTRATOR = "ended_by_administrator", "Ended by an administrator"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user: what "Your sessions" lists and can end.
+
+    Kept after the session ends, with when and why. Holds a hash of the session key, never
+    the key. `last_seen_at` is written with update() (no history): it is not a decision.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=100, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=30, choices=SessionEndReason.choices, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["last_seen_at"])
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        indexes = [
+            models.Index(
+                fields=["user", "-last_seen_at"],
+                condition=Q(ended_at__isnull=True),
+                name="user_session_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.created_at:%d %b %Y %H:%M}"
+
+
+class AccountLockout(models.Model):
+    """Failed sign-ins for one username (as typed, case-folded), from any address.
+
+    The per-account limit beside axes's per-address one (accounts.lockout). Unknown
+    usernames are counted and locked exactly like real ones, so a lock says nothing about
+    whether an account exists. A counter, not a decision: no history (releases are recorded
+    in LockoutRelease).
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_failure_at"]
+        indexes = [
+            models.Index(
+                fields=["locked_until"],
+                condition=Q(locked_until__isnull=False),
+                name="account_lockout_locked",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class LockoutRelease(models.Model):
+    """A manager or administrator unlocked an account or an address: who, what, why, when."""
+
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(default=timezone.now)
+    username = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lockout_releases",
+        help_text="The account unlocked, when the username is one.",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    reason = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-released_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(username="") | Q(ip_address__isnull=False),
+                name="lockout_release_names_what",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username or self.ip_address} by {self.released_by}"

@@ -167,9 +167,17 @@ def password_change(
 
     save_audited(user, user=user, reason=reason)
     _password_event(user=user, kind=SecurityEventKind.PASSWORD_CHANGED, reason=reason)
-    # Other sessions end (their auth hash no longer matches); this one is kept, with its
-    # two-factor verification (cycle_key keeps the session's data).
+    # This session is kept, with its two-factor verification (cycle_key keeps the session's
+    # data); every other one is ended on the server and recorded as ended by the change.
     update_session_auth_hash(request, user)
+    from .models import SessionEndReason
+    from .sessions import sessions_end_others
+
+    sessions_end_others(
+        user=user,
+        keep_session_key=request.session.session_key,
+        reason=SessionEndReason.PASSWORD_CHANGED,
+    )
 
 
 @transaction.atomic
@@ -185,6 +193,11 @@ def password_reset_complete(*, user: User, new: str) -> None:
     reason = "Reset their password through an emailed link"
     save_audited(user, user=user, reason=reason)
     _password_event(user=user, kind=SecurityEventKind.PASSWORD_RESET, reason=reason)
+    # Whoever knew the old password is signed out everywhere.
+    from .models import SessionEndReason
+    from .sessions import sessions_end_others
+
+    sessions_end_others(user=user, keep_session_key=None, reason=SessionEndReason.PASSWORD_CHANGED)
 
 
 def password_reset_request(*, email: str) -> None:

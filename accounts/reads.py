@@ -209,11 +209,13 @@ class AccessLogMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             from .break_glass import active_break_glass
+            from .client_ip import client_ip
 
             glass = active_break_glass(user) if user.is_staff else None
-            log.write(
-                user=user,
-                served=200 <= response.status_code < 300,
-                extra={"break_glass": glass.pk} if glass is not None else None,
-            )
+            extra = {"break_glass": glass.pk} if glass is not None else {}
+            # Where the reader was (trusted proxy headers only: accounts.client_ip).
+            address = client_ip(request)
+            if address:
+                extra["address"] = address
+            log.write(user=user, served=200 <= response.status_code < 300, extra=extra)
         return response

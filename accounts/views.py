@@ -28,11 +28,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        # The demo says that two-factor sign-in is off (README "Sign-in and two-factor").
-        return {
+        from .sessions import signed_out_notice
+
+        context = {
             **super().get_context_data(**kwargs),
+            # The demo says that two-factor sign-in is off (README "Sign-in and two-factor").
             "two_factor_required": settings.TWO_FACTOR_REQUIRED,
         }
+        # Why the service signed the user out (idle, or the session's absolute lifetime).
+        if self.request.method == "GET":
+            context["signed_out_notice"] = signed_out_notice(self.request.GET.get("signed_out"))
+        return context
 
 
 def break_glass_page(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import security_views
+from accounts import security_views, session_views
 from accounts import views as account_views
 
 urlpatterns = [
@@ -46,6 +46,30 @@ urlpatterns = [
         "accounts/users/<int:pk>/two-factor/reset/",
         security_views.two_factor_reset,
         name="two_factor_reset",
+    ),
+    path("accounts/session/", session_views.session_status, name="session_status"),
+    path(
+        "accounts/session/keep-alive/",
+        session_views.session_keep_alive,
+        name="session_keep_alive",
+    ),
+    path("accounts/sessions/", session_views.session_list, name="session_list"),
+    path("accounts/sessions/<int:pk>/end/", session_views.session_end, name="session_end"),
+    path(
+        "accounts/sessions/end-others/",
+        session_views.sessions_end_others,
+        name="sessions_end_others",
+    ),
+    path("accounts/lockouts/", session_views.lockout_list, name="lockout_list"),
+    path(
+        "accounts/lockouts/account/<int:pk>/",
+        session_views.lockout_unlock_account,
+        name="lockout_unlock_account",
+    ),
+    path(
+        "accounts/lockouts/address/<str:address>/",
+        session_views.lockout_unlock_address,
+        name="lockout_unlock_address",
     ),
     path("break-glass/", account_views.break_glass_page, name="break_glass"),
     path("break-glass/end/", account_views.break_glass_stop, name="break_glass_end"),

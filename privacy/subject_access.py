@@ -16,7 +16,6 @@ from accounts.models import User
 from referrals.models import Person
 
 from . import dates
-from .services import hold_lift, hold_place
 from .models import (
     SAR_OPEN_STATUSES,
     Disclosure,
@@ -27,6 +26,7 @@ from .models import (
     SarStatus,
     SubjectAccessRequest,
 )
+from .services import hold_lift, hold_place
 
 HANDLE = "privacy.handle_subject_access"
 

@@ -45,6 +45,15 @@ NO_CASE_DATA = {
     "password_reset_complete": "password reset",
     "two_factor_users": "staff names and whether they use two-factor: no child",
     "two_factor_reset": "resetting a colleague's two-factor sign-in",
+    # Sessions and lockouts (tests/accounts/test_sessions_access.py): users, never children.
+    "session_status": "how long the user's own session has left (JSON)",
+    "session_keep_alive": "extends the user's own session (POST, JSON)",
+    "session_list": "the user's own signed-in sessions",
+    "session_end": "ends one of the user's own sessions (POST, redirects)",
+    "sessions_end_others": "ends the user's other sessions (POST, redirects)",
+    "lockout_list": "locked usernames and addresses",
+    "lockout_unlock_account": "unlocking a username",
+    "lockout_unlock_address": "unlocking an address",
     # Period reports show counts, never a child (tests/reporting/test_reporting_access.py).
     "reporting:report_list": "the list of period reports",
     "reporting:report_start": "choosing a period",

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.break_glass import may_break_glass
+from accounts.lockout import may_manage_lockouts
 from early_help.selectors import is_early_help_staff
 
 
@@ -63,6 +64,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Administration", reverse("admin:index")))
     if may_break_glass(user):
         items.append(("Break glass", reverse("break_glass")))
+    if may_manage_lockouts(user):
+        items.append(("Lockouts", reverse("lockout_list")))
     return items
 
 

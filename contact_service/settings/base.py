@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Gives request.user.is_verified(): whether this session has passed a two-factor code.
     "django_otp.middleware.OTPMiddleware",
+    # Ends sessions idle too long or past their absolute lifetime (accounts.sessions).
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workspace.context_processors.navigation",
+                "accounts.context_processors.session_timeout",
             ],
             "builtins": ["core.templatetags.govuk", "thresholds.templatetags.clocks"],
         },
@@ -104,6 +107,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The per-account limit axes cannot express beside its per-address one (accounts.lockout).
+    "accounts.lockout.AccountLockoutBackend",
     # Django's and guardian's backends, except that being a superuser opens no case record;
     # an administrator reads case records only through a break glass (ADR 0009).
     "accounts.permissions.CaseDataModelBackend",
@@ -151,12 +156,43 @@ LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# Axes: lock an account+address after repeated failures.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# The client's address (accounts.client_ip): X-Forwarded-For is believed only when the request
+# comes from one of these proxies (IPs or CIDRs, comma-separated); empty: REMOTE_ADDR alone.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Sign-in lockouts (README "Sessions and lockouts"; accounts.lockout). Two separate limits:
+# - per address (django-axes): this many failures from one address, whatever the usernames,
+#   lock the address until LOCKOUT_IP_MINUTES after its last failure (stops password spraying);
+# - per account (accounts.AccountLockout): this many failures for one username within
+#   LOCKOUT_ACCOUNT_WINDOW_MINUTES, from any address, lock that username for
+#   LOCKOUT_ACCOUNT_MINUTES. Kept short because anyone can trigger it against a colleague;
+#   a manager can unlock sooner (/accounts/lockouts/).
+LOCKOUT_IP_FAILURES = env.int("LOCKOUT_IP_FAILURES", default=20)
+LOCKOUT_IP_MINUTES = env.int("LOCKOUT_IP_MINUTES", default=15)
+LOCKOUT_ACCOUNT_FAILURES = env.int("LOCKOUT_ACCOUNT_FAILURES", default=10)
+LOCKOUT_ACCOUNT_WINDOW_MINUTES = env.int("LOCKOUT_ACCOUNT_WINDOW_MINUTES", default=15)
+LOCKOUT_ACCOUNT_MINUTES = env.int("LOCKOUT_ACCOUNT_MINUTES", default=10)
+AXES_FAILURE_LIMIT = LOCKOUT_IP_FAILURES
+AXES_COOLOFF_TIME = LOCKOUT_IP_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A success from an address does not wipe its failures (or one valid account would let a
+# sprayer reset the count), and failures while locked do not extend the lock.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Sessions (README "Sessions and lockouts"; accounts.sessions). Database sessions, with the
+# key's hash on each row so one can be ended from another (accounts.StoredSession).
+SESSION_ENGINE = "accounts.session_store"
+# Ended after this long without a request the user made (background polling does not count).
+SESSION_IDLE_MINUTES = env.float("SESSION_IDLE_MINUTES", default=30)
+# Ended this long after signing in, whatever the activity.
+SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=10)
+# The "you are about to be signed out" warning shows this long before the idle timeout.
+SESSION_WARNING_MINUTES = env.float("SESSION_WARNING_MINUTES", default=5)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_HOURS * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -190,8 +226,6 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Security headers (README "Security headers"). Django's own, stated here so every
 # environment sends them, not only production: the page must not be framed, must not leak

@@ -26,3 +26,8 @@ CELERY_BEAT_SCHEDULE = {
     name: {**entry, "schedule": 1.0} if name == "deadline-sweep" else entry
     for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
 }
+
+# Many tests travel hours ahead with one signed-in client (clocks, break glass, exports): the
+# idle timeout would sign them out. tests/accounts/test_sessions.py and the browser tests of
+# the timeout set the real values; the cookie's age (SESSION_ABSOLUTE_HOURS) still applies.
+SESSION_IDLE_MINUTES = 10 * 60

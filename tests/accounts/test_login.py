@@ -17,13 +17,13 @@ def test_wrong_password_shows_error_summary_and_keeps_username(client, screening
 
 
 def test_repeated_failures_lock_the_account(client, screening_officer, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOCKOUT_ACCOUNT_FAILURES):
         client.post(reverse("login"), {"username": "screener", "password": "wrong"})
     response = client.post(
         reverse("login"), {"username": "screener", "password": "correct-horse-battery"}
     )
     assert response.status_code == 429
-    assert "Your account is locked" in response.content.decode()
+    assert "Too many attempts to sign in" in response.content.decode()
 
 
 def test_pages_need_sign_in(client, db):
