@@ -20,6 +20,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
@@ -315,3 +316,34 @@ class SessionTimeoutMiddleware:
             # The timeout warning sends the browser here when time runs out: show the page.
             return None
         return _signed_out_response(request, reason)
+
+
+def sessions_clear_expired() -> int:
+    """Beat: end on the server every session that ended without a request; how many ended.
+
+    A session idle past SESSION_IDLE_MINUTES, or older than SESSION_ABSOLUTE_HOURS, is ended by
+    the middleware only when its browser comes back. This deletes such sessions' rows, and
+    rows past their cookie's expiry (Django's `clearsessions`), and closes their records, so
+    "Your sessions" and the session table hold only live sessions.
+    """
+    now = timezone.now()
+    idle_before = now - dt.timedelta(seconds=idle_seconds())
+    old_before = now - dt.timedelta(seconds=absolute_seconds())
+    alive = StoredSession.objects.filter(expire_date__gt=now).values("key_hash")
+    stale = (
+        UserSession.objects.filter(ended_at__isnull=True)
+        .filter(
+            Q(last_seen_at__lte=idle_before)
+            | Q(created_at__lte=old_before)
+            | ~Q(key_hash__in=alive)
+        )
+        .values_list("key_hash", "created_at")
+    )
+    ended = 0
+    for key_hash, created_at in stale.iterator():
+        StoredSession.objects.filter(key_hash=key_hash).delete()
+        reason = SessionEndReason.ABSOLUTE if created_at <= old_before else SessionEndReason.IDLE
+        if _mark_ended(key_hash=key_hash, by=None, reason=reason) is not None:
+            ended += 1
+    StoredSession.objects.filter(expire_date__lte=now).delete()
+    return ended

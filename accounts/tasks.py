@@ -31,3 +31,11 @@ def send_password_reset(email: str) -> None:
     from .passwords import password_reset_send
 
     password_reset_send(email=email)
+
+
+@shared_task(ignore_result=True)
+def clear_expired_sessions() -> None:
+    """Beat: end idle and expired sessions on the server and close their records."""
+    from .sessions import sessions_clear_expired
+
+    sessions_clear_expired()

@@ -328,6 +328,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Re-queues outbox emails whose send task was lost (broker restart, worker crash).
     "outbox-resend": {"task": "accounts.tasks.resend_due_emails", "schedule": 60.0},
+    # Ends idle and expired sessions on the server (accounts.sessions.sessions_clear_expired).
+    "sessions-clear": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 900.0},
     # Deletes export files past EXPORT_KEEP_HOURS.
     "exports-expire": {"task": "reporting.tasks.delete_expired_exports", "schedule": 900.0},
     # Deletes subject access downloads past SUBJECT_ACCESS_KEEP_HOURS.

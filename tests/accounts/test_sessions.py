@@ -177,3 +177,27 @@ def test_a_session_record_keeps_a_hash_never_the_key(client, screening_officer):
     body = client.get(reverse("session_list")).content.decode()
     assert key not in body and record.key_hash not in body
     assert record.created_at <= timezone.now()
+
+
+def test_the_beat_sweep_ends_idle_and_old_sessions_on_the_server_and_keeps_live_ones(
+    screening_officer, mash_social_worker, traveller
+):
+    from accounts.sessions import sessions_clear_expired
+
+    idle, live = Client(), Client()
+    _sign_in(idle)
+    idle_key = idle.session.session_key
+    traveller.shift(dt.timedelta(minutes=20))
+    _sign_in(live, mash_social_worker.username)
+    live_key = live.session.session_key
+    traveller.shift(dt.timedelta(minutes=15))  # idle: 35 minutes; live: 15
+
+    assert sessions_clear_expired() == 1
+    assert not StoredSession.objects.filter(session_key=idle_key).exists()
+    assert StoredSession.objects.filter(session_key=live_key).exists()
+    ended = UserSession.objects.get(key_hash=hash_session_key(idle_key))
+    assert ended.ended_reason == SessionEndReason.IDLE and ended.ended_by is None
+    assert ended.history.filter(history_change_reason=SessionEndReason.IDLE.label).exists()
+    assert UserSession.objects.get(key_hash=hash_session_key(live_key)).ended_at is None
+    assert sessions_clear_expired() == 0  # idempotent
+    assert live.get(reverse("work_tray")).status_code == 200
