@@ -177,3 +177,17 @@ def test_a_person_on_another_retained_contact_keeps_their_record(
     assert person.destroyed_at is None and person.first_name == "Zephyrine"
     assert list(review.contact.people.all()) == []
     assert list(later.people.all()) == [person]
+
+
+def test_the_figures_click_through_lists_a_destroyed_contact_without_a_link(
+    client, review, service_manager
+):
+    contact = review.contact
+    services.record_destroy(review=review, reason="Retention ended", by=service_manager)
+    client.force_login(service_manager)
+    page = client.get(
+        "/reporting/contacts/?figure=conversion&row=all&from=2015-01-01&to=2015-12-31"
+    ).content.decode()
+    assert contact.reference in page and "(past retention)" in page
+    assert reverse("referrals:contact_detail", args=[contact.pk]) not in page
+    assert CHILD["last_name"] not in page
