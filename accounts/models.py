@@ -518,6 +518,9 @@ class LockoutRelease(models.Model):
 
     class Meta:
         ordering = ["-released_at"]
+        # add_lockoutrelease: unlock one's own team's members; unlock_any: every account and
+        # every address (accounts.lockout).
+        permissions = [("unlock_any", "Can unlock any account and any address")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(username="") | Q(ip_address__isnull=False),

@@ -64,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MASH_MANAGER: [
         *_FRONT_DOOR_READ,
         "accounts.view_accesslog",
+        "accounts.add_lockoutrelease",
         "privacy.view_unusual_access",
         "mash.view_dailydiscussion",
         "mash.chair_dailydiscussion",
@@ -87,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # granted to the duty managers when it is routed to them, a case to its family worker).
     Role.EARLY_HELP_DUTY_MANAGER: [
         "mash.view_dailydiscussion",
+        "accounts.add_lockoutrelease",
         "thresholds.view_deadline",
         "early_help.add_earlyhelpdecision",
         "early_help.view_earlyhelpdecision",
@@ -106,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.view_team_contacts",
         "thresholds.view_deadline",
         "accounts.view_accesslog",
+        "accounts.add_lockoutrelease",
         "privacy.view_unusual_access",
         "mash.view_dailydiscussion",
         "early_help.add_stepdown",
@@ -120,6 +123,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FRONT_DOOR_READ,
         "thresholds.view_deadline",
         "accounts.view_accesslog",
+        "accounts.add_lockoutrelease",
+        "accounts.unlock_any",
         "reporting.view_management_information",
         "reporting.view_statutory_returns",
         "reporting.write_report",
@@ -140,6 +145,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # (accounts.break_glass, ADR 0009).
     Role.ADMINISTRATOR: [
         "accounts.view_accesslog",
+        "accounts.add_lockoutrelease",
+        "accounts.unlock_any",
         "accounts.view_breakglass",
         "accounts.view_outboundemail",
         *_configure("accounts", ["user", "team", "partneragency"]),

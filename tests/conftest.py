@@ -25,6 +25,8 @@ def _seed_profiles() -> None:
     from privacy.rule_defaults import seed_rules
 
     seed_rules(apps, None)
+    # The message templates the outbox renders (accounts 0009).
+    importlib.import_module("accounts.migrations.0009_seed_message_templates").seed(apps, None)
 
 
 def _profile(code: str) -> CouncilProfile:
@@ -40,9 +42,18 @@ def _reference_data_after_flush(request):
     """A transactional test's flush empties every table; post_migrate brings back the role
     groups, and this brings back the data-migration rows the service needs (profiles)."""
     marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        request.getfixturevalue("transactional_db")
-        _seed_profiles()
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    _seed_profiles()
+    yield
+    # transactional_db was set up inside this fixture, so its flush has run by now: put the
+    # reference data back for the tests that follow, whatever order they run in.
+    _seed_profiles()
 
 
 @pytest.fixture

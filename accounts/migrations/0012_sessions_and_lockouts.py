@@ -109,6 +109,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-released_at'],
+                'permissions': [('unlock_any', 'Can unlock any account and any address')],
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('username', ''), _negated=True), ('ip_address__isnull', False), _connector='OR'), name='lockout_release_names_what')],
             },
         ),
