@@ -37,23 +37,35 @@ def _profile(code: str) -> CouncilProfile:
     return profile
 
 
+def _may_flush(item) -> bool:
+    """pytest-django's own test: a transactional test empties every table when it ends."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test's flush empties every table; post_migrate brings back the role
     groups, and this brings back the data-migration rows the service needs (profiles)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or (
-        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
-    )
-    if not transactional:
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    _seed_profiles()
+    if _may_flush(request.node):
+        request.getfixturevalue("transactional_db")
+        _seed_profiles()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures are torn down by now), put the
+    reference data back for the tests that follow, whatever order they run in."""
     yield
-    # transactional_db was set up inside this fixture, so its flush has run by now: put the
-    # reference data back for the tests that follow, whatever order they run in.
-    _seed_profiles()
+    if nextitem is None or not _may_flush(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _seed_profiles()
 
 
 @pytest.fixture
