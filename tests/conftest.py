@@ -27,6 +27,10 @@ def _seed_profiles() -> None:
     seed_rules(apps, None)
     # The message templates the outbox renders (accounts 0009).
     importlib.import_module("accounts.migrations.0009_seed_message_templates").seed(apps, None)
+    # Seeded with the real models, unlike the migration: no history rows, as after migrating.
+    from accounts.models import MessageTemplate
+
+    MessageTemplate.history.all().delete()
 
 
 def _profile(code: str) -> CouncilProfile:
