@@ -2,6 +2,7 @@
 the monitoring token); production refuses to start without a broker."""
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,14 @@ def test_a_broker_outage_is_degraded_not_a_failed_liveness_check(
     client, db, broker_down, monitor, caplog
 ):
     heartbeat_record(name="beat")
-    response = client.get(reverse("healthz"), **monitor)
+    # Listen on the view's own logger: an earlier test's logging set-up (a Celery worker run
+    # in-process) may have stopped it propagating to the root logger caplog watches.
+    views_logger = logging.getLogger("accounts.views")
+    views_logger.addHandler(caplog.handler)
+    try:
+        response = client.get(reverse("healthz"), **monitor)
+    finally:
+        views_logger.removeHandler(caplog.handler)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "degraded"
