@@ -3,7 +3,7 @@ and the weekly unusual access reports. Each view: access helper, form, one servi
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -262,17 +262,12 @@ def unusual_access_report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "privacy/unusual_access_report.html", {"report": report, "page": page})
 
 
-def _require_perm(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 # Legal holds ----------------------------------------------------------------------------------
 
 
 def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
     """Place a legal hold on a person (linked from the person's page)."""
-    _require_perm(request, services.PLACE_HOLD)
+    require(request.user, services.PLACE_HOLD)
     person = get_person_for_user(request.user, pk)
     access_record(
         user=request.user,
@@ -302,7 +297,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_perm(request, services.PLACE_HOLD)
+    require(request.user, services.PLACE_HOLD)
     hold = get_object_or_404(LegalHold.objects.select_related("person"), pk=pk)
     person = get_person_for_user(request.user, hold.person_id)
     if not hold.in_force:
@@ -330,7 +325,7 @@ def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
 
 def retention_queue(request: HttpRequest) -> HttpResponse:
     """Records past retention awaiting a decision, longest overdue first."""
-    _require_perm(request, services.REVIEW)
+    require(request.user, services.REVIEW)
     page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -351,7 +346,7 @@ def _open_review(request: HttpRequest, pk: int) -> RetentionReview:
 
 def retention_destroy(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation page for approving destruction: a reason, and a tick to confirm."""
-    _require_perm(request, services.APPROVE)
+    require(request.user, services.APPROVE)
     review = _open_review(request, pk)
     form = DestroyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -370,7 +365,7 @@ def retention_destroy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_perm(request, services.REVIEW)
+    require(request.user, services.REVIEW)
     review = _open_review(request, pk)
     form = KeepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -391,7 +386,7 @@ def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
 
 def retention_destroyed(request: HttpRequest) -> HttpResponse:
     """The tombstones: how many records were destroyed, per year received and kind."""
-    _require_perm(request, services.REVIEW)
+    require(request.user, services.REVIEW)
     return render(
         request, "privacy/retention_destroyed.html", {"rows": selectors.tombstones_per_year()}
     )
