@@ -1,6 +1,7 @@
 """A real Celery worker (and optionally beat) on the test suite's Redis broker."""
 
 import contextlib
+import logging
 import time
 
 from celery.beat import EmbeddedService
@@ -21,6 +22,10 @@ def real_worker(*, beat_schedule_file: str | None = None, purge: bool = True):
     if purge:
         app.control.purge()
     beat = None
+    # The worker sets up logging as a worker process would (the root logger's level to its
+    # own, its handlers replaced); put the test process's logging back when it stops.
+    root = logging.getLogger()
+    root_level, root_handlers = root.level, list(root.handlers)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             if beat_schedule_file:
@@ -33,6 +38,8 @@ def real_worker(*, beat_schedule_file: str | None = None, purge: bool = True):
                 beat.stop()
     finally:
         app.conf.task_always_eager = True
+        root.setLevel(root_level)
+        root.handlers[:] = root_handlers
         # The worker thread's database connection outlives it; close it so the test
         # database can be flushed and dropped.
         with connection.cursor() as cursor:

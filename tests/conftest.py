@@ -10,23 +10,42 @@ from accounts.roles import Role
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 from thresholds.models import CouncilProfile
 
+# Migrations whose RunPython writes reference data the service needs (profiles, thresholds,
+# partner agencies, retention rules, message templates): a transactional test's flush empties
+# them, so they are replayed in this order afterwards. Every RunPython migration must be listed
+# here or in NOT_REFERENCE_DATA (tests/test_reference_data_replayed.py checks).
+REFERENCE_DATA_MIGRATIONS = (
+    ("thresholds", "0002_seed_profiles"),
+    ("thresholds", "0005_profile_data"),
+    ("thresholds", "0006_threshold_table"),
+    ("thresholds", "0008_early_help_front_doors"),
+    ("thresholds", "0009_adult_youth_and_domestic_abuse_services"),
+    ("thresholds", "0011_councilprofile_la_code"),
+    ("privacy", "0003_retention_rules_reviews_tombstones"),
+    ("accounts", "0009_seed_message_templates"),
+)
+# Migrations that transform rows already there or that post_migrate re-creates (role and agency
+# groups): nothing to replay after a flush.
+NOT_REFERENCE_DATA = (
+    ("accounts", "0002_seed_role_groups"),
+    ("accounts", "0007_agency_groups"),
+    ("early_help", "0003_copy_object_permissions"),
+    ("mash", "0005_copy_object_permissions"),
+    ("referrals", "0003_recompute_matching_keys"),
+    ("referrals", "0010_copy_object_permissions"),
+    ("thresholds", "0010_deadline_closed_and_open_once"),
+)
+
 
 def _seed_profiles() -> None:
-    """Council profiles exactly as the data migrations ship them."""
-    for name in (
-        "0002_seed_profiles",
-        "0005_profile_data",
-        "0006_threshold_table",
-        "0008_early_help_front_doors",
-        "0011_councilprofile_la_code",
-    ):
-        module = importlib.import_module(f"thresholds.migrations.{name}")
-        (getattr(module, "seed", None) or module.mark)(apps, None)
-    from privacy.rule_defaults import seed_rules
+    """Reference data exactly as the data migrations ship it."""
+    from django.db import migrations
 
-    seed_rules(apps, None)
-    # The message templates the outbox renders (accounts 0009).
-    importlib.import_module("accounts.migrations.0009_seed_message_templates").seed(apps, None)
+    for app_label, name in REFERENCE_DATA_MIGRATIONS:
+        module = importlib.import_module(f"{app_label}.migrations.{name}")
+        for operation in module.Migration.operations:
+            if isinstance(operation, migrations.RunPython):
+                operation.code(apps, None)
     # Seeded with the real models, unlike the migration: no history rows, as after migrating.
     from accounts.models import MessageTemplate
 
