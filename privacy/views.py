@@ -103,17 +103,36 @@ def sar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _submitted(request: HttpRequest, form, call, done: str) -> bool:
+    """A valid POST runs the service with the form's data; a refusal goes next to the form's
+    fields (nothing typed is lost), success into a banner. True when the service succeeded."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _run(request: HttpRequest, call, done: str) -> None:
+    """A button with no form: the service's refusal, or success, becomes a banner."""
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
 def _action(request, pk, form_class, call, title: str, done: str) -> HttpResponse:
     sar = get_request_for_user(request.user, pk)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(sar, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("privacy:sar_detail", pk=sar.pk)
+    if _submitted(request, form, lambda data: call(sar, data), done):
+        return redirect("privacy:sar_detail", pk=sar.pk)
     return render(request, "privacy/sar_form.html", {"form": form, "title": title, "sar": sar})
 
 
@@ -157,13 +176,11 @@ def sar_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sar_complete(request: HttpRequest, pk: int) -> HttpResponse:
     sar = get_request_for_user(request.user, pk)
-    try:
-        subject_access.sar_complete(request=sar, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "Request completed; the legal hold is lifted")
+    _run(
+        request,
+        lambda: subject_access.sar_complete(request=sar, by=request.user),
+        "Request completed; the legal hold is lifted",
+    )
     return redirect("privacy:sar_detail", pk=sar.pk)
 
 
@@ -216,13 +233,11 @@ def sar_redactions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def disclosure_start(request: HttpRequest, pk: int) -> HttpResponse:
     sar = get_request_for_user(request.user, pk)
-    try:
-        subject_access.disclosure_request(request=sar, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "The download is being made: it appears below when ready")
+    _run(
+        request,
+        lambda: subject_access.disclosure_request(request=sar, by=request.user),
+        "The download is being made: it appears below when ready",
+    )
     return redirect("privacy:sar_detail", pk=sar.pk)
 
 
@@ -276,19 +291,15 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
         path=request.path,
     )
     form = HoldPlaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hold_place(
-                person=person,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Legal hold placed on {person.full_name}.")
-            return redirect("privacy:hold_place", pk=person.pk)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.hold_place(
+            person=person, reason=data["reason"], details=data["details"], by=request.user
+        ),
+        f"Legal hold placed on {person.full_name}.",
+    ):
+        return redirect("privacy:hold_place", pk=person.pk)
     return render(
         request,
         "privacy/hold_place.html",
@@ -309,14 +320,13 @@ def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
         path=request.path,
     )
     form = HoldLiftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hold_lift(hold=hold, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Legal hold on {person.full_name} lifted.")
-            return redirect("privacy:hold_place", pk=person.pk)
+    if _submitted(
+        request,
+        form,
+        lambda data: services.hold_lift(hold=hold, reason=data["reason"], by=request.user),
+        f"Legal hold on {person.full_name} lifted.",
+    ):
+        return redirect("privacy:hold_place", pk=person.pk)
     return render(request, "privacy/hold_lift.html", {"person": person, "hold": hold, "form": form})
 
 
@@ -349,18 +359,13 @@ def retention_destroy(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, services.APPROVE)
     review = _open_review(request, pk)
     form = DestroyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_destroy(
-                review=review, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Contact {review.contact.reference} destroyed; its tombstone is kept."
-            )
-            return redirect("privacy:retention_queue")
+    if _submitted(
+        request,
+        form,
+        lambda data: services.record_destroy(review=review, reason=data["reason"], by=request.user),
+        f"Contact {review.contact.reference} destroyed; its tombstone is kept.",
+    ):
+        return redirect("privacy:retention_queue")
     return render(request, "privacy/retention_destroy.html", {"review": review, "form": form})
 
 
@@ -368,19 +373,18 @@ def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, services.REVIEW)
     review = _open_review(request, pk)
     form = KeepForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_keep(
-                review=review,
-                reason=form.cleaned_data["reason"],
-                review_again_on=form.cleaned_data["review_again_on"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Contact {review.contact.reference} kept.")
-            return redirect("privacy:retention_queue")
+    if _submitted(
+        request,
+        form,
+        lambda data: services.review_keep(
+            review=review,
+            reason=data["reason"],
+            review_again_on=data["review_again_on"],
+            by=request.user,
+        ),
+        f"Contact {review.contact.reference} kept.",
+    ):
+        return redirect("privacy:retention_queue")
     return render(request, "privacy/retention_keep.html", {"review": review, "form": form})
 
 
