@@ -1,7 +1,8 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size
+from crispy_forms_gds.layout import Field, Fixed
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from core.forms import govuk_layout
 
 
 class LoginForm(AuthenticationForm):
@@ -14,14 +15,12 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        govuk_layout(
+            self,
             Field.text("username", field_width=Fixed.TWENTY),
             Field.text("password", field_width=Fixed.TWENTY),
+            submit="Sign in",
         )
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.submit_label = "Sign in"
 
 
 class BreakGlassForm(forms.Form):
@@ -36,26 +35,13 @@ class BreakGlassForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("reason", rows=4))
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.submit_label = "Break the glass"
+        govuk_layout(self, Field.textarea("reason", rows=4), submit="Break the glass")
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if len(reason) < 10:
             raise forms.ValidationError("Say why you need to read case records, in a sentence")
         return reason
-
-
-def _gds(form: forms.Form, *fields, submit: str) -> None:
-    """A GOV.UK layout for `fields` (Field objects), rendered inside our own <form> tag."""
-    form.helper = FormHelper()
-    form.helper.layout = Layout(*fields)
-    form.helper.form_tag = False
-    form.helper.label_size = Size.SMALL
-    form.submit_label = submit
 
 
 class TwoFactorCodeForm(forms.Form):
@@ -73,7 +59,7 @@ class TwoFactorCodeForm(forms.Form):
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
         )
-        _gds(self, Field.text("code", field_width=Fixed.TEN), submit=submit)
+        govuk_layout(self, Field.text("code", field_width=Fixed.TEN), submit=submit)
 
 
 class TwoFactorEnrolForm(TwoFactorCodeForm):
@@ -96,7 +82,7 @@ class TwoFactorResetForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _gds(self, Field.textarea("reason", rows=3), submit="Continue")
+        govuk_layout(self, Field.textarea("reason", rows=3), submit="Continue")
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -135,7 +121,7 @@ class PasswordChangeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = [Field.text(name, field_width=Fixed.TWENTY) for name in self.fields]
-        _gds(self, *fields, submit="Change password")
+        govuk_layout(self, *fields, submit="Change password")
 
     def clean(self):
         data = super().clean()
@@ -153,7 +139,7 @@ class SetPasswordForm(PasswordChangeForm):
         self.user = user
         super().__init__(*args, **kwargs)
         del self.fields["old_password"]
-        _gds(
+        govuk_layout(
             self,
             *[Field.text(name, field_width=Fixed.TWENTY) for name in self.fields],
             submit="Reset password",
@@ -192,7 +178,7 @@ class PasswordResetRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        _gds(self, Field.text("email", field_width=Fixed.TWENTY), submit="Send reset link")
+        govuk_layout(self, Field.text("email", field_width=Fixed.TWENTY), submit="Send reset link")
 
 
 class UnlockForm(forms.Form):
@@ -207,7 +193,7 @@ class UnlockForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _gds(self, Field.textarea("reason", rows=3), submit="Unlock")
+        govuk_layout(self, Field.textarea("reason", rows=3), submit="Unlock")
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()

@@ -93,6 +93,18 @@ def not_in_future(day: dt.date | None, label: str) -> dt.date | None:
     return day
 
 
+def govuk_layout(form: forms.Form, *fields, submit: str | None = None) -> None:
+    """Give `form` a GOV.UK crispy layout of `fields`, rendered inside the page's own <form>
+    tag (forms that cannot be a GovukForm, such as Django's AuthenticationForm, use this)."""
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.label_size = Size.SMALL
+    form.helper.legend_size = Size.SMALL
+    form.helper.layout = Layout(*fields)
+    if submit is not None:
+        form.submit_label = submit
+
+
 class GovukForm(forms.Form):
     """A form with a crispy GOV.UK helper; subclasses give `layout_fields` and a submit label."""
 
@@ -100,11 +112,7 @@ class GovukForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*self.layout())
+        govuk_layout(self, *self.layout())
 
     def layout(self) -> list:
         return [self.field_layout(name) for name in self.fields]
