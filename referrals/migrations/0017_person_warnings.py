@@ -7,73 +7,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0016_contact_person_destroyed_at'),
+        ("referrals", "0016_contact_person_destroyed_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPersonWarning',
+            name="HistoricalPersonWarning",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('staff_safety', 'Staff safety'), ('risk_to_others', 'Risk to others'), ('risk_to_children', 'Risk to children'), ('dangerous_animal', 'Dangerous animal at the address'), ('self_harm', 'Risk of self-harm or suicide'), ('other', 'Other')], max_length=20, verbose_name='Type of warning')),
-                ('reason', models.TextField(verbose_name='Reason for the warning')),
-                ('partner_summary', models.TextField(blank=True, verbose_name='What partner agencies are told')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed: awaiting a manager'), ('agreed', 'Agreed'), ('ended', 'Ended')], default='proposed', max_length=10)),
-                ('review_on', models.DateField(verbose_name='Review by')),
-                ('proposed_at', models.DateTimeField()),
-                ('agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_due_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agreed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ended_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='referrals.person')),
-                ('proposed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("staff_safety", "Staff safety"),
+                            ("risk_to_others", "Risk to others"),
+                            ("risk_to_children", "Risk to children"),
+                            ("dangerous_animal", "Dangerous animal at the address"),
+                            ("self_harm", "Risk of self-harm or suicide"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="Type of warning",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="Reason for the warning")),
+                (
+                    "partner_summary",
+                    models.TextField(blank=True, verbose_name="What partner agencies are told"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed: awaiting a manager"),
+                            ("agreed", "Agreed"),
+                            ("ended", "Ended"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("review_on", models.DateField(verbose_name="Review by")),
+                ("proposed_at", models.DateTimeField()),
+                ("agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_due_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agreed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="referrals.person",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical person warning',
-                'verbose_name_plural': 'historical person warnings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical person warning",
+                "verbose_name_plural": "historical person warnings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PersonWarning',
+            name="PersonWarning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('staff_safety', 'Staff safety'), ('risk_to_others', 'Risk to others'), ('risk_to_children', 'Risk to children'), ('dangerous_animal', 'Dangerous animal at the address'), ('self_harm', 'Risk of self-harm or suicide'), ('other', 'Other')], max_length=20, verbose_name='Type of warning')),
-                ('reason', models.TextField(verbose_name='Reason for the warning')),
-                ('partner_summary', models.TextField(blank=True, verbose_name='What partner agencies are told')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed: awaiting a manager'), ('agreed', 'Agreed'), ('ended', 'Ended')], default='proposed', max_length=10)),
-                ('review_on', models.DateField(verbose_name='Review by')),
-                ('proposed_at', models.DateTimeField()),
-                ('agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_due_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.TextField(blank=True)),
-                ('agreed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='referrals.person')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("staff_safety", "Staff safety"),
+                            ("risk_to_others", "Risk to others"),
+                            ("risk_to_children", "Risk to children"),
+                            ("dangerous_animal", "Dangerous animal at the address"),
+                            ("self_harm", "Risk of self-harm or suicide"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="Type of warning",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="Reason for the warning")),
+                (
+                    "partner_summary",
+                    models.TextField(blank=True, verbose_name="What partner agencies are told"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed: awaiting a manager"),
+                            ("agreed", "Agreed"),
+                            ("ended", "Ended"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("review_on", models.DateField(verbose_name="Review by")),
+                ("proposed_at", models.DateTimeField()),
+                ("agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_due_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.TextField(blank=True)),
+                (
+                    "agreed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="referrals.person",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-proposed_at', '-pk'],
-                'permissions': [('agree_personwarning', 'Can agree, review and end warnings on a person')],
-                'indexes': [models.Index(condition=models.Q(('status', 'agreed')), fields=['person'], name='person_warning_agreed'), models.Index(condition=models.Q(('status', 'agreed')), fields=['review_on'], name='person_warning_review'), models.Index(fields=['status', 'proposed_at'], name='person_warning_status')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'agreed'), _negated=True), ('agreed_at__isnull', False), _connector='OR'), name='person_warning_agreed_has_date'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ended'), _negated=True), models.Q(('ended_at__isnull', False), models.Q(('end_reason', ''), _negated=True)), _connector='OR'), name='person_warning_ended_has_reason')],
+                "ordering": ["-proposed_at", "-pk"],
+                "permissions": [
+                    ("agree_personwarning", "Can agree, review and end warnings on a person")
+                ],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "agreed")),
+                        fields=["person"],
+                        name="person_warning_agreed",
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "agreed")),
+                        fields=["review_on"],
+                        name="person_warning_review",
+                    ),
+                    models.Index(fields=["status", "proposed_at"], name="person_warning_status"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "agreed"), _negated=True),
+                            ("agreed_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="person_warning_agreed_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "ended"), _negated=True),
+                            models.Q(
+                                ("ended_at__isnull", False),
+                                models.Q(("end_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="person_warning_ended_has_reason",
+                    ),
+                ],
             },
         ),
     ]
