@@ -4,8 +4,8 @@ repeat contacts who is known though never open to a service, and warnings on a p
 Called by `manage.py seed_demo` after the MASH demo, through the services the pages use:
 - the child of the MASH enquiry decided with a referral on has a long chronology (contact,
   ratings, enquiry, consent, partner checks and answers, decision, referral, what was passed
-  on); a later contact about them is added, and an agreed staff-safety warning on an adult
-  on that contact shows on the contact, the enquiry, the queues and the partners' requests;
+  on); an agreed staff-safety warning on an adult on that contact shows on the contact, the
+  enquiry, the queues and the partners' requests;
 - Jordan Repeat has three contacts in five months and no involvement: the person page says
   so, instead of "Not known";
 - a second warning waits for a manager's agreement on the MASH manager's work tray.
@@ -102,14 +102,6 @@ def seed(*, staff: dict[str, User], profile: CouncilProfile) -> None:
     adults = [link.person for link in links if link.role != ContactRole.CHILD]
     if not children:
         return
-    # The chronology-rich child: a later contact about them too.
-    _log(
-        by=staff["screening"],
-        profile=profile,
-        people=[(children[0], ContactRole.CHILD)],
-        when=timezone.now() - dt.timedelta(hours=5),
-        concerns="Teacher reports the child is withdrawn since the family's last incident.",
-    )
     review = timezone.localdate() + dt.timedelta(days=90)
     subject = adults[-1] if adults else children[0]
     agreed = warnings.warning_propose(

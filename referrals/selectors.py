@@ -113,8 +113,20 @@ def involvements_for(person_ids: Iterable[int]) -> dict[int, list[Involvement]]:
     ):
         by_person[inv.person_id].append(inv)
     for inv in referral_involvements(ids):
-        by_person[inv.person_id].append(inv)
+        recorded = by_person[inv.person_id]
+        # The receiving team's own record of the same case (opened when the assessment
+        # started) says more than the referral: it names the worker.
+        if not any(_same_case(r, inv) for r in recorded if not getattr(r, "from_referral", False)):
+            recorded.append(inv)
     return by_person
+
+
+def _same_case(recorded: Involvement, implied: Involvement) -> bool:
+    return (
+        recorded.service == implied.service
+        and recorded.team_id == implied.team_id
+        and (recorded.closed_on is None or recorded.closed_on >= implied.opened_on)
+    )
 
 
 def statuses_for(people: Iterable[Person]) -> dict[int, ChildStatus]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals import rating, selectors, services
-from referrals.models import CinEpisode, KnownStatus, Service
+from referrals.models import CinEpisode, ContactStatus, KnownStatus, Service
 from tests.factories import (
     PersonFactory,
     closed_involvement,
@@ -140,3 +140,42 @@ def test_known_summary_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         known = selectors.known_summary(child, user=senior_practitioner, today=timezone.localdate())
     assert known.contacts_recent == 3 and known.rated_to_mash == 3
+
+
+def test_a_new_contact_about_a_referred_child_goes_to_the_team_it_was_referred_to(
+    screening_officer, senior_practitioner, camden, social_work_team
+):
+    child = PersonFactory()
+    _refer(
+        officer=screening_officer,
+        senior=senior_practitioner,
+        profile=camden,
+        team=social_work_team,
+        child=child,
+    )
+    again = complete_contact(by=screening_officer, children=[child])
+    services.contact_submit(contact=again, by=screening_officer, profile=camden)
+    services.contact_screen(contact=again, by=screening_officer, profile=camden, rationale="")
+
+    again.refresh_from_db()
+    assert again.status == ContactStatus.PASSED_TO_ALLOCATED_WORKER
+    assert again.assigned_team == social_work_team
+
+
+def test_the_teams_own_involvement_is_not_listed_twice_beside_the_referral(
+    screening_officer, senior_practitioner, camden, social_work_team, social_worker
+):
+    child = PersonFactory()
+    _refer(
+        officer=screening_officer,
+        senior=senior_practitioner,
+        profile=camden,
+        team=social_work_team,
+        child=child,
+    )
+    open_involvement(
+        child, team=social_work_team, worker=social_worker, opened_on=timezone.localdate()
+    )
+
+    (only,) = selectors.involvements_for([child.pk])[child.pk]
+    assert only.allocated_worker == social_worker
