@@ -1,17 +1,16 @@
 """Reads of warnings: the banners (a person's, a contact's people's), what partners may be
 told, the queue marker, and the managers' lists. Each is a fixed number of queries."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef
 
 from accounts.grants import granted
 from accounts.models import User
 
 from ..models import ContactPerson, Person
 from .access import AGREE
-from .models import ALWAYS_TOLD_TO_PARTNERS, PersonWarning, WarningStatus
+from .models import PersonWarning, WarningStatus
 
 
 def agreed_for(person_ids: Iterable[int]) -> list[PersonWarning]:
@@ -34,11 +33,6 @@ def for_partners(warnings: Iterable[PersonWarning]) -> list[PersonWarning]:
     """What a partner agency may be told: agreed warnings of a kind always told to partners, or
     with wording the manager agreed for them. They see the type and that wording only."""
     return [w for w in warnings if w.told_to_partners]
-
-
-PARTNER_VISIBLE = Q(status=WarningStatus.AGREED) & (
-    Q(kind__in=ALWAYS_TOLD_TO_PARTNERS) | ~Q(partner_summary="")
-)
 
 
 def on_person(person: Person) -> list[PersonWarning]:
@@ -77,14 +71,3 @@ def for_managers(user: User) -> dict[str, list[PersonWarning]]:
         ]
     )
     return {"proposed": proposed, "due": due}
-
-
-def by_person(warnings: Iterable[PersonWarning]) -> dict[int, list[PersonWarning]]:
-    out: dict[int, list[PersonWarning]] = defaultdict(list)
-    for w in warnings:
-        out[w.person_id].append(w)
-    return out
-
-
-def visible_to_partners(qs: QuerySet[PersonWarning]) -> QuerySet[PersonWarning]:
-    return qs.filter(PARTNER_VISIBLE)

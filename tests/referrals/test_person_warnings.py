@@ -4,6 +4,7 @@ with history; shown on the person, their contacts, the queues and (as agreed) to
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -202,3 +203,20 @@ def test_warning_is_shown_on_the_contact_page_and_proposed_through_the_pages(
     )
     page = client.get(contact_url).content.decode()
     assert "govuk-warning-text" in page and "Threatened staff" in page
+
+
+def test_the_review_sweep_is_on_the_one_beat_schedule_and_calls_the_service(
+    settings, screening_officer, mash_manager
+):
+    from referrals.tasks import sweep_warning_reviews
+
+    entry = settings.CELERY_BEAT_SCHEDULE["warning-reviews"]
+    assert entry["task"] == "referrals.tasks.sweep_warning_reviews"
+    warning = _proposed(PersonFactory(), screening_officer)
+    services.warning_agree(
+        warning=warning, by=mash_manager, partner_summary="Pairs", review_on=_in(1)
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+        sweep_warning_reviews()
+    warning.refresh_from_db()
+    assert warning.is_due_for_review
