@@ -103,3 +103,27 @@ def test_a_long_history_pages_in_a_fixed_number_of_queries(
     older = client.get(url, {"kind": "contacts", "page": "2"}).content.decode()
     assert older.count("received: phone call") == 10 and 'rel="prev"' in older
     assert client.get(url, {"page": "999999999999"}).status_code == 200
+
+
+def test_early_help_decision_and_family_work_appear_for_early_help_staff(
+    screening_officer, senior_practitioner, early_help_manager, family_worker, camden
+):
+    from tests.factories import family_work_case
+
+    child = PersonFactory()
+    contact = green_contact(
+        officer=screening_officer, senior=senior_practitioner, profile=camden, children=[child]
+    )
+    case = family_work_case(
+        contact=contact, manager=early_help_manager, worker=family_worker, profile=camden
+    )
+
+    titles = [
+        e.title
+        for e in chronology.chronology(user=early_help_manager, person=child, limit=100)
+        if e.kind == "early_help"
+    ]
+    assert f"Family work case {case.reference} opened" in titles
+    assert any(t.startswith(f"Early help decision on {contact.reference}") for t in titles)
+    worker_sees = chronology.chronology(user=family_worker, person=child, limit=100)
+    assert any(e.url == case.get_absolute_url() for e in worker_sees)
