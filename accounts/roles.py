@@ -26,12 +26,19 @@ _FRONT_DOOR_READ = [
 ]
 
 
+# Warnings on a person (referrals.person_warnings): staff who read a person propose one; a
+# manager agrees, reviews and ends it.
+_PROPOSE_WARNING = "referrals.add_personwarning"
+_AGREE_WARNING = "referrals.agree_personwarning"
+
+
 def _configure(app_label: str, models: list[str]) -> list[str]:
     return [f"{app_label}.{verb}_{m}" for m in models for verb in ("view", "add", "change")]
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SCREENING_OFFICER: [
+        _PROPOSE_WARNING,
         *_FRONT_DOOR_READ,
         "referrals.add_contact",
         "referrals.change_contact",
@@ -40,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.change_person",
     ],
     Role.SENIOR_PRACTITIONER: [
+        _PROPOSE_WARNING,
         *_FRONT_DOOR_READ,
         "referrals.add_contact",
         "referrals.change_contact",
@@ -52,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Partner agency users get no model-level permission on requests or answers: only
     # object permissions on their own agency's requests, through the agency's group.
     Role.MASH_SOCIAL_WORKER: [
+        _PROPOSE_WARNING,
         *_FRONT_DOOR_READ,
         "mash.view_enquiry",
         "mash.change_enquiry",
@@ -62,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.view_partneranswer",
     ],
     Role.MASH_MANAGER: [
+        _PROPOSE_WARNING,
+        _AGREE_WARNING,
         *_FRONT_DOOR_READ,
         "accounts.view_accesslog",
         "accounts.add_lockoutrelease",
@@ -87,6 +98,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Early help staff see contacts only through object permissions (a green contact is
     # granted to the duty managers when it is routed to them, a case to its family worker).
     Role.EARLY_HELP_DUTY_MANAGER: [
+        _PROPOSE_WARNING,
+        _AGREE_WARNING,
         "mash.view_dailydiscussion",
         "accounts.add_lockoutrelease",
         "thresholds.view_deadline",
@@ -99,11 +112,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "early_help.chair_earlyhelppanel",
         "early_help.view_stepdown",
     ],
-    Role.EARLY_HELP_WORKER: ["early_help.view_earlyhelppanel"],
+    Role.EARLY_HELP_WORKER: ["early_help.view_earlyhelppanel", _PROPOSE_WARNING],
     # Team managers see their own team's work only, through the object permissions granted to
     # their team's group (accounts.services.user_set_team keeps them in it): no role-wide read
     # of contacts or people, or a Children in Need manager could open a child protection case.
     Role.TEAM_MANAGER: [
+        _PROPOSE_WARNING,
+        _AGREE_WARNING,
         "referrals.search_person",
         "referrals.view_team_contacts",
         "thresholds.view_deadline",
@@ -120,6 +135,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # personal data, so nobody else sees them; the click-through to the contacts behind a
     # figure still needs object permission on each contact.
     Role.SERVICE_MANAGER: [
+        _PROPOSE_WARNING,
+        _AGREE_WARNING,
         *_FRONT_DOOR_READ,
         "thresholds.view_deadline",
         "accounts.view_accesslog",

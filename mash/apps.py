@@ -10,9 +10,11 @@ class MashConfig(AppConfig):
         from core.enums import RatingOutcome
         from referrals import extensions
 
-        from . import contact_page, services
+        from . import chronology, contact_page, services
 
         extensions.outcome_receiver_register(
             RatingOutcome.DAILY_DISCUSSION, services.discussion_add
         )
         extensions.contact_page_section_register(contact_page.contact_page_section)
+        # Enquiries, checks, decisions and what was passed on, in a person's chronology.
+        chronology.register()

@@ -16,6 +16,7 @@ from core.forms import add_service_errors
 from referrals import selectors as contact_selectors
 from referrals.access import get_contact_for_user
 from referrals.models import ContactStatus
+from referrals.person_warnings import selectors as warning_selectors
 from thresholds.selectors import current_profile, threshold_levels
 
 from . import enquiries, selectors
@@ -119,6 +120,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "links": links,
             "statuses": contact_selectors.statuses_for(people),
+            "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": contact_selectors.visible_ids(user, previous),
             "consents": list(enquiry.consent_decisions.select_related("recorded_by")),

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from accounts.services import access_record
 from core.forms import add_service_errors
 from referrals.models import ContactRole
+from referrals.person_warnings import selectors as warning_selectors
 from thresholds.models import ClockKind, Deadline
 
 from . import enquiries
@@ -126,6 +127,10 @@ def _render(
             "checks": checks,
             "contact": contact,
             "children": children,
+            # Staff-safety warnings (and any a manager agreed wording for) on anyone named.
+            "warnings": warning_selectors.for_partners(
+                warning_selectors.agreed_on_contact(contact)
+            ),
             "submitted": submitted,
             "draft": draft,
             "next_version": (answers[0].version + 1) if answers and not draft else None,

@@ -829,3 +829,4 @@ class PersonGroupObjectPermission(GroupObjectPermissionBase):
 
 
 from .merlin.models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401
+from .person_warnings.models import PersonWarning  # noqa: E402, F401

@@ -6,14 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.grants import granted
 from accounts.models import Team, TeamKind, User
+from core.enums import RatingOutcome
 from thresholds.models import Deadline
 
 from .models import (
+    CinEpisode,
     Contact,
     ContactPerson,
     ContactRole,
@@ -23,6 +25,7 @@ from .models import (
     Person,
     Service,
 )
+from .person_warnings.selectors import contact_has_warning
 
 
 @dataclass(frozen=True)
@@ -79,15 +82,126 @@ def status_from_involvements(involvements: Iterable[Involvement]) -> ChildStatus
     return ChildStatus(KnownStatus.NOT_KNOWN, None)
 
 
-def statuses_for(people: Iterable[Person]) -> dict[int, ChildStatus]:
-    """Known/open/closed status for many people in one query."""
-    ids = [p.pk for p in people]
+def referral_involvements(person_ids: Iterable[int]) -> list[Involvement]:
+    """A referral to a social work team opens the child's case there (its CIN episode) until
+    the episode closes; these are that period as unsaved involvement rows. Without them a child
+    referred on by the MASH or a senior practitioner stayed "Not known" until someone opened
+    an involvement by hand (issue 12)."""
+    out = []
+    for episode in CinEpisode.objects.filter(person_id__in=list(person_ids)).select_related(
+        "referral__team"
+    ):
+        inv = Involvement(
+            person_id=episode.person_id,
+            service=Service.SOCIAL_CARE,
+            team=episode.referral.team,
+            opened_on=episode.referral_date,
+            closed_on=episode.closed_on,
+            closure_reason=episode.get_closure_reason_display() if episode.closed_on else "",
+        )
+        inv.from_referral = True
+        out.append(inv)
+    return out
+
+
+def involvements_for(person_ids: Iterable[int]) -> dict[int, list[Involvement]]:
+    """Each person's involvements, recorded and implied by a referral, in two queries."""
+    ids = list(person_ids)
     by_person: dict[int, list[Involvement]] = defaultdict(list)
     for inv in Involvement.objects.filter(person_id__in=ids).select_related(
         "team", "allocated_worker"
     ):
         by_person[inv.person_id].append(inv)
+    for inv in referral_involvements(ids):
+        recorded = by_person[inv.person_id]
+        # The receiving team's own record of the same case (opened when the assessment
+        # started) says more than the referral: it names the worker.
+        if not any(_same_case(r, inv) for r in recorded if not getattr(r, "from_referral", False)):
+            recorded.append(inv)
+    return by_person
+
+
+def _same_case(recorded: Involvement, implied: Involvement) -> bool:
+    return (
+        recorded.service == implied.service
+        and recorded.team_id == implied.team_id
+        and (recorded.closed_on is None or recorded.closed_on >= implied.opened_on)
+    )
+
+
+def statuses_for(people: Iterable[Person]) -> dict[int, ChildStatus]:
+    """Known/open/closed status for many people in two queries."""
+    ids = [p.pk for p in people]
+    by_person = involvements_for(ids)
     return {pk: status_from_involvements(by_person.get(pk, [])) for pk in ids}
+
+
+@dataclass(frozen=True)
+class KnownSummary:
+    """What the service knows about a person, computed from the records each time (never a
+    stored label that goes stale): the open and closed periods, early help, and contacts."""
+
+    status: ChildStatus
+    open: tuple[Involvement, ...]
+    last_closed: Involvement | None
+    known_to_early_help: bool
+    contacts_total: int
+    contacts_recent: int
+    recent_months: int
+    rated_to_mash: int
+    in_progress: tuple[Contact, ...]
+
+    @property
+    def known_from_contacts_only(self) -> bool:
+        """Never open to a service, but contacts have been made: not "Not known"."""
+        return self.status.status == KnownStatus.NOT_KNOWN and self.contacts_total > 0
+
+
+def known_summary(person: Person, *, user: User, today: dt.date, months: int = 12) -> KnownSummary:
+    """The person page's "what the service knows", in a constant number of queries."""
+    involvements = involvements_for([person.pk]).get(person.pk, [])
+    status = status_from_involvements(involvements)
+    open_ = tuple(
+        sorted((i for i in involvements if i.closed_on is None), key=lambda i: i.opened_on)
+    )
+    closed = [i for i in involvements if i.closed_on]
+    last_closed = max(closed, key=lambda i: i.closed_on) if closed else None
+    contacts = list(
+        Contact.objects.filter(contact_people__person=person, destroyed_at__isnull=True)
+        .exclude(status=ContactStatus.DRAFT)
+        .annotate(to_mash=Count("ratings", filter=Q(ratings__outcome=RatingOutcome.MASH)))
+        .distinct()
+        .order_by("-received_at")
+    )
+    since = timezone.now() - relativedelta(months=months)
+    visible = visible_ids(user, contacts)
+    return KnownSummary(
+        status=status,
+        open=open_,
+        last_closed=last_closed,
+        known_to_early_help=any(i.service == Service.EARLY_HELP for i in involvements)
+        or any(c.status == ContactStatus.WITH_EARLY_HELP for c in contacts),
+        contacts_total=len(contacts),
+        contacts_recent=sum(1 for c in contacts if c.received_at > since),
+        recent_months=months,
+        rated_to_mash=sum(1 for c in contacts if c.to_mash or c.status == ContactStatus.WITH_MASH),
+        in_progress=tuple(
+            c for c in contacts if c.status in IN_PROGRESS_STATUSES and c.pk in visible
+        ),
+    )
+
+
+# A contact still being worked on at the front door, the MASH or early help.
+IN_PROGRESS_STATUSES = frozenset(
+    {
+        ContactStatus.SUBMITTED,
+        ContactStatus.AWAITING_RATING,
+        ContactStatus.WITH_MASH,
+        ContactStatus.DAILY_DISCUSSION,
+        ContactStatus.WITH_EARLY_HELP,
+        ContactStatus.INFORMATION_AND_ADVICE,
+    }
+)
 
 
 def latest_closed_involvement(person: Person) -> Involvement | None:
@@ -141,6 +255,7 @@ def visible_ids(user: User, contacts: list[Contact]) -> set[int]:
 
 def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
     """A queue's rows with everything a list shows loaded up front (no query per row)."""
+    qs = qs.annotate(has_warning=contact_has_warning())
     return qs.select_related("created_by", "assigned_team", "assigned_to").prefetch_related(
         Prefetch(
             "contact_people",

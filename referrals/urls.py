@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import access_log, cin_views, views
+from . import access_log, chronology_views, cin_views, views
 from .information_requests import views as information_views
 from .merlin import views as merlin_views
 from .notices import views as notice_views
+from .person_warnings import views as warning_views
 
 app_name = "referrals"
 
@@ -84,6 +85,16 @@ urlpatterns = [
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "people/<int:pk>/chronology/",
+        chronology_views.person_chronology,
+        name="person_chronology",
+    ),
+    path("people/<int:pk>/warnings/new/", warning_views.warning_new, name="person_warning_new"),
+    path("warnings/<int:pk>/", warning_views.warning_detail, name="person_warning"),
+    path("warnings/<int:pk>/agree/", warning_views.warning_agree, name="person_warning_agree"),
+    path("warnings/<int:pk>/review/", warning_views.warning_review, name="person_warning_review"),
+    path("warnings/<int:pk>/end/", warning_views.warning_end, name="person_warning_end"),
     path("people/<int:pk>/access-log/", access_log.person_access_log, name="person_access_log"),
     path(
         "people/<int:pk>/access-log/export/",

@@ -20,7 +20,7 @@ from accounts.services import access_record
 from core.forms import add_service_errors, bool_initial, with_version
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import cin, edit_races, extensions, rating, selectors, services
+from . import chronology, cin, edit_races, extensions, rating, selectors, services
 from .access import (
     get_contact_for_user,
     get_contact_person_for_user,
@@ -43,8 +43,12 @@ from .forms import (
 )
 from .matching import SearchTerms, find_candidates
 from .models import Contact, ContactRole, ContactStatus, Person
+from .person_warnings import access as warning_access
+from .person_warnings import selectors as warning_selectors
 
 PAGE_SIZE = 50
+# How many of the newest chronology entries a person's page shows.
+LATEST = 10
 
 
 def _require_perm(request: HttpRequest, perm: str) -> None:
@@ -504,6 +508,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "links": links,
             "statuses": selectors.statuses_for(people),
+            "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": selectors.visible_ids(request.user, previous),
             "timeline": selectors.contact_timeline(contact),
@@ -616,6 +621,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "links": links,
             "statuses": selectors.statuses_for(people),
+            "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": selectors.visible_ids(request.user, previous),
             "levels": levels,
@@ -694,7 +700,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(
         user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path
     )
-    involvements = list(person.involvements.select_related("team", "allocated_worker"))
+    known = selectors.known_summary(person, user=request.user, today=timezone.localdate())
+    involvements = sorted(
+        selectors.involvements_for([person.pk]).get(person.pk, []),
+        key=lambda inv: inv.opened_on,
+        reverse=True,
+    )
     relationships = list(person.relationships.select_related("relative"))
     households = list(
         person.household_memberships.filter(left_on__isnull=True)
@@ -702,12 +713,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("household__members__person")
     )
     contacts = list(selectors.previous_contacts(person))
+    warnings = warning_selectors.on_person(person)
     return render(
         request,
         "referrals/person_detail.html",
         {
             "person": person,
-            "status": selectors.status_from_involvements(involvements),
+            "status": known.status,
+            "known": known,
+            # How many contacts went to the MASH is for those who read every contact.
+            "sees_every_contact": may_contact(request.user, "view_contact"),
             "involvements": involvements,
             "relationships": relationships,
             "households": households,
@@ -716,6 +731,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": may_person(request.user, "change_person", person),
             "disabilities": cin.disability_labels(person.disabilities),
+            "warnings": warnings,
+            # The newest entries of the chronology (its own page filters, pages and prints).
+            "latest": [
+                (e, chronology.label_of(e.kind))
+                for e in chronology.chronology(user=request.user, person=person, limit=LATEST)
+            ],
+            "known_warnings": [w for w in warnings if w.is_agreed],
+            "can_propose_warning": warning_access.may_propose(request.user, person),
         },
     )
 

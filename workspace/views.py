@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from referrals import selectors as referral_selectors
+from referrals.person_warnings import selectors as warning_selectors
 from thresholds import selectors as threshold_selectors
 
 
@@ -34,5 +35,12 @@ def work_tray(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/work_tray.html",
-        {"notices": notices, "contacts": contacts, "clocks": clocks, "now": now},
+        {
+            "notices": notices,
+            "contacts": contacts,
+            "clocks": clocks,
+            "now": now,
+            # A manager's warnings to agree and to review (case numbers only: no names).
+            "warnings": warning_selectors.for_managers(request.user),
+        },
     )

@@ -346,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.sweep_retention",
         "schedule": RETENTION_SWEEP_SECONDS,
     },
+    # Warnings on a person past their review date show as due for review to their manager
+    # (referrals.person_warnings); idempotent, hourly is soon enough for a date.
+    "warning-reviews": {"task": "referrals.tasks.sweep_warning_reviews", "schedule": 3600.0},
 }
 
 # The DfE CIN census validator runs in its own venv (it pins pandas<2, numpy<2): made by

@@ -1,0 +1,94 @@
+"""Early help's entries in a person's chronology (registered with referrals.chronology in
+EarlyHelpConfig.ready): the early help referral decision on each contact, and family work
+cases opened, stepped up and closed. A decision shows to whoever may open its contact (it is
+on the contact's page); a case to whoever may open the case (`early_help.view_familyworkcase`
+role-wide or on the case, as `may_case` asks)."""
+
+from accounts.grants import granted
+from referrals.chronology import Entry, short, source_register
+from referrals.selectors import contacts_visible_to
+
+from .models import EarlyHelpDecision, FamilyWorkCase, StepUp
+
+
+def decision_entries(*, user, person, limit: int) -> list[Entry]:
+    rows = (
+        EarlyHelpDecision.objects.filter(
+            contact__in=contacts_visible_to(user).filter(contact_people__person=person)
+        )
+        .select_related("contact", "decided_by", "worker")
+        .order_by("-decided_at")[:limit]
+    )
+    return [
+        Entry(
+            d.decided_at,
+            "early_help",
+            f"Early help decision on {d.contact.reference}: {d.get_outcome_display().lower()}",
+            d.contact.get_absolute_url(),
+            short(d.rationale),
+            str(d.decided_by),
+        )
+        for d in rows
+    ]
+
+
+def _cases(user, person):
+    return granted(
+        user,
+        "early_help.view_familyworkcase",
+        FamilyWorkCase.objects.filter(children=person, contact__destroyed_at__isnull=True),
+    )
+
+
+def case_entries(*, user, person, limit: int) -> list[Entry]:
+    out = []
+    for case in (
+        _cases(user, person)
+        .select_related("family_worker", "opened_by", "closed_by", "team")
+        .order_by("-opened_at")[:limit]
+    ):
+        url = case.get_absolute_url()
+        out.append(
+            Entry(
+                case.opened_at,
+                "early_help",
+                f"Family work case {case.reference} opened",
+                url,
+                f"Family worker: {case.family_worker}" + (f" ({case.team})" if case.team else ""),
+                str(case.opened_by),
+            )
+        )
+        if case.closed_at:
+            out.append(
+                Entry(
+                    case.closed_at,
+                    "early_help",
+                    f"Family work case {case.reference} closed: "
+                    f"{case.get_closure_reason_display().lower()}",
+                    url,
+                    short(case.closure_details),
+                    str(case.closed_by or ""),
+                )
+            )
+    for step in (
+        StepUp.objects.filter(case__in=_cases(user, person))
+        .select_related("case", "raised_by", "contact")
+        .order_by("-raised_at")[:limit]
+    ):
+        out.append(
+            Entry(
+                step.raised_at,
+                "early_help",
+                f"Family work case {step.case.reference} stepped up: new contact "
+                f"{step.contact.reference}",
+                step.case.get_absolute_url(),
+                "",
+                str(step.raised_by),
+            )
+        )
+    return out
+
+
+def register() -> None:
+    source_register("early_help", "Early help", decision_entries, order=50)
+    source_register("early_help", "Early help", case_entries, order=50)

@@ -1,0 +1,178 @@
+"""The MASH's entries in a person's chronology (registered with referrals.chronology in
+MashConfig.ready): enquiries and what was decided, consent, checks asked of partners and their
+answers, information passed on with a referral, and the daily discussion's decisions.
+
+Enquiry entries are for MASH social care staff only (`may_enquiry`), as the enquiry page is;
+what was passed on is for them and the receiving team (`may_read_shared`), as on the contact
+page; a discussion's decision for those who may open the day's discussion and the contact."""
+
+from django.urls import reverse
+
+from referrals.chronology import Entry, short, source_register
+from referrals.selectors import contacts_visible_to
+
+from .access import may_enquiry
+from .models import (
+    AnswerStatus,
+    ConsentDecision,
+    DiscussionItem,
+    Enquiry,
+    InformationShared,
+    PartnerAnswer,
+    PartnerRequest,
+)
+from .selectors import may_read_shared
+
+
+def _url(enquiry_pk: int) -> str:
+    return reverse("mash:enquiry", args=[enquiry_pk])
+
+
+def _enquiries(person):
+    return Enquiry.objects.filter(
+        contact__contact_people__person=person, contact__destroyed_at__isnull=True
+    )
+
+
+def enquiry_entries(*, user, person, limit: int) -> list[Entry]:
+    if not may_enquiry(user, "view_enquiry"):
+        return []
+    out = []
+    enquiries = list(
+        _enquiries(person)
+        .select_related("contact", "opened_by", "worker", "decided_by")
+        .distinct()
+        .order_by("-opened_at")[:limit]
+    )
+    for e in enquiries:
+        url = _url(e.pk)
+        out.append(
+            Entry(
+                e.opened_at,
+                "mash",
+                f"MASH enquiry opened on {e.contact.reference}",
+                url,
+                f"Social worker: {e.worker}" if e.worker else "No social worker assigned",
+                str(e.opened_by),
+            )
+        )
+        if e.decided_at:
+            out.append(
+                Entry(
+                    e.decided_at,
+                    "mash",
+                    f"MASH decision on {e.contact.reference}: {e.get_final_rag_display()}, "
+                    f"{e.get_next_step_display().lower()}",
+                    url,
+                    short(e.final_rationale),
+                    str(e.decided_by),
+                )
+            )
+    consents = (
+        ConsentDecision.objects.filter(enquiry__in=_enquiries(person))
+        .select_related("enquiry__contact", "recorded_by")
+        .order_by("-recorded_at")[:limit]
+    )
+    for c in consents:
+        out.append(
+            Entry(
+                c.recorded_at,
+                "mash",
+                f"Consent {c.get_outcome_display().lower()} ({c.enquiry.contact.reference})",
+                _url(c.enquiry_id),
+                short(c.rationale),
+                str(c.recorded_by),
+            )
+        )
+    requests = (
+        PartnerRequest.objects.filter(enquiry__in=_enquiries(person))
+        .select_related("enquiry__contact", "agency", "requested_by")
+        .order_by("-requested_at")[:limit]
+    )
+    for r in requests:
+        out.append(
+            Entry(
+                r.requested_at,
+                "mash",
+                f"Checks asked of {r.agency} ({r.enquiry.contact.reference})",
+                _url(r.enquiry_id),
+                short(r.question),
+                str(r.requested_by),
+            )
+        )
+    answers = (
+        PartnerAnswer.objects.filter(
+            request__enquiry__in=_enquiries(person), status=AnswerStatus.SUBMITTED
+        )
+        .select_related("request__agency", "request__enquiry__contact", "author")
+        .order_by("-submitted_at")[:limit]
+    )
+    for a in answers:
+        out.append(
+            Entry(
+                a.submitted_at,
+                "mash",
+                f"{a.request.agency} answered the checks, version {a.version} "
+                f"({a.request.enquiry.contact.reference})",
+                _url(a.request.enquiry_id),
+                short(a.analysis or a.information_held),
+                str(a.author),
+            )
+        )
+    return out
+
+
+def shared_entries(*, user, person, limit: int) -> list[Entry]:
+    """Partner information passed on with a referral: what the receiving team was given."""
+    rows = (
+        InformationShared.objects.filter(
+            referral__contact__in=contacts_visible_to(user).filter(contact_people__person=person)
+        )
+        .select_related(
+            "referral__team", "referral__contact", "answer__request__agency", "shared_by"
+        )
+        .order_by("-shared_at")[:limit]
+    )
+    return [
+        Entry(
+            s.shared_at,
+            "passed_on",
+            f"{s.answer.request.agency}'s information passed on to {s.referral.team} "
+            f"({s.referral.contact.reference})",
+            s.referral.contact.get_absolute_url(),
+            "",
+            str(s.shared_by),
+        )
+        for s in rows
+        if may_read_shared(user, s.referral)
+    ]
+
+
+def discussion_entries(*, user, person, limit: int) -> list[Entry]:
+    if not user.has_perm("mash.view_dailydiscussion"):
+        return []
+    rows = (
+        DiscussionItem.objects.filter(
+            contact__in=contacts_visible_to(user).filter(contact_people__person=person),
+            decided_at__isnull=False,
+        )
+        .select_related("discussion", "contact", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+    return [
+        Entry(
+            i.decided_at,
+            "discussion",
+            f"Daily discussion of {i.contact.reference}: {i.get_decision_display().lower()}",
+            i.contact.get_absolute_url(),
+            short(i.rationale),
+            str(i.decided_by),
+        )
+        for i in rows
+    ]
+
+
+def register() -> None:
+    source_register("mash", "MASH enquiries", enquiry_entries, order=30)
+    source_register("passed_on", "Passed on", shared_entries, order=40)
+    source_register("discussion", "Daily discussion", discussion_entries, order=35)

@@ -1,0 +1,83 @@
+"""A person's chronology: one timeline of everything the service knows about them, newest first.
+
+`referrals` sits below `mash` and `early_help` (docs/adr/0010-layers.md), so the timeline is
+gathered through a registry, like referrals/extensions.py: each app registers a source for
+each kind of entry it owns in its `AppConfig.ready()`, and the source answers only with the
+records the viewer may open, checked with that app's own access helpers (a partner or an early
+help worker never gets a MASH entry). A source costs a fixed number of queries however many
+entries it returns, and returns at most `limit` of them, newest first: merging the sources and
+cutting at `limit` gives the right page without reading a long history whole.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from accounts.models import User
+
+from .models import Person
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the chronology: what happened, when, by whom, and the record it is on."""
+
+    at: dt.datetime
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+    by: str = ""
+
+
+# source(*, user, person, limit) -> at most `limit` entries the user may open, newest first.
+Source = Callable[..., list[Entry]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    order: int
+
+
+_kinds: dict[str, Kind] = {}
+_sources: dict[str, list[Source]] = {}
+
+
+def source_register(kind: str, label: str, source: Source, *, order: int = 50) -> None:
+    """Add a source of entries of one kind (registering the same source twice is harmless)."""
+    _kinds.setdefault(kind, Kind(kind, label, order))
+    sources = _sources.setdefault(kind, [])
+    if source not in sources:
+        sources.append(source)
+
+
+def kinds() -> list[Kind]:
+    """Every kind of entry, in the order the filter lists them."""
+    return sorted(_kinds.values(), key=lambda k: (k.order, k.label))
+
+
+def label_of(kind: str) -> str:
+    return _kinds[kind].label if kind in _kinds else kind
+
+
+def chronology(
+    *, user: User, person: Person, kinds: Iterable[str] | None = None, limit: int
+) -> list[Entry]:
+    """The newest `limit` entries about the person the user may open, of the chosen kinds."""
+    wanted = set(kinds or ()) or set(_sources)
+    entries: list[Entry] = []
+    for kind, sources in _sources.items():
+        if kind not in wanted:
+            continue
+        for source in sources:
+            entries.extend(source(user=user, person=person, limit=limit))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def short(text: str, length: int = 200) -> str:
+    """A one-line extract of a long text for the timeline (the record has the whole)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -1,0 +1,177 @@
+"""The front door's own entries in a person's chronology (registered in ReferralsConfig.ready):
+contacts and their source, ratings and who gave them, referrals on, notices to the referrer,
+MERLIN reports and warnings. Each reads only contacts the viewer may open (`contacts_visible_to`,
+the one rule for reading a contact), in one query per kind."""
+
+from .chronology import Entry, short, source_register
+from .merlin.models import MerlinReport
+from .models import ContactStatus, Person, Rating, Referral, ReferrerNotice
+from .person_warnings.models import WarningStatus
+from .selectors import contacts_visible_to
+
+
+def _contacts(user, person: Person):
+    """The person's contacts the user may open (drafts and destroyed contacts are no history)."""
+    return (
+        contacts_visible_to(user)
+        .filter(contact_people__person=person, destroyed_at__isnull=True)
+        .exclude(status=ContactStatus.DRAFT)
+    )
+
+
+def contact_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    rows = (
+        _contacts(user, person)
+        .select_related("created_by")
+        .distinct()
+        .order_by("-received_at")[:limit]
+    )
+    out = []
+    for c in rows:
+        referrer = ", ".join(
+            p for p in (c.referrer_organisation, c.referrer_role or c.referrer_relationship) if p
+        )
+        out.append(
+            Entry(
+                at=c.received_at,
+                kind="contacts",
+                title=f"Contact {c.reference} received: {c.get_source_display().lower()}",
+                detail=f"From {referrer}. {short(c.concerns)}" if referrer else short(c.concerns),
+                by=str(c.created_by),
+                url=c.get_absolute_url(),
+            )
+        )
+    return out
+
+
+def rating_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    rows = (
+        Rating.objects.filter(contact__in=_contacts(user, person))
+        .select_related("contact", "rated_by")
+        .order_by("-rated_at")[:limit]
+    )
+    return [
+        Entry(
+            at=r.rated_at,
+            kind="ratings",
+            title=f"{r.get_stage_display()}: {r.get_rag_display()}, level {r.level} "
+            f"({r.contact.reference})",
+            detail=f"{r.get_outcome_display()}. {short(r.rationale)}",
+            by=str(r.rated_by),
+            url=r.contact.get_absolute_url(),
+        )
+        for r in rows
+    ]
+
+
+def referral_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    rows = (
+        Referral.objects.filter(contact__in=_contacts(user, person))
+        .select_related("contact", "team", "created_by")
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        Entry(
+            at=r.created_at,
+            kind="passed_on",
+            title=f"Referred to {r.team} ({r.contact.reference})",
+            detail=f"{r.get_assessment_type_display()}. {short(r.reason)}",
+            by=str(r.created_by),
+            url=r.contact.get_absolute_url(),
+        )
+        for r in rows
+    ]
+
+
+def notice_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    rows = (
+        ReferrerNotice.objects.filter(contact__in=_contacts(user, person))
+        .select_related("contact", "created_by")
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        Entry(
+            at=n.created_at,
+            kind="notices",
+            title=f"Referrer told the outcome by {n.get_channel_display().lower()} "
+            f"({n.contact.reference})",
+            detail=f"{n.get_outcome_display()}. {n.get_audience_display()}",
+            by=str(n.created_by),
+            url=n.contact.get_absolute_url(),
+        )
+        for n in rows
+    ]
+
+
+def merlin_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    rows = (
+        MerlinReport.objects.filter(subjects__person=person, contact__in=_contacts(user, person))
+        .select_related("contact")
+        .distinct()
+        .order_by("-submitted_at")[:limit]
+    )
+    return [
+        Entry(
+            at=m.submitted_at,
+            kind="merlin",
+            title=f"Police MERLIN {m.reference}: {m.get_category_display().lower()}, "
+            f"police RAG {m.get_police_rag_display().lower()}",
+            detail=short(m.summary),
+            by=f"{m.decision_maker_rank} {m.decision_maker_name}",
+            url=m.contact.get_absolute_url(),
+        )
+        for m in rows
+    ]
+
+
+def warning_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    """A warning's proposal, agreement and end. Whoever may open the person may open them."""
+    out = []
+    rows = person.warnings.select_related("proposed_by", "agreed_by", "ended_by").order_by(
+        "-proposed_at"
+    )[:limit]
+    for w in rows:
+        kind = w.get_kind_display()
+        url = w.get_absolute_url()
+        out.append(
+            Entry(
+                w.proposed_at,
+                "warnings",
+                f"{kind} warning proposed",
+                url,
+                short(w.reason),
+                str(w.proposed_by),
+            )
+        )
+        if w.agreed_at:
+            out.append(
+                Entry(
+                    w.agreed_at,
+                    "warnings",
+                    f"{kind} warning agreed",
+                    url,
+                    f"Review by {w.review_on:%d %B %Y}",
+                    str(w.agreed_by),
+                )
+            )
+        if w.status == WarningStatus.ENDED:
+            out.append(
+                Entry(
+                    w.ended_at,
+                    "warnings",
+                    f"{kind} warning ended",
+                    url,
+                    short(w.end_reason),
+                    str(w.ended_by),
+                )
+            )
+    return out
+
+
+def register() -> None:
+    source_register("contacts", "Contacts", contact_entries, order=10)
+    source_register("ratings", "Ratings", rating_entries, order=20)
+    source_register("passed_on", "Passed on", referral_entries, order=40)
+    source_register("notices", "Notices to the referrer", notice_entries, order=60)
+    source_register("merlin", "Police MERLIN reports", merlin_entries, order=70)
+    source_register("warnings", "Warnings", warning_entries, order=80)

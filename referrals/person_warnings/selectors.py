@@ -1,0 +1,73 @@
+"""Reads of warnings: the banners (a person's, a contact's people's), what partners may be
+told, the queue marker, and the managers' lists. Each is a fixed number of queries."""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef
+
+from accounts.grants import granted
+from accounts.models import User
+
+from ..models import ContactPerson, Person
+from .access import AGREE
+from .models import PersonWarning, WarningStatus
+
+
+def agreed_for(person_ids: Iterable[int]) -> list[PersonWarning]:
+    """The agreed warnings on any of these people, oldest first."""
+    return list(
+        PersonWarning.objects.filter(person_id__in=list(person_ids), status=WarningStatus.AGREED)
+        .select_related("person")
+        .order_by("agreed_at", "pk")
+    )
+
+
+def agreed_on_contact(contact) -> list[PersonWarning]:
+    """The agreed warnings on everyone named on a contact (children and adults)."""
+    return agreed_for(
+        ContactPerson.objects.filter(contact=contact).values_list("person_id", flat=True)
+    )
+
+
+def for_partners(warnings: Iterable[PersonWarning]) -> list[PersonWarning]:
+    """What a partner agency may be told: agreed warnings of a kind always told to partners, or
+    with wording the manager agreed for them. They see the type and that wording only."""
+    return [w for w in warnings if w.told_to_partners]
+
+
+def on_person(person: Person) -> list[PersonWarning]:
+    """Every warning on the person, current first, for their page."""
+    order = {WarningStatus.AGREED: 0, WarningStatus.PROPOSED: 1, WarningStatus.ENDED: 2}
+    rows = list(
+        person.warnings.select_related("proposed_by", "agreed_by", "ended_by", "reviewed_by")
+    )
+    return sorted(rows, key=lambda w: (order[w.status], -w.proposed_at.timestamp()))
+
+
+def contact_has_warning() -> Exists:
+    """For a queue's annotation: whether anyone on the row's contact has an agreed warning."""
+    return Exists(
+        PersonWarning.objects.filter(
+            status=WarningStatus.AGREED, person__contact_links__contact=OuterRef("pk")
+        )
+    )
+
+
+def for_managers(user: User) -> dict[str, list[PersonWarning]]:
+    """A manager's lists: proposals awaiting agreement (not their own) and agreed warnings past
+    their review date, on people the manager may read."""
+    if not (user.is_active and user.has_perm(AGREE)):
+        return {"proposed": [], "due": []}
+    people = granted(user, "referrals.view_person", Person.objects.filter(destroyed_at=None))
+    qs = PersonWarning.objects.filter(person__in=people).select_related("person", "proposed_by")
+    proposed = list(
+        qs.filter(status=WarningStatus.PROPOSED)
+        .exclude(proposed_by=user)
+        .order_by("proposed_at")[:100]
+    )
+    due = list(
+        qs.filter(status=WarningStatus.AGREED, review_due_at__isnull=False).order_by("review_on")[
+            :100
+        ]
+    )
+    return {"proposed": proposed, "due": due}

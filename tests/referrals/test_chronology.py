@@ -1,0 +1,129 @@
+"""A person's chronology: one timeline from every app, only what the viewer may open,
+filterable by kind, a page at a time in a fixed number of queries, and the read logged."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccessLog
+from referrals import chronology
+from tests.factories import PersonFactory, green_contact, partner_requests
+
+
+@pytest.fixture
+def rich_child(screening_officer, senior_practitioner, mash_manager, mash_social_worker, camden):
+    """A child with a MASH enquiry (checks asked of partners) and a green contact with early help."""
+    child = PersonFactory(first_name="Rowan", last_name="Chronicle")
+    requests = partner_requests(
+        profile=camden,
+        officer=screening_officer,
+        senior=senior_practitioner,
+        manager=mash_manager,
+        worker=mash_social_worker,
+        children=[child],
+    )
+    green = green_contact(
+        officer=screening_officer, senior=senior_practitioner, profile=camden, children=[child]
+    )
+    mash_contact = next(iter(requests.values())).enquiry.contact
+    return {"child": child, "mash_contact": mash_contact, "green": green}
+
+
+def _kinds(entries):
+    return {e.kind for e in entries}
+
+
+def test_mash_worker_sees_the_mash_entries_and_both_contacts(rich_child, mash_social_worker):
+    entries = chronology.chronology(user=mash_social_worker, person=rich_child["child"], limit=100)
+    assert {"contacts", "ratings", "mash"} <= _kinds(entries)
+    titles = " ".join(e.title for e in entries)
+    assert rich_child["mash_contact"].reference in titles
+    assert rich_child["green"].reference in titles
+    assert any(e.title.startswith("Checks asked of") for e in entries)
+
+
+def test_early_help_manager_never_sees_mash_content(rich_child, early_help_manager):
+    entries = chronology.chronology(user=early_help_manager, person=rich_child["child"], limit=100)
+    assert "mash" not in _kinds(entries)
+    assert entries, "the green contact routed to early help is theirs to see"
+    text = " ".join(e.title + e.detail + e.url for e in entries)
+    assert rich_child["green"].reference in text
+    assert rich_child["mash_contact"].reference not in text
+    assert "/mash/" not in text
+
+
+def test_page_filters_by_kind_without_javascript_and_ignores_junk(client, rich_child, mash_manager):
+    client.force_login(mash_manager)
+    url = reverse("referrals:person_chronology", args=[rich_child["child"].pk])
+    page = client.get(url, {"kind": ["mash", "nonsense", "<script>"]}).content.decode()
+    assert "MASH enquiry opened" in page
+    assert "Initial rating" not in page
+    assert 'value="mash" checked' in page
+    everything = client.get(url).content.decode()
+    assert "Initial rating" in everything and "MASH enquiry opened" in everything
+
+
+def test_reading_the_chronology_is_logged(client, rich_child, mash_manager):
+    client.force_login(mash_manager)
+    child = rich_child["child"]
+    client.get(reverse("referrals:person_chronology", args=[child.pk]))
+    log = AccessLog.objects.filter(user=mash_manager, object_id=child.pk).latest("pk")
+    assert log.description == f"Chronology of {child.case_number}"
+
+
+def test_print_view_lists_the_entries_without_the_filter(client, rich_child, mash_manager):
+    client.force_login(mash_manager)
+    url = reverse("referrals:person_chronology", args=[rich_child["child"].pk])
+    page = client.get(url, {"view": "print"}).content.decode()
+    assert "Printed" in page and "chronology.css" in page
+    assert 'name="kind"' not in page
+
+
+def test_a_long_history_pages_in_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, screening_officer, mash_manager, camden
+):
+    from referrals import services
+    from tests.factories import complete_contact
+
+    child = PersonFactory()
+    for _ in range(30):
+        contact = complete_contact(by=screening_officer, children=[child])
+        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    client.force_login(mash_manager)
+    url = reverse("referrals:person_chronology", args=[child.pk])
+    client.get(url)  # warm the session and permission caches
+    with django_assert_max_num_queries(30):
+        first = client.get(url, {"kind": "contacts"}).content.decode()
+    assert first.count("received: phone call") == 30
+    for _ in range(30):
+        contact = complete_contact(by=screening_officer, children=[child])
+        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    with django_assert_max_num_queries(30):
+        page = client.get(url, {"kind": "contacts"}).content.decode()
+    assert page.count("received: phone call") == 50 and 'rel="next"' in page
+    older = client.get(url, {"kind": "contacts", "page": "2"}).content.decode()
+    assert older.count("received: phone call") == 10 and 'rel="prev"' in older
+    assert client.get(url, {"page": "999999999999"}).status_code == 200
+
+
+def test_early_help_decision_and_family_work_appear_for_early_help_staff(
+    screening_officer, senior_practitioner, early_help_manager, family_worker, camden
+):
+    from tests.factories import family_work_case
+
+    child = PersonFactory()
+    contact = green_contact(
+        officer=screening_officer, senior=senior_practitioner, profile=camden, children=[child]
+    )
+    case = family_work_case(
+        contact=contact, manager=early_help_manager, worker=family_worker, profile=camden
+    )
+
+    titles = [
+        e.title
+        for e in chronology.chronology(user=early_help_manager, person=child, limit=100)
+        if e.kind == "early_help"
+    ]
+    assert f"Family work case {case.reference} opened" in titles
+    assert any(t.startswith(f"Early help decision on {contact.reference}") for t in titles)
+    worker_sees = chronology.chronology(user=family_worker, person=child, limit=100)
+    assert any(e.url == case.get_absolute_url() for e in worker_sees)
