@@ -7,6 +7,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.enums import BorderlineReason, Rag, RatingOutcome
+from core.text import lower_in_sentence
 
 
 class DailyDiscussion(models.Model):
@@ -193,7 +194,7 @@ class ConsentDecision(models.Model):
         ordering = ["-recorded_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Consent {self.get_outcome_display().lower()} on {self.enquiry}"
+        return f"Consent {lower_in_sentence(self.get_outcome_display())} on {self.enquiry}"
 
     @property
     def allows_checks(self) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.audit import save_audited
 from accounts.models import Team, User
 from core.enums import BorderlineReason, RatingOutcome
+from core.text import lower_in_sentence
 from thresholds import clock
 from thresholds.models import CouncilProfile
 from thresholds.selectors import closure_dates
@@ -97,7 +98,7 @@ def discussion_decide(
     if contact.status != ContactStatus.DAILY_DISCUSSION:
         raise ValidationError(
             f"This contact is no longer waiting for the daily discussion: it is "
-            f"{ContactStatus(contact.status).label.lower()}."
+            f"{lower_in_sentence(ContactStatus(contact.status).label)}."
         )
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the reason for the decision"})

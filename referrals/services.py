@@ -15,6 +15,7 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import notify
+from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
@@ -322,7 +323,9 @@ def contact_link_person(
         lives_with_children=lives_with_children,
     )
     save_audited(
-        link, user=by, reason=f"Linked {person.case_number} as {link.get_role_display().lower()}"
+        link,
+        user=by,
+        reason=f"Linked {person.case_number} as {lower_in_sentence(link.get_role_display())}",
     )
     return link
 
@@ -512,7 +515,7 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
         who = ", ".join(str(w) for w in workers) or f"the {team} duty manager"
         return ScreeningRoute(
             ContactStatus.PASSED_TO_ALLOCATED_WORKER,
-            f"A child on this contact is open to {open_involvements[0].get_service_display().lower()}: "
+            f"A child on this contact is open to {lower_in_sentence(open_involvements[0].get_service_display())}: "
             f"it goes to {who} with an alert, without a new triage.",
             team=team,
             workers=workers,

@@ -53,6 +53,12 @@ class CouncilProfile(models.Model):
         validators=[RegexValidator(r"^\d{3}$", "Three digits, e.g. 202.")],
         help_text="The DfE's three-digit code for the council (LEA in the CIN census).",
     )
+    service_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="What the council calls its front door, as the page header names it "
+        "(e.g. Children and Families Contact Service).",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -5,7 +5,23 @@ import datetime as dt
 from django import forms, template
 from django.utils import timezone
 
+from core.text import lower_in_sentence, plural
+
 register = template.Library()
+
+
+@register.filter
+def lower_sentence(value) -> str:
+    """A label lower-cased to sit in a sentence, acronyms kept: 'everything with the MASH'."""
+    return lower_in_sentence(value) if value is not None else ""
+
+
+@register.filter
+def count_of(count, nouns: str) -> str:
+    """'1 MERLIN report' / '2 MERLIN reports': `{{ n|count_of:"MERLIN report" }}`, or with an
+    irregular plural `{{ n|count_of:"query,queries" }}`."""
+    singular, _, plural_form = str(nouns).partition(",")
+    return plural(int(count or 0), singular, plural_form or None)
 
 
 def _format_time(value: dt.datetime) -> str:

@@ -103,7 +103,7 @@ def test_red_clock_shows_overdue_after_the_sweep(client, team_manager, red, _fro
     assert (counts.overdue, counts.due_soon, counts.on_time) == (1, 0, 0)
     html = response.content.decode()
     assert red.contact.reference in html
-    assert '<span class="app-overdue">overdue by 1 hour</span>' in html
+    assert 'Overdue</strong> <span class="app-overdue">by 1 hour</span>' in html
     assert response.context["page"].object_list[0].state == selectors.OVERDUE
 
 
