@@ -7,6 +7,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.enums import BorderlineReason, Rag, RatingOutcome
+from core.templatetags.govuk import govuk_date
 from core.text import lower_in_sentence
 
 
@@ -25,7 +26,7 @@ class DailyDiscussion(models.Model):
         permissions = [("chair_dailydiscussion", "Can minute the daily discussion")]
 
     def __str__(self) -> str:
-        return f"Daily discussion {self.date:%d %B %Y}"
+        return f"Daily discussion {govuk_date(self.date)}"
 
 
 class DiscussionItem(models.Model):

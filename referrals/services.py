@@ -15,6 +15,7 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import notify
+from core.templatetags.govuk import govuk_date
 from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
@@ -540,7 +541,7 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
             latest = max(recent, key=lambda inv: inv.closed_on)
             return ScreeningRoute(
                 ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM,
-                f"A child's case closed on {latest.closed_on:%d %B %Y}, within "
+                f"A child's case closed on {govuk_date(latest.closed_on)}, within "
                 f"{profile.recently_closed_months} months: the contact goes to {latest.team}, "
                 "the team that last worked with the child.",
                 team=latest.team,

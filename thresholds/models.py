@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.enums import Rag, RatingOutcome
+from core.templatetags.govuk import govuk_date
 
 
 class CouncilProfile(models.Model):
@@ -130,7 +131,7 @@ class ClosureDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.reason}"
+        return f"{govuk_date(self.date)}: {self.reason}"
 
 
 class ThresholdLevel(models.Model):

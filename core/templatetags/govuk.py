@@ -54,6 +54,25 @@ def govuk_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def govuk_when(value) -> str:
+    """A date or a date and time, or the ISO text of one (as a disclosure holds it), in the
+    GOV.UK style; anything else as it is."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return govuk_date(parsed) if len(value) == 10 else govuk_datetime(parsed)
+    if isinstance(value, dt.datetime):
+        return govuk_datetime(value)
+    if isinstance(value, dt.date):
+        return govuk_date(value)
+    return str(value)
+
+
+@register.filter
 def govuk_time(value: dt.datetime | None) -> str:
     if not value:
         return ""

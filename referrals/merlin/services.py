@@ -32,6 +32,7 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import email_queue, notify
 from core.enums import Rag
+from core.templatetags.govuk import govuk_datetime
 from core.text import lower_in_sentence
 from thresholds.models import CouncilProfile
 
@@ -231,7 +232,7 @@ def _copy_to(
     body = (
         f"Police MERLIN {report.reference} ({lower_in_sentence(report.get_category_display())}, police RAG "
         f"{lower_in_sentence(report.get_police_rag_display())}), incident on "
-        f"{timezone.localtime(report.incident_at):%d %B %Y at %H:%M}.\n\n{report.summary}"
+        f"{govuk_datetime(timezone.localtime(report.incident_at))}.\n\n{report.summary}"
     )
     for user in agency.staff.filter(is_active=True):
         notify(user=user, title=f"Police MERLIN {report.reference} sent to your service", body=body)

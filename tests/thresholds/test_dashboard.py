@@ -323,3 +323,21 @@ def test_early_help_duty_manager_sees_the_clocks_of_green_contacts_routed_to_ear
     client.force_login(early_help_manager)
     page = client.get("/dashboard/").content.decode()
     assert contact.reference in page and "Green: to early help" in page
+
+
+def test_the_team_filter_lists_only_the_running_councils_teams(
+    client, mash_manager, camden, havering, settings
+):
+    settings.COUNCIL_PROFILE = "camden"
+    for name, profile in [
+        ("Camden only team", camden),
+        ("Havering only team", havering),
+        ("Any council team", None),
+    ]:
+        team = TeamFactory(name=name)
+        team.profile = profile
+        team.save()
+    client.force_login(mash_manager)
+    choices = [label for _, label in client.get(URL).context["form"].fields["team"].choices]
+    assert "Camden only team" in choices and "Any council team" in choices
+    assert "Havering only team" not in choices
