@@ -12,6 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.templatetags.govuk import govuk_time
+
 from .audit import save_audited
 from .models import BreakGlass, User
 from .roles import Role
@@ -68,7 +70,7 @@ def break_glass_start(*, user: User, reason: str, minutes: int | None = None) ->
     if current is not None:
         raise ValidationError(
             f"You already have break-glass access until "
-            f"{timezone.localtime(current.expires_at):%H:%M}."
+            f"{govuk_time(timezone.localtime(current.expires_at))}."
         )
     now = timezone.now()
     glass = BreakGlass(
@@ -80,7 +82,7 @@ def break_glass_start(*, user: User, reason: str, minutes: int | None = None) ->
     for manager in managers:
         notify(
             user=manager,
-            title=f"{user} broke the glass to read case records until {until:%H:%M}",
+            title=f"{user} broke the glass to read case records until {govuk_time(until)}",
             body=f"Reason given: {reason}\nEvery record they read is in the access log.",
             url=reverse("admin:accounts_breakglass_change", args=[glass.pk]),
         )

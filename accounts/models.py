@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.templatetags.govuk import govuk_datetime
+
 from .roles import Role
 
 
@@ -350,7 +352,7 @@ class BreakGlass(models.Model):
         indexes = [models.Index(fields=["user", "-expires_at"], name="break_glass_user")]
 
     def __str__(self) -> str:
-        return f"{self.user} from {self.started_at:%d %b %Y %H:%M}"
+        return f"{self.user} from {govuk_datetime(self.started_at)}"
 
     def is_active_at(self, now) -> bool:
         return self.ended_at is None and self.started_at <= now < self.expires_at
@@ -395,7 +397,7 @@ class SecurityEvent(models.Model):
         indexes = [models.Index(fields=["user", "kind", "-at"], name="security_event_user_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.user} at {self.at:%d %b %Y %H:%M}"
+        return f"{self.get_kind_display()}: {self.user} at {govuk_datetime(self.at)}"
 
 
 class StoredSession(AbstractBaseSession):
@@ -463,7 +465,7 @@ class UserSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} from {self.created_at:%d %b %Y %H:%M}"
+        return f"{self.user} from {govuk_datetime(self.created_at)}"
 
 
 class AccountLockout(models.Model):

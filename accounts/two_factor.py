@@ -26,6 +26,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from core.text import plural
+
 from .audit import save_audited
 from .models import SecurityEvent, SecurityEventKind, User
 from .roles import Role
@@ -265,7 +267,7 @@ def _wrong_code(request: HttpRequest) -> CodeCheck:
             user=user,
             kind=SecurityEventKind.TWO_FACTOR_LOCKED,
             by=user,
-            reason=f"{count} wrong codes in one sign-in",
+            reason=f"{plural(count, 'wrong code')} in one sign-in",
         )
         return CodeCheck(False, LOCKED)
     return CodeCheck(False, "The code is not right: check your app and enter the code it shows now")

@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.templatetags.govuk import govuk_time
+
 from . import break_glass, csp_reports, services
 from .forms import BreakGlassForm, LoginForm
 from .models import BreakGlass, Heartbeat, Notification
@@ -57,7 +59,7 @@ def break_glass_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"You can read case records until {timezone.localtime(glass.expires_at):%H:%M}.",
+                f"You can read case records until {govuk_time(timezone.localtime(glass.expires_at))}.",
             )
             return redirect("break_glass")
     return render(

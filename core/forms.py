@@ -136,37 +136,104 @@ class GovukForm(forms.Form):
         return Field.text(name, label_size=Size.SMALL)
 
 
-class GovukDateField(DateInputField):
-    """The GOV.UK date input, answering anything typed with a field message, never an error page.
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        dt.date(2000, number, 1).strftime("%B").lower(),
+        dt.date(2000, number, 1).strftime("%b").lower(),
+    )
+}
+_PART_NAMES = ("day", "month", "year")
 
-    The kit's field hands each part to `int()` and `date()` as typed, so twenty digits
-    overflow and "0" or "10000" escape as a raw Python message. Here each part is bounded
-    before it is converted, and the message names the field the way the design system does.
+
+def _is_number(part: str) -> bool:
+    return part.isascii() and part.isdigit()
+
+
+class GovukDateField(DateInputField):
+    """The GOV.UK date input, answering anything typed with the design system's messages.
+
+    The kit's field hands each part to `int()` and `date()` as typed, so "13" as a month or
+    "99999" as a year escapes as Python's own words. Here each part is checked before it is
+    converted, the message is one of the date input pattern's ("Date of birth must include a
+    month", "... must be a real date", "Year must include 4 numbers", "... must be in the
+    past"), and it is put on the parts that are wrong, so the inputs are highlighted and the
+    error summary links to the first wrong one (see `core.templatetags.govuk.error_summary_items`).
+
+    `must_be` is "past" (before today) or "today_or_past" when a later date makes no sense.
     """
 
-    def __init__(self, *, min_year: int = 1900, max_year: int = 2999, **kwargs):
-        self.min_year, self.max_year = min_year, max_year
+    def __init__(
+        self,
+        *,
+        min_year: int = 1900,
+        max_year: int = 2999,
+        must_be: str | None = None,
+        **kwargs,
+    ):
+        if must_be not in (None, "past", "today_or_past"):
+            raise ValueError(f"must_be is 'past' or 'today_or_past', not {must_be!r}")
+        self.min_year, self.max_year, self.must_be = min_year, max_year, must_be
+        self.required_message = (kwargs.pop("error_messages", None) or {}).get("required")
         super().__init__(**kwargs)
 
-    def compress(self, data_list) -> dt.date | None:
-        day, month, year = (str(part or "").strip() for part in data_list)
-        if not (day and month and year):
+    def _name(self) -> str:
+        return str(self.label or "Date")
+
+    def _fail(self, message: str, parts: list[int], code: str) -> forms.ValidationError:
+        for index in parts:
+            self.fields[index].widget.errors = [message]
+        return forms.ValidationError(message, code=code)
+
+    def clean(self, value) -> dt.date | None:
+        for sub in self.fields:
+            sub.widget.errors = []
+        if isinstance(value, dt.date):
+            value = (value.day, value.month, value.year)
+        if not isinstance(value, (list, tuple)):
+            value = ()
+        padded = [*list(value)[:3], "", "", ""][:3]
+        day, month, year = (str(part if part is not None else "").strip() for part in padded)
+        parts = [day, month, year]
+        name = self._name()
+        missing = [i for i, part in enumerate(parts) if not part]
+        if len(missing) == 3:
+            if self.required:
+                message = self.required_message or f"Enter the {name.lower()}"
+                raise self._fail(message, [0], "required")
             return None
-        label = self.label or "Date"
-        if len(year) != 4:
-            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        if missing:
+            wanted = " and ".join(_PART_NAMES[i] for i in missing)
+            raise self._fail(f"{name} must include a {wanted}", missing, "incomplete")
+        if not _is_number(year) or len(year) != 4:
+            raise self._fail("Year must include 4 numbers", [2], "invalid_year")
         if not self.min_year <= int(year) <= self.max_year:
-            raise forms.ValidationError(
-                f"Year must be between {self.min_year} and {self.max_year}", code="year_range"
+            raise self._fail(
+                f"Year must be between {self.min_year} and {self.max_year}", [2], "year_range"
             )
-        if len(day) > 2 or len(month) > 2:
-            raise forms.ValidationError(f"{label} must be a real date", code="invalid_date")
+        if month.lower() in _MONTHS:
+            month = str(_MONTHS[month.lower()])
+        wrong = [i for i, part in enumerate((day, month)) if not _is_number(part) or len(part) > 2]
+        if wrong:
+            raise self._fail(f"{name} must be a real date", wrong, "invalid_date")
+        if not 1 <= int(month) <= 12:
+            raise self._fail(f"{name} must be a real date", [1], "invalid_date")
         try:
-            return dt.date(int(year), int(month), int(day))
+            answer = dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise forms.ValidationError(
-                f"{label} must be a real date", code="invalid_date"
-            ) from None
+            raise self._fail(f"{name} must be a real date", [0], "invalid_date") from None
+        today = timezone.localdate()
+        if self.must_be == "past" and answer >= today:
+            raise self._fail(f"{name} must be in the past", [0, 1, 2], "not_past")
+        if self.must_be == "today_or_past" and answer > today:
+            raise self._fail(f"{name} must be today or in the past", [0, 1, 2], "future")
+        self.validate(answer)
+        self.run_validators(answer)
+        return answer
+
+    def compress(self, data_list) -> dt.date | None:
+        return self.clean(list(data_list))
 
 
 class VersionField(forms.Field):

@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify
 from core.enums import YesNoUnknown
+from core.templatetags.govuk import govuk_date
 from referrals import services as referral_services
 from referrals.models import Contact, ContactRole, ContactSource, Involvement, Service
 from thresholds import services as clocks
@@ -183,7 +184,7 @@ def family_work_record_assessment_completed(
         raise ValidationError(
             {
                 "completed_on": f"The assessment cannot be completed before the case opened "
-                f"({opened:%-d %B %Y})."
+                f"({govuk_date(opened)})."
             }
         )
     if completed_on > timezone.localdate():
@@ -194,7 +195,7 @@ def family_work_record_assessment_completed(
         )
     case.assessment_completed_on = completed_on
     save_audited(
-        case, user=by, reason=f"Early help assessment completed on {completed_on:%-d %B %Y}"
+        case, user=by, reason=f"Early help assessment completed on {govuk_date(completed_on)}"
     )
     return case
 

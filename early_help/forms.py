@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.enums import YesNoUnknown
 from core.forms import GovukDateField, GovukForm, email_field, yes_no_field
+from core.templatetags.govuk import govuk_date
 from mash.forms import AttendeesForm
 from referrals.models import Person
 from thresholds.models import CouncilProfile
@@ -203,7 +204,7 @@ class StepUpForm(GovukForm):
 
 class ChildChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        born = f", born {obj.date_of_birth:%d %B %Y}" if obj.date_of_birth else ""
+        born = f", born {govuk_date(obj.date_of_birth)}" if obj.date_of_birth else ""
         return f"{obj.full_name} ({obj.case_number}{born})"
 
 

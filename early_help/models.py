@@ -9,6 +9,8 @@ from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.templatetags.govuk import govuk_date
+
 
 class Outcome(models.TextChoices):
     """What early help does with a case: the duty manager's decision or the panel's."""
@@ -248,7 +250,7 @@ class EarlyHelpPanel(models.Model):
         permissions = [("chair_earlyhelppanel", "Can chair the Early Help Panel")]
 
     def __str__(self) -> str:
-        return f"Early Help Panel {self.date:%d %B %Y}"
+        return f"Early Help Panel {govuk_date(self.date)}"
 
 
 class PanelSource(models.TextChoices):

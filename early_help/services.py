@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify
 from core.enums import YesNoUnknown
+from core.templatetags.govuk import govuk_date
 from referrals import lifecycle
 from referrals import services as referral_services
 from referrals.models import Contact, ContactStatus, Involvement, Service
@@ -241,7 +242,7 @@ def panel_for(*, day: dt.date, by: User | None) -> EarlyHelpPanel:
     panel = EarlyHelpPanel.objects.filter(date=day).first()
     if panel is None:
         panel = EarlyHelpPanel(date=day)
-        save_audited(panel, user=by, reason=f"Early Help Panel for {day:%d %B %Y} opened")
+        save_audited(panel, user=by, reason=f"Early Help Panel for {govuk_date(day)} opened")
     return panel
 
 
@@ -347,7 +348,7 @@ def panel_decide(
         worker=worker,
         service=service,
         rationale=rationale,
-        reason=f"Early Help Panel {panel.date:%d %B %Y}: {decision.label}. {rationale}",
+        reason=f"Early Help Panel {govuk_date(panel.date)}: {decision.label}. {rationale}",
         source=CaseSource.PANEL,
         now=now,
     )
@@ -420,6 +421,6 @@ def _close_social_work(
         referral_services.involvement_close(
             involvement=involvement,
             closed_on=max(timezone.localdate(now), involvement.opened_on),
-            closure_reason=f"Stepped down to early help (panel {panel.date:%d %B %Y})",
+            closure_reason=f"Stepped down to early help (panel {govuk_date(panel.date)})",
             by=by,
         )

@@ -10,6 +10,7 @@ from accounts.audit import save_audited
 from accounts.models import TeamKind, User
 from accounts.services import notify
 from core.enums import YesNoUnknown
+from core.templatetags.govuk import govuk_date
 from referrals import lifecycle
 from referrals.models import (
     ContactRole,
@@ -129,7 +130,7 @@ def step_down_request(
         notify(
             user=manager,
             title=f"Step-down {contact.reference} from {team} for the panel on "
-            f"{item.panel.date:%d %B %Y}",
+            f"{govuk_date(item.panel.date)}",
             url=contact.get_absolute_url(),
         )
     return step_down

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
 from core.forms import add_service_errors
+from core.templatetags.govuk import govuk_date
 from referrals import selectors as referral_selectors
 from referrals.access import may_contact
 from referrals.models import Contact, ContactStatus, Involvement, Person, Service
@@ -465,7 +466,7 @@ def step_down_form(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Contact {made.contact.reference} sent to the panel on "
-                f"{item.panel.date:%d %B %Y}.",
+                f"{govuk_date(item.panel.date)}.",
             )
             return redirect("early_help:step_down")
     recent = (

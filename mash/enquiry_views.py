@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.services import access_record
 from core.forms import add_service_errors
+from core.templatetags.govuk import govuk_datetime
+from core.text import lower_in_sentence
 from referrals import selectors as contact_selectors
 from referrals.access import get_contact_for_user
 from referrals.models import ContactStatus
@@ -330,8 +332,8 @@ def _stale_or_errors(form, exc: ValidationError, enquiry: Enquiry) -> None:
 def _decided_by_another(enquiry: Enquiry) -> str:
     return (
         f"{enquiry.decided_by} decided this enquiry at "
-        f"{timezone.localtime(enquiry.decided_at):%H:%M on %d %B %Y}: "
-        f"{enquiry.get_final_rag_display()}, {enquiry.get_next_step_display().lower()}. "
+        f"{govuk_datetime(timezone.localtime(enquiry.decided_at))}: "
+        f"{enquiry.get_final_rag_display()}, {lower_in_sentence(enquiry.get_next_step_display())}. "
         "Your answers have not been saved."
     )
 

@@ -7,6 +7,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.enums import BorderlineReason, Rag, RatingOutcome
+from core.templatetags.govuk import govuk_date
+from core.text import lower_in_sentence
 
 
 class DailyDiscussion(models.Model):
@@ -24,7 +26,7 @@ class DailyDiscussion(models.Model):
         permissions = [("chair_dailydiscussion", "Can minute the daily discussion")]
 
     def __str__(self) -> str:
-        return f"Daily discussion {self.date:%d %B %Y}"
+        return f"Daily discussion {govuk_date(self.date)}"
 
 
 class DiscussionItem(models.Model):
@@ -193,7 +195,7 @@ class ConsentDecision(models.Model):
         ordering = ["-recorded_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Consent {self.get_outcome_display().lower()} on {self.enquiry}"
+        return f"Consent {lower_in_sentence(self.get_outcome_display())} on {self.enquiry}"
 
     @property
     def allows_checks(self) -> bool:

@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts.audit import save_audited
 from accounts.models import Team, User
 from core.enums import BorderlineReason, RatingOutcome
+from core.templatetags.govuk import govuk_date
+from core.text import lower_in_sentence
 from thresholds import clock
 from thresholds.models import CouncilProfile
 from thresholds.selectors import closure_dates
@@ -28,7 +30,7 @@ def discussion_for(*, day: dt.date, by: User | None) -> DailyDiscussion:
     discussion = DailyDiscussion.objects.filter(date=day).first()
     if discussion is None:
         discussion = DailyDiscussion(date=day)
-        save_audited(discussion, user=by, reason=f"Daily discussion for {day:%d %B %Y} opened")
+        save_audited(discussion, user=by, reason=f"Daily discussion for {govuk_date(day)} opened")
     return discussion
 
 
@@ -97,7 +99,7 @@ def discussion_decide(
     if contact.status != ContactStatus.DAILY_DISCUSSION:
         raise ValidationError(
             f"This contact is no longer waiting for the daily discussion: it is "
-            f"{ContactStatus(contact.status).label.lower()}."
+            f"{lower_in_sentence(ContactStatus(contact.status).label)}."
         )
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the reason for the decision"})
@@ -119,7 +121,7 @@ def discussion_decide(
         team=team,
         assessment_type=assessment_type,
         rationale=rationale,
-        reason=f"Daily discussion {item.discussion.date:%d %B %Y}: "
+        reason=f"Daily discussion {govuk_date(item.discussion.date)}: "
         f"{RatingOutcome(outcome).label}. {rationale}",
         now=now,
         primary_need=primary_need or "",

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import AccessLog
 from core.pdf import html_to_pdf
 from core.spreadsheets import safe_cell
+from core.text import lower_in_sentence
 from early_help.models import EarlyHelpDecision, FamilyWorkCase, PanelCase
 from mash.models import (
     AnswerStatus,
@@ -244,7 +245,7 @@ def _contact(contact: Contact, person: Person, collected: Collected) -> dict:
         item = Item(
             f"person:{contact.pk}:{link.person_id}",
             THIRD_PARTY,
-            f"{link.person.full_name} ({link.get_role_display().lower()}) on {ref}",
+            f"{link.person.full_name} ({lower_in_sentence(link.get_role_display())}) on {ref}",
             f"Another person on contact {ref}",
         )
         people.append(collected.redactable(item, entry))
@@ -365,7 +366,7 @@ def _relationships(person: Person, collected: Collected) -> list[dict]:
     for link in links:
         other = link.relative if link.person_id == person.pk else link.person
         described = (
-            f"{other.full_name} is {link.get_relationship_display().lower()} of this person"
+            f"{other.full_name} is {lower_in_sentence(link.get_relationship_display())} of this person"
             if link.person_id == person.pk
             else f"This person is {link.get_relationship_display().lower()} of {other.full_name}"
         )

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.audit import save_audited
 from accounts.models import User
+from core.text import lower_in_sentence
 from referrals.models import Contact, ContactRole, Person
 from thresholds.selectors import current_profile
 
@@ -131,7 +132,7 @@ def _locked_open_review(review: RetentionReview) -> RetentionReview:
     locked = RetentionReview.objects.select_for_update().select_related("rule").get(pk=review.pk)
     if not locked.is_open:
         raise ValidationError(
-            f"This review has already been decided ({locked.get_status_display().lower()})."
+            f"This review has already been decided ({lower_in_sentence(locked.get_status_display())})."
         )
     return locked
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.audit import save_audited
 from accounts.models import User
+from core.templatetags.govuk import govuk_date
 
 from .access import may_contact
 from .models import (
@@ -153,7 +154,7 @@ def episode_problems(episode: CinEpisode, *, today: dt.date) -> dict[str, str]:
         if day is None:
             continue
         if day < start:
-            problems[name] = f"{label} cannot be before the referral ({start:%-d %B %Y})."
+            problems[name] = f"{label} cannot be before the referral ({govuk_date(start)})."
         elif day > today:
             problems[name] = f"{label} cannot be in the future."
     if episode.nfa and (episode.assessment_started_on or episode.assessment_authorised_on):

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from core.templatetags.govuk import govuk_date
+from core.templatetags.govuk import govuk_date, govuk_time
 
 from . import services
 
@@ -30,7 +30,7 @@ def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.time):
-        return f"{value:%H:%M}"
+        return f"{govuk_time(value)}"
     if isinstance(value, dt.date):
         return govuk_date(value)
     choices = getattr(field, "choices", None)

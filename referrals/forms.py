@@ -10,7 +10,15 @@ import datetime as dt
 import re
 import zoneinfo
 
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import (
+    HTML,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fieldset,
+    Layout,
+    Size,
+)
 from django import forms
 from django.conf import settings
 from django.db import models
@@ -532,28 +540,64 @@ class RatingForm(GovukForm):
         error_messages={"required": "Enter the rationale for the rating"},
     )
 
-    def __init__(self, *args, profile, levels, **kwargs):
+    # What each outcome needs: revealed under its radio (GOV.UK conditional reveal, which
+    # GOV.UK Frontend hides until the radio is chosen; without JavaScript all show, with hints).
+    REVEALS = {
+        RatingOutcome.SOCIAL_WORK_REFERRAL: ("team", "assessment_type", "primary_need"),
+        RatingOutcome.DAILY_DISCUSSION: ("borderline",),
+    }
+
+    def __init__(self, *args, profile, levels, show_consent_warning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_consent_warning = show_consent_warning
         self.fields["level"].choices = [
             (lvl.number, f"Level {lvl.number}: {lvl.name}") for lvl in levels
         ]
         self.fields["indicators"].queryset = ThresholdIndicator.objects.filter(
             level__in=levels
         ).select_related("level")
+        # The indicators grouped by level, each with its position among the field's choices
+        # (the checkbox ids are the field's id and that position, as Django numbers them).
+        position = iter(range(sum(len(lvl.indicators.all()) for lvl in levels)))
+        self.indicator_groups = [
+            (lvl, [(next(position), ind) for ind in lvl.indicators.all()]) for lvl in levels
+        ]
         self.fields["outcome"].choices = [(o, RatingOutcome(o).label) for o in profile.outcomes]
         self.fields["team"].queryset = referral_teams(profile)
+        for name in ("team", "assessment_type", "primary_need"):
+            self.fields[name].help_text = " ".join(
+                filter(
+                    None,
+                    ["Only for a referral to a social work team.", self.fields[name].help_text],
+                )
+            )
+        self.fields["borderline"].help_text = "Only for the daily discussion."
         self.helper.layout = Layout(*self.layout())
 
     def layout(self) -> list:
+        if not hasattr(self, "indicator_groups"):
+            return []
         return [
-            Field.radios(name, legend_size=Size.SMALL)
-            if name != "indicators"
-            else Field.checkboxes(name, legend_size=Size.SMALL, small=True)
-            for name in ("rag", "level", "cp_concerns", "indicators", "outcome")
+            Field.radios(name, legend_size=Size.SMALL) for name in ("rag", "level", "cp_concerns")
         ] + [
-            self.field_layout(n)
-            for n in ("borderline", "team", "assessment_type", "primary_need", "rationale")
+            Field("indicators", template="referrals/includes/_indicator_checkboxes.html"),
+            ConditionalRadios(
+                "outcome",
+                *[
+                    self._outcome_choice(value, label)
+                    for value, label in self.fields["outcome"].choices
+                ],
+            ),
+            self.field_layout("rationale"),
         ]
+
+    def _outcome_choice(self, value: str, label: str):
+        revealed = [self.field_layout(name) for name in self.REVEALS.get(value, ())]
+        if value == RatingOutcome.EARLY_HELP and self.show_consent_warning:
+            revealed.append(
+                HTML('{% include "referrals/includes/_early_help_consent_warning.html" %}')
+            )
+        return ConditionalQuestion(label, *revealed) if revealed else label
 
 
 class ReferrerToldForm(GovukForm):

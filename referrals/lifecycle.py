@@ -45,6 +45,7 @@ from guardian.shortcuts import (
 from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
+from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag
 
@@ -198,10 +199,10 @@ def may_move(contact: Contact, to: ContactStatus | str) -> bool:
 
 def _refuse(current: ContactStatus, to: ContactStatus) -> ValidationError:
     if current == to:
-        return ValidationError(f"This contact is already {current.label.lower()}.")
+        return ValidationError(f"This contact is already {lower_in_sentence(current.label)}.")
     return ValidationError(
-        f"This contact is {current.label.lower()}; it cannot be moved to "
-        f"“{to.label.lower()}”. Reload the page to see what happened to it."
+        f"This contact is {lower_in_sentence(current.label)}; it cannot be moved to "
+        f"“{lower_in_sentence(to.label)}”. Reload the page to see what happened to it."
     )
 
 

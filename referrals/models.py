@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Team
 from core.enums import Rag, RatingOutcome, YesNoUnknown
+from core.text import lower_in_sentence
 from thresholds.models import ThresholdIndicator
 
 
@@ -252,7 +253,7 @@ class PersonRelationship(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.relative} is {self.get_relationship_display().lower()} of {self.person}"
+        return f"{self.relative} is {lower_in_sentence(self.get_relationship_display())} of {self.person}"
 
 
 class Household(models.Model):

@@ -18,6 +18,7 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import notify
 from core.enums import Rag, RatingOutcome, YesNoUnknown
+from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, ThresholdIndicator
 
@@ -128,11 +129,16 @@ def route_for(
         names = "; ".join(str(RatingOutcome(o).label) for o in allowed)
         article = "An" if rag == Rag.AMBER else "A"
         raise ValidationError(
-            {"outcome": f"{article} {Rag(rag).label.lower()} rating can lead to: {names}"}
+            {
+                "outcome": f"{article} {lower_in_sentence(Rag(rag).label)} rating can lead to: {names}"
+            }
         )
     if chosen == RatingOutcome.EARLY_HELP and not has_consent(contact):
         raise ValidationError({"outcome": NO_CONSENT_FOR_EARLY_HELP})
-    return Route(RatingOutcome(chosen), f"{Rag(rag).label}: {RatingOutcome(chosen).label.lower()}.")
+    return Route(
+        RatingOutcome(chosen),
+        f"{Rag(rag).label}: {lower_in_sentence(RatingOutcome(chosen).label)}.",
+    )
 
 
 @transaction.atomic

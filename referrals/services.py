@@ -15,6 +15,8 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import notify
+from core.templatetags.govuk import govuk_date
+from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
@@ -322,7 +324,9 @@ def contact_link_person(
         lives_with_children=lives_with_children,
     )
     save_audited(
-        link, user=by, reason=f"Linked {person.case_number} as {link.get_role_display().lower()}"
+        link,
+        user=by,
+        reason=f"Linked {person.case_number} as {lower_in_sentence(link.get_role_display())}",
     )
     return link
 
@@ -512,7 +516,7 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
         who = ", ".join(str(w) for w in workers) or f"the {team} duty manager"
         return ScreeningRoute(
             ContactStatus.PASSED_TO_ALLOCATED_WORKER,
-            f"A child on this contact is open to {open_involvements[0].get_service_display().lower()}: "
+            f"A child on this contact is open to {lower_in_sentence(open_involvements[0].get_service_display())}: "
             f"it goes to {who} with an alert, without a new triage.",
             team=team,
             workers=workers,
@@ -537,7 +541,7 @@ def screening_route(contact: Contact, *, profile: CouncilProfile, today: dt.date
             latest = max(recent, key=lambda inv: inv.closed_on)
             return ScreeningRoute(
                 ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM,
-                f"A child's case closed on {latest.closed_on:%d %B %Y}, within "
+                f"A child's case closed on {govuk_date(latest.closed_on)}, within "
                 f"{profile.recently_closed_months} months: the contact goes to {latest.team}, "
                 "the team that last worked with the child.",
                 team=latest.team,

@@ -17,6 +17,12 @@ urlpatterns = [
     path("contacts/early-help/", views.queue_early_help, name="queue_early_help"),
     path("contacts/start/", views.contact_start, name="contact_start"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/print/", views.contact_print, name="contact_print"),
+    path(
+        "contacts/<int:pk>/referrals/<int:referral_pk>/print/",
+        views.contact_print,
+        name="referral_print",
+    ),
     path("contacts/<int:pk>/edit/", views.contact_task_list, name="contact_task_list"),
     path("contacts/<int:pk>/edit/<slug:section>/", views.contact_section, name="contact_section"),
     path("contacts/<int:pk>/people/find/", views.contact_find_person, name="contact_find_person"),

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from accounts import reads
 from accounts.models import AccessAction
 from accounts.services import access_record
+from core.enums import Rag
 from core.forms import add_service_errors, bool_initial, with_version
+from core.text import plural
 from thresholds.selectors import current_profile, threshold_levels
 
 from . import chronology, cin, edit_races, extensions, rating, selectors, services
@@ -335,7 +337,7 @@ def _search(request: HttpRequest, form: PersonSearchForm) -> tuple[list, dict]:
         user=request.user,
         obj=None,
         action=AccessAction.SEARCH,
-        description=f"Person search ({len(candidates)} results)",
+        description=f"Person search ({plural(len(candidates), 'result')})",
         path=request.path,
         details={"results": [c.person.case_number for c in candidates]},
     )
@@ -534,6 +536,46 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def contact_print(request: HttpRequest, pk: int, referral_pk: int | None = None) -> HttpResponse:
+    """The contact's record laid out for paper (or one referral's Contact and Referral record);
+    printing it is reading it, so it is logged like the page."""
+    contact = get_contact_for_user(request.user, pk)
+    if contact.is_draft:
+        raise Http404("A contact in progress has no record to print yet.")
+    referrals = list(contact.referrals.select_related("team"))
+    if referral_pk is not None:
+        referrals = [ref for ref in referrals if ref.pk == referral_pk]
+        if not referrals:
+            raise Http404("No such referral on this contact.")
+    what = f"Contact and Referral record {contact.reference}" if referral_pk else None
+    access_record(
+        user=request.user,
+        obj=contact,
+        description=f"{what or f'Contact {contact.reference}'} (print view)",
+        path=request.path,
+    )
+    links = list(contact.contact_people.select_related("person", "person__address"))
+    return render(
+        request,
+        "referrals/contact_print.html",
+        {
+            "contact": contact,
+            "links": links,
+            "statuses": selectors.statuses_for([link.person for link in links]),
+            "referrals": referrals,
+            "only_referral": referral_pk is not None,
+            "title": what or f"Contact record {contact.reference}",
+            "timeline": selectors.contact_timeline(contact) if referral_pk is None else [],
+            "ratings": list(
+                contact.ratings.select_related("rated_by").prefetch_related("indicators")
+            ),
+            "printed_at": timezone.now(),
+            "record_url": request.build_absolute_uri(contact.get_absolute_url()),
+            **extensions.contact_page_context(request, contact=contact, referrals=referrals),
+        },
+    )
+
+
 def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, pk, "screen_contact")
     _log_read(request, contact)
@@ -583,8 +625,14 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(contact.get_absolute_url())
     profile = current_profile()
     levels = threshold_levels()
+    # The early-help consent warning means something only for a contact that could go to
+    # early help: never on a red one (rated red before, or being rated red now).
+    red = Rag.RED in (contact.rag, request.POST.get("rag"))
     form = RatingForm(
-        request.POST if request.method == "POST" else None, profile=profile, levels=levels
+        request.POST if request.method == "POST" else None,
+        profile=profile,
+        levels=levels,
+        show_consent_warning=not red and not rating.has_consent(contact),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -602,6 +650,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
                 team=data["team"],
                 assessment_type=data["assessment_type"],
                 primary_need=data["primary_need"],
+                borderline=data["borderline"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -625,7 +674,6 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "visible": selectors.visible_ids(request.user, previous),
             "levels": levels,
-            "consent": rating.has_consent(contact),
         },
     )
 

@@ -29,6 +29,7 @@ class CouncilProfileForm(forms.ModelForm):
         fields = [
             "code",
             "name",
+            "service_name",
             "la_code",
             "outcomes",
             "route_previously_known_to_mash",

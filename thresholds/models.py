@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.enums import Rag, RatingOutcome
+from core.templatetags.govuk import govuk_date
 
 
 class CouncilProfile(models.Model):
@@ -52,6 +53,12 @@ class CouncilProfile(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\d{3}$", "Three digits, e.g. 202.")],
         help_text="The DfE's three-digit code for the council (LEA in the CIN census).",
+    )
+    service_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="What the council calls its front door, as the page header names it "
+        "(e.g. Children and Families Contact Service).",
     )
     history = HistoricalRecords()
 
@@ -124,7 +131,7 @@ class ClosureDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.reason}"
+        return f"{govuk_date(self.date)}: {self.reason}"
 
 
 class ThresholdLevel(models.Model):

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -29,6 +30,21 @@ def current_profile() -> CouncilProfile:
         raise ImproperlyConfigured(
             f"COUNCIL_PROFILE={settings.COUNCIL_PROFILE!r} is not a known council profile."
         ) from exc
+
+
+def service_name() -> str:
+    """What the running profile calls its front door (the page header), kept for a minute so
+    that pages do not ask the database for it each time."""
+    key = f"thresholds:service_name:{settings.COUNCIL_PROFILE}"
+    name = cache.get(key)
+    if name is None:
+        name = (
+            CouncilProfile.objects.filter(code=settings.COUNCIL_PROFILE)
+            .values_list("service_name", flat=True)
+            .first()
+        ) or settings.SERVICE_NAME
+        cache.set(key, name, 60)
+    return name
 
 
 def threshold_levels() -> list[ThresholdLevel]:

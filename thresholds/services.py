@@ -21,6 +21,7 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.services import Notice, notify_many
 from core.enums import Rag
+from core.templatetags.govuk import govuk_datetime
 
 from . import clock
 from .models import OPEN_ONCE, ClockKind, ClosureDay, CouncilProfile, Deadline, Timescale
@@ -307,7 +308,7 @@ class _Phase:
 
 
 def _when(at: dt.datetime) -> str:
-    return f"{timezone.localtime(at):%d %B %Y at %H:%M}"
+    return f"{govuk_datetime(timezone.localtime(at))}"
 
 
 def _link(deadline: Deadline) -> str:
@@ -316,7 +317,7 @@ def _link(deadline: Deadline) -> str:
 
 def _mark_breached(deadline: Deadline, now: dt.datetime) -> str:
     deadline.breached_at = deadline.breach_notified_at = now
-    return f"Deadline breached: was due {deadline.due_at.isoformat()}"
+    return f"Deadline breached: was due {govuk_datetime(deadline.due_at)}"
 
 
 def _breach_notices(deadline: Deadline, managers: dict[Any, list[User]]) -> list[Notice]:

@@ -1,8 +1,10 @@
 """The overdue dashboard: every open clock a manager may see, counted and listed."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,7 +44,13 @@ class DashboardFilterForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.helper.disable_csrf = True
         # Choices read once: a ModelChoiceField would query again to render and to clean.
-        teams = Team.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+        # Only the running council's teams (and those set up for any council), never another's.
+        teams = (
+            Team.objects.filter(is_active=True)
+            .filter(Q(profile__code=settings.COUNCIL_PROFILE) | Q(profile__isnull=True))
+            .order_by("name")
+            .values_list("pk", "name")
+        )
         self.fields["team"].choices = [("", "All teams"), *teams]
 
     def filters(self) -> dict:

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "thresholds.context_processors.service",
                 "workspace.context_processors.navigation",
                 "accounts.context_processors.session_timeout",
             ],

@@ -2,10 +2,26 @@
 
 import datetime as dt
 
-from django import template
+from django import forms, template
 from django.utils import timezone
 
+from core.text import lower_in_sentence, plural
+
 register = template.Library()
+
+
+@register.filter
+def lower_sentence(value) -> str:
+    """A label lower-cased to sit in a sentence, acronyms kept: 'everything with the MASH'."""
+    return lower_in_sentence(value) if value is not None else ""
+
+
+@register.filter
+def count_of(count, nouns: str) -> str:
+    """'1 MERLIN report' / '2 MERLIN reports': `{{ n|count_of:"MERLIN report" }}`, or with an
+    irregular plural `{{ n|count_of:"query,queries" }}`."""
+    singular, _, plural_form = str(nouns).partition(",")
+    return plural(int(count or 0), singular, plural_form or None)
 
 
 def _format_time(value: dt.datetime) -> str:
@@ -38,6 +54,25 @@ def govuk_date(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def govuk_when(value) -> str:
+    """A date or a date and time, or the ISO text of one (as a disclosure holds it), in the
+    GOV.UK style; anything else as it is."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return govuk_date(parsed) if len(value) == 10 else govuk_datetime(parsed)
+    if isinstance(value, dt.datetime):
+        return govuk_datetime(value)
+    if isinstance(value, dt.date):
+        return govuk_date(value)
+    return str(value)
+
+
+@register.filter
 def govuk_time(value: dt.datetime | None) -> str:
     if not value:
         return ""
@@ -66,3 +101,37 @@ def age_today(person) -> str:
     """A person's age in whole years today (London date)."""
     age = person.age_on(timezone.localdate())
     return "" if age is None else f"{age} year{'s' if age != 1 else ''}"
+
+
+def _first_input_id(bound_field) -> str:
+    """The id of the input a summary link should focus: the first of a date, radios or boxes."""
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.MultiWidget, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+@register.filter
+def error_summary_items(form) -> list[tuple[str, str]]:
+    """(input id, message) for the GOV.UK error summary, each message once.
+
+    A date's message links to the first of its day, month and year inputs that is wrong
+    (GovukDateField marks them); radios and checkboxes link to their first option, since the
+    field's own id names no element a link could focus.
+    """
+    items: list[tuple[str, str]] = []
+    visible = form.visible_fields()
+    for error in form.non_field_errors():
+        items.append((_first_input_id(visible[0]) if visible else "", error))
+    for bound_field in visible:
+        seen: set[str] = set()
+        for index, sub in enumerate(getattr(bound_field.field, "fields", ())):
+            for error in getattr(sub.widget, "errors", None) or ():
+                if str(error) not in seen and str(error) in bound_field.errors:
+                    seen.add(str(error))
+                    items.append((f"{bound_field.auto_id}_{index}", str(error)))
+        for error in bound_field.errors:
+            if str(error) not in seen:
+                seen.add(str(error))
+                items.append((_first_input_id(bound_field), str(error)))
+    return items

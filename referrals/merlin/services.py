@@ -32,6 +32,8 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from accounts.services import email_queue, notify
 from core.enums import Rag
+from core.templatetags.govuk import govuk_datetime
+from core.text import lower_in_sentence
 from thresholds.models import CouncilProfile
 
 from .. import lifecycle, selectors, services
@@ -207,7 +209,7 @@ def _copy_to(
             report=report,
             reason=reason,
             created_at=now,
-            note=f"{profile} has no {kind.label.lower()} set up: the screening officer must "
+            note=f"{profile} has no {lower_in_sentence(kind.label)} set up: the screening officer must "
             f"send MERLIN {report.reference} to {what} by hand.",
         )
         save_audited(copy, user=report.submitted_by, reason="MERLIN copy: no agency set up")
@@ -228,9 +230,9 @@ def _copy_to(
     )
     save_audited(copy, user=report.submitted_by, reason=f"MERLIN copied to {agency.name}")
     body = (
-        f"Police MERLIN {report.reference} ({report.get_category_display().lower()}, police RAG "
-        f"{report.get_police_rag_display().lower()}), incident on "
-        f"{timezone.localtime(report.incident_at):%d %B %Y at %H:%M}.\n\n{report.summary}"
+        f"Police MERLIN {report.reference} ({lower_in_sentence(report.get_category_display())}, police RAG "
+        f"{lower_in_sentence(report.get_police_rag_display())}), incident on "
+        f"{govuk_datetime(timezone.localtime(report.incident_at))}.\n\n{report.summary}"
     )
     for user in agency.staff.filter(is_active=True):
         notify(user=user, title=f"Police MERLIN {report.reference} sent to your service", body=body)

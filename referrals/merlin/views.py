@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.forms import add_service_errors
+from core.text import plural
 from thresholds.selectors import current_profile
 
 from . import services as merlin
@@ -67,7 +68,7 @@ def merlin_upload(request: HttpRequest) -> HttpResponse:
             # Two submissions of one reference at the same moment: the unique constraint wins.
             form.add_error(None, RACED)
         else:
-            messages.success(request, f"{len(reports)} MERLIN reports imported")
+            messages.success(request, f"{plural(len(reports), 'MERLIN report')} imported")
             return redirect("referrals:merlin_list")
     return render(
         request,

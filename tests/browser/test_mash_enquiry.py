@@ -252,7 +252,7 @@ def test_partner_check_clocks_show_on_the_dashboard_and_breach_when_late(
     with time_machine.travel(timezone.now() + dt.timedelta(hours=4, minutes=30), tick=True):
         deadline_sweep()
         page.reload()
-        expect(row).to_contain_text("overdue by 30 minutes")
+        expect(row).to_contain_text("Overdue by 30 minutes")
         pages.check()
         pages.goto(reverse("mash:enquiry", args=[enquiry.pk]))
         expect(page.locator("#partner-requests")).to_contain_text("Overdue")

@@ -68,4 +68,4 @@ def test_red_rating_puts_contact_on_mash_queue_with_four_hour_clock_that_goes_ov
             .filter(has_text="Red: partner checks")
         )
         expect(overdue).to_contain_text("Red: partner checks and decision")
-        expect(overdue).to_contain_text("overdue by 30 minutes")
+        expect(overdue).to_contain_text("Overdue by 30 minutes")

@@ -114,6 +114,22 @@ TABLE = [
         expect(READERS, otherwise=404),
     ),
     (
+        "contact record to print",
+        lambda o: reverse("referrals:contact_print", args=[o["submitted"].pk]),
+        "get",
+        expect(READERS, otherwise=404),
+    ),
+    (
+        "contact and referral record to print",
+        lambda o: reverse(
+            "referrals:referral_print",
+            args=[o["episode"].referral.contact_id, o["episode"].referral_id],
+        ),
+        "get",
+        # Whoever may read the referred contact: the front door, the MASH and the receiving team.
+        expect(READERS | {"team_manager", "social_worker"}, otherwise=404),
+    ),
+    (
         "task list",
         lambda o: reverse("referrals:contact_task_list", args=[o["draft"].pk]),
         "get",

@@ -103,7 +103,7 @@ def test_red_clock_shows_overdue_after_the_sweep(client, team_manager, red, _fro
     assert (counts.overdue, counts.due_soon, counts.on_time) == (1, 0, 0)
     html = response.content.decode()
     assert red.contact.reference in html
-    assert '<span class="app-overdue">overdue by 1 hour</span>' in html
+    assert 'Overdue</strong> <span class="app-overdue">by 1 hour</span>' in html
     assert response.context["page"].object_list[0].state == selectors.OVERDUE
 
 
@@ -323,3 +323,21 @@ def test_early_help_duty_manager_sees_the_clocks_of_green_contacts_routed_to_ear
     client.force_login(early_help_manager)
     page = client.get("/dashboard/").content.decode()
     assert contact.reference in page and "Green: to early help" in page
+
+
+def test_the_team_filter_lists_only_the_running_councils_teams(
+    client, mash_manager, camden, havering, settings
+):
+    settings.COUNCIL_PROFILE = "camden"
+    for name, profile in [
+        ("Camden only team", camden),
+        ("Havering only team", havering),
+        ("Any council team", None),
+    ]:
+        team = TeamFactory(name=name)
+        team.profile = profile
+        team.save()
+    client.force_login(mash_manager)
+    choices = [label for _, label in client.get(URL).context["form"].fields["team"].choices]
+    assert "Camden only team" in choices and "Any council team" in choices
+    assert "Havering only team" not in choices

@@ -1,0 +1,34 @@
+"""Each council's own name for its front door heads every page (the profile holds it)."""
+
+import pytest
+from django.core.cache import cache
+
+from thresholds.models import CouncilProfile
+from thresholds.selectors import service_name
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "code,name",
+    [
+        ("camden", "Children and Families Contact Service"),
+        ("havering", "Multi-Agency Safeguarding Hub (MASH)"),
+        ("islington", "Children's Services Contact Team"),
+    ],
+)
+def test_every_profile_has_its_own_service_name(client, settings, code, name, camden):
+    assert CouncilProfile.objects.get(code=code).service_name == name
+    settings.COUNCIL_PROFILE = code
+    cache.clear()
+    assert service_name() == name
+    page = client.get("/accounts/login/").content.decode()
+    assert f'class="govuk-service-navigation__link">{name}</a>'.replace("'", "&#x27;") in page
+
+
+def test_a_profile_without_a_name_falls_back_to_the_settings_name(settings, camden):
+    settings.COUNCIL_PROFILE = "camden"
+    CouncilProfile.objects.filter(code="camden").update(service_name="")
+    cache.clear()
+    assert service_name() == settings.SERVICE_NAME
+    cache.clear()
