@@ -62,6 +62,7 @@ from referrals.models import (
     Person,
     PersonGroupObjectPermission,
     PersonRelationship,
+    PersonSearchKey,
     PersonUserObjectPermission,
     Rating,
     Referral,
@@ -316,6 +317,8 @@ def _destroy_people(person_ids: list[int], *, by: User, reason: str, now) -> Non
         _delete(model, ids)
     PersonUserObjectPermission.objects.filter(content_object__in=person_ids).delete()
     PersonGroupObjectPermission.objects.filter(content_object__in=person_ids).delete()
+    # The search keys are parts of the names and address: derived, unaudited, gone with them.
+    PersonSearchKey.objects.filter(person__in=person_ids).delete()
     _purge(Person, person_ids)
     for person in Person.objects.filter(pk__in=person_ids):
         for field_name, value in PERSON_CLEARED.items():

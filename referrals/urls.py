@@ -31,6 +31,11 @@ urlpatterns = [
         name="contact_unlink_person",
     ),
     path("contacts/<int:pk>/check/", views.contact_check, name="contact_check"),
+    path(
+        "contacts/<int:pk>/duplicates/<int:flag_pk>/",
+        views.contact_duplicate,
+        name="contact_duplicate",
+    ),
     path("contacts/<int:pk>/screen/", views.contact_screen, name="contact_screen"),
     path("contacts/<int:pk>/rate/", views.contact_rate, name="contact_rate"),
     path(
@@ -84,6 +89,13 @@ urlpatterns = [
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/merge/", views.person_merge, name="person_merge"),
+    path(
+        "people/<int:pk>/merge/<int:other_pk>/",
+        views.person_merge_confirm,
+        name="person_merge_confirm",
+    ),
+    path("people/merges/<int:pk>/", views.person_merge_record, name="person_merge_record"),
     path("people/<int:pk>/access-log/", access_log.person_access_log, name="person_access_log"),
     path(
         "people/<int:pk>/access-log/export/",

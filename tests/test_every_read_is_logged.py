@@ -19,6 +19,7 @@ from tests.early_help import test_access as early_help_table
 from tests.privacy import test_privacy_access as privacy_table
 from tests.privacy import test_retention_access as retention_table
 from tests.referrals import test_access as referrals_table
+from tests.referrals import test_merge_and_duplicates_access as merge_table
 from tests.referrals import test_merlin_access as merlin_table
 from tests.reporting import test_mi_access as mi_table
 from tests.returns import test_returns_access as returns_table
@@ -164,6 +165,9 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     more, more_named = _walk(
         request, client, early_help_table, early_help_table.make_records, problems
     )
+    fetched |= more
+    named |= more_named
+    more, more_named = _walk(request, client, merge_table, merge_table.make_records, problems)
     fetched |= more
     named |= more_named
     # The retention table runs last: its records switch the council profile to Islington.
