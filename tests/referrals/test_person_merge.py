@@ -119,6 +119,7 @@ def test_the_merge_pages_choose_confirm_and_explain(
 ):
     kept, merged = _pair()
     contact = complete_contact(by=screening_officer, children=[merged])
+    services.contact_submit(contact=contact, by=screening_officer, profile=camden)
     client.force_login(mash_manager)
     start = reverse("referrals:person_merge", args=[kept.pk])
     response = client.get(start, {"case_number": "P9999999"})
