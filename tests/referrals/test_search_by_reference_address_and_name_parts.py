@@ -149,3 +149,19 @@ def test_one_character_of_a_postcode_is_refused_with_a_message(client, screening
     body = client.get(URL, {"search": "1", "address": "N"}).content.decode()
     assert "govuk-error-summary" in body
     assert "Enter at least two letters or numbers of the address or postcode" in body
+
+
+@pytest.mark.parametrize("prefix", [True, False])
+def test_the_search_keys_are_found_through_their_index_not_a_scan(prefix):
+    """At a million people a scan of the keys is too slow: the prefix (LIKE 'rm%') and exact
+    lookups must be able to use person_search_key_prefix (varchar_pattern_ops)."""
+    from referrals.search import _people_with_every
+
+    _child("Ben", "Cole", postcode="RM1 3BD")
+    qs = _people_with_every("address", ["rm"], prefix=prefix)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "person_search_key_prefix" in plan, plan
