@@ -50,7 +50,8 @@ def name_parts(*names: str) -> set[str]:
 
 
 def address_parts(address: Address | None) -> set[str]:
-    """Words of the address (two or more characters) and its postcode without spaces."""
+    """Words of the address (two or more characters), and its postcode without spaces and as
+    its outward and inward codes."""
     if address is None:
         return set()
     words: set[str] = set()
@@ -61,6 +62,10 @@ def address_parts(address: Address | None) -> set[str]:
     postcode = compact_postcode(address.postcode)
     if postcode:
         words.add(postcode)
+        # A UK inward code is always its last three characters: "NW1 0JT" typed among the
+        # words of an address finds "nw1" and "0jt" as well as the whole "nw10jt".
+        if len(postcode) >= 5:
+            words.update((postcode[:-3], postcode[-3:]))
     return {w[:80] for w in words}
 
 

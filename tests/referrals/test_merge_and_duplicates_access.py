@@ -66,11 +66,12 @@ def make_records(screening_officer, mash_manager, camden):
             received_at=timezone.now() - dt.timedelta(hours=hours_ago),
         )
         services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    # (Other tables' records may be flagged too: this table's flag is the one on `contact`.)
     kept = PersonFactory(last_name="Adeyemi")
     merged = PersonFactory(last_name="Adeyemi", nhs_number=None)
     record = merging.person_merge(kept=kept, merged=merged, by=mash_manager, reason="Same child")
     return {
-        "flag": ContactDuplicate.objects.get(),
+        "flag": ContactDuplicate.objects.get(contact=contact),
         "kept": kept,
         "other": PersonFactory(last_name="Adeyemi-Cole", nhs_number=None),
         "record": record,

@@ -165,3 +165,9 @@ def test_the_search_keys_are_found_through_their_index_not_a_scan(prefix):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "person_search_key_prefix" in plan, plan
+
+
+def test_a_whole_address_with_its_postcode_finds_the_person():
+    there = _child("Ada", "Byrne", line_1="14 Plender Street", postcode="NW1 0JT")
+    assert find_by_address("14 Plender Street NW1 0JT")[0] == [there]
+    assert find_by_address("plender 0jt")[0] == [there]
