@@ -303,7 +303,7 @@ class FindPersonForm(PersonSearchForm):
 class DuplicateDecisionForm(GovukForm):
     submit_label = "Confirm"
     decision = forms.ChoiceField(
-        label="Are these contacts about the same incident?",
+        label="Your decision",
         choices=[
             ("link", "Yes: handle them together"),
             ("dismiss", "No: they are about different things"),

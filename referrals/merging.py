@@ -85,15 +85,36 @@ def person_relations() -> list[models.ForeignKey]:
     return sorted(fields, key=relation_key)
 
 
+# How the merge record names each kind of row (others by their model's name).
+KINDS = {
+    "referrals.ContactPerson.person": "Named on a contact",
+    "referrals.PersonRelationship.person": "Relationship",
+    "referrals.PersonRelationship.relative": "Relationship (as the relative)",
+    "referrals.HouseholdMember.person": "Household membership",
+    "referrals.Involvement.person": "Involvement with a service",
+    "referrals.CinEpisode.person": "Children in need census episode",
+    "referrals.MerlinSubject.person": "Named on a police MERLIN",
+    "referrals.PersonUserObjectPermission.content_object": "A user's access to the record",
+    "referrals.PersonGroupObjectPermission.content_object": "A team's access to the record",
+    "referrals.Person.merged_into": "A record merged into this one earlier",
+    "early_help.FamilyWorkCase_children.person": "Early help family work",
+}
+# Derived rows the merge moves without listing them one by one.
+UNLISTED = {"referrals.PersonSearchKey.person"}
+
+
 @dataclass
 class _Moved:
     rows: list[dict]
 
     def add(self, field: models.Field, row: models.Model, action: str) -> None:
+        key = relation_key(field)
+        if key in UNLISTED:
+            return
         # Labels and primary keys only: no personal detail is copied into the merge record.
         self.rows.append(
             {
-                "kind": field.model._meta.verbose_name.capitalize(),
+                "kind": KINDS.get(key, field.model._meta.verbose_name.capitalize()),
                 "relation": relation_key(field),
                 "row": row.pk,
                 "what": _describe(row),
@@ -108,6 +129,10 @@ def _describe(row: models.Model) -> str:
         return f"Contact {contact.reference}"
     if isinstance(row, Person):
         return f"Record {row.case_number}"
+    if hasattr(row, "household_id"):
+        return f"Household {row.household_id}"
+    if row._meta.label == "referrals.MerlinSubject":
+        return f"MERLIN {row.report.reference}"
     return f"{row._meta.verbose_name.capitalize()} {row.pk}"
 
 

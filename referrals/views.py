@@ -588,7 +588,14 @@ def contact_duplicate(request: HttpRequest, pk: int, flag_pk: int) -> HttpRespon
     return render(
         request,
         "referrals/contact_duplicate.html",
-        {"contact": contact, "other": other, "flag": flag, "form": form, "pair": pair},
+        {
+            "contact": contact,
+            "other": other,
+            "flag": flag,
+            "form": form,
+            "pair": pair,
+            "hours": current_profile().duplicate_contact_window_hours,
+        },
     )
 
 
