@@ -91,6 +91,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.change_partnerrequest",
         "mash.view_partnerrequest",
         "mash.view_partneranswer",
+        # Merging two records of one child (referrals/merging.py): managers only.
+        "referrals.merge_person",
     ],
     # submit_merlin is checked together with the user's agency being the police
     # (referrals.merlin.services.can_submit_merlin): other partners hold it but cannot use it.
@@ -100,6 +102,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EARLY_HELP_DUTY_MANAGER: [
         _PROPOSE_WARNING,
         _AGREE_WARNING,
+        # Finding whether a family is known lists who is known; opening a person or a contact
+        # still needs a grant (referrals.search.find_for_user).
+        "referrals.search_person",
         "mash.view_dailydiscussion",
         "accounts.add_lockoutrelease",
         "thresholds.view_deadline",
@@ -112,7 +117,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "early_help.chair_earlyhelppanel",
         "early_help.view_stepdown",
     ],
-    Role.EARLY_HELP_WORKER: ["early_help.view_earlyhelppanel", _PROPOSE_WARNING],
+    Role.EARLY_HELP_WORKER: [
+        "early_help.view_earlyhelppanel",
+        _PROPOSE_WARNING,
+        "referrals.search_person",
+    ],
     # Team managers see their own team's work only, through the object permissions granted to
     # their team's group (accounts.services.user_set_team keeps them in it): no role-wide read
     # of contacts or people, or a Children in Need manager could open a child protection case.
@@ -138,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         _PROPOSE_WARNING,
         _AGREE_WARNING,
         *_FRONT_DOOR_READ,
+        "referrals.merge_person",
         "thresholds.view_deadline",
         "accounts.view_accesslog",
         "accounts.add_lockoutrelease",

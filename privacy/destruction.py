@@ -48,6 +48,7 @@ from referrals.models import (
     Address,
     CinEpisode,
     Contact,
+    ContactDuplicate,
     ContactGroupObjectPermission,
     ContactPerson,
     ContactUserObjectPermission,
@@ -61,7 +62,9 @@ from referrals.models import (
     MerlinSubject,
     Person,
     PersonGroupObjectPermission,
+    PersonMerge,
     PersonRelationship,
+    PersonSearchKey,
     PersonUserObjectPermission,
     Rating,
     Referral,
@@ -256,6 +259,11 @@ def destroy_record(
     _delete(ReferrerNotice, parts.of(ReferrerNotice))
     _delete(OutboundEmail, email_ids)
     _delete(TafMember, parts.of(TafMember))
+    # Duplicate flags carry a screener's reason about the incident: gone with either contact.
+    _delete(
+        ContactDuplicate,
+        _pks(ContactDuplicate.objects.filter(Q(contact=contact) | Q(duplicate_of=contact))),
+    )
     ContactUserObjectPermission.objects.filter(content_object=contact).delete()
     ContactGroupObjectPermission.objects.filter(content_object=contact).delete()
     for perm_model, model in (
@@ -316,6 +324,12 @@ def _destroy_people(person_ids: list[int], *, by: User, reason: str, now) -> Non
         _delete(model, ids)
     PersonUserObjectPermission.objects.filter(content_object__in=person_ids).delete()
     PersonGroupObjectPermission.objects.filter(content_object__in=person_ids).delete()
+    # The search keys are parts of the names and address: derived, unaudited, gone with them.
+    PersonSearchKey.objects.filter(person__in=person_ids).delete()
+    # A merge of these records says why they were one person: emptied, its history gone.
+    merges = _pks(PersonMerge.objects.filter(Q(kept__in=person_ids) | Q(merged__in=person_ids)))
+    PersonMerge.objects.filter(pk__in=merges).update(reason="", moved=[], details_taken=[])
+    _purge(PersonMerge, merges)
     _purge(Person, person_ids)
     for person in Person.objects.filter(pk__in=person_ids):
         for field_name, value in PERSON_CLEARED.items():

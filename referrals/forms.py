@@ -50,6 +50,7 @@ from .models import (
     Sex,
     UpnUnknown,
 )
+from .search import address_tokens
 
 # The census items on a person (referrals/cin.py checks them in the person services).
 CIN_PERSON_FIELDS = ("upn", "upn_unknown", "disabilities")
@@ -271,6 +272,100 @@ class PersonSearchForm(GovukForm):
         if not self.errors and not any(cleaned.get(k) for k in self.fields):
             raise forms.ValidationError("Enter a name, date of birth or NHS number to search for")
         return cleaned
+
+
+class FindPersonForm(PersonSearchForm):
+    """The "Find a person" page: names and dates as when linking, and references and addresses."""
+
+    reference = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=40,
+        help_text="A contact reference (C0000042), a police MERLIN reference or a case number",
+    )
+    address = forms.CharField(
+        label="Address or postcode",
+        required=False,
+        max_length=120,
+        help_text="Part of the address, or at least two characters of the postcode, like N1 or RM",
+    )
+
+    def clean_address(self) -> str:
+        value = self.cleaned_data["address"].strip()
+        if value and not address_tokens(value):
+            raise forms.ValidationError(
+                "Enter at least two letters or numbers of the address or postcode"
+            )
+        return value
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        if not self.errors and not any(cleaned.get(k) for k in self.fields):
+            raise forms.ValidationError(
+                "Enter a name, date of birth or NHS number, or a reference, address or "
+                "postcode, to search for"
+            )
+        return cleaned
+
+
+class DuplicateDecisionForm(GovukForm):
+    submit_label = "Confirm"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("link", "Yes: handle them together"),
+            ("dismiss", "No: they are about different things"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to handle these contacts together"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Needed when they are about different things; recorded in both contacts' history",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "dismiss" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter why these contacts are not about the same incident")
+        return cleaned
+
+
+class MergeChooseForm(GovukForm):
+    submit_label = "Continue"
+    case_number = forms.CharField(
+        label="Case number of the other record",
+        max_length=20,
+        help_text="For example, P0000123. Find it with Find a person.",
+        error_messages={"required": "Enter the case number of the other record"},
+    )
+
+    def clean_case_number(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["case_number"]).upper()
+
+
+class MergeConfirmForm(GovukForm):
+    submit_label = "Merge the records"
+    keep = forms.ChoiceField(
+        label="Which record should be kept?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the record to keep"},
+    )
+    reason = forms.CharField(
+        label="Why are these the same person?",
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Recorded in both records' history and on the merge record",
+        error_messages={"required": "Enter why these records are the same person"},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = choices
+        self.refresh_layout()
 
 
 class PersonForm(GovukForm):

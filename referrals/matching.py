@@ -435,7 +435,10 @@ def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
         [Case(*when_found, default=Value(2), output_field=IntegerField())] if when_found else []
     )
     # A destroyed person (privacy, ADR 0014) is an empty row kept for the statistics: never found.
-    return Person.objects.filter(q, destroyed_at__isnull=True).order_by(*ordering, "pk")
+    # A merged-away record (referrals/merging.py) is a tombstone pointing at the kept one.
+    return Person.objects.filter(q, destroyed_at__isnull=True, merged_into__isnull=True).order_by(
+        *ordering, "pk"
+    )
 
 
 def find_candidates(

@@ -179,11 +179,24 @@ class Person(models.Model):
     # Set when the person's records were destroyed at the end of retention (privacy, ADR 0014):
     # the row stays, emptied of everything personal, so the statistics that count it still add up.
     destroyed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when this record was found to be a duplicate and merged (referrals/merging.py): the row
+    # stays as a tombstone so old links and history lead to the record that was kept.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        editable=False,
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        permissions = [("search_person", "Can search for people")]
+        permissions = [
+            ("search_person", "Can search for people"),
+            ("merge_person", "Can merge two records of the same person"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_of_birth__isnull=True) | Q(expected_date_of_birth__isnull=True),
@@ -217,6 +230,69 @@ class Person(models.Model):
             return None
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class SearchKeyKind(models.TextChoices):
+    NAME = "name", "Part of a name"
+    ADDRESS = "address", "Part of the address or postcode"
+
+
+class PersonSearchKey(models.Model):
+    """One normalised part of a person's names (first, middle, last, known-as) or address, so a
+    search finds "Smith" in "Okafor-Smith", a known-as name, or a postcode from two characters
+    through an index (referrals/search.py). Kept in step by the services that save a person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    kind = models.CharField(max_length=8, choices=SearchKeyKind.choices)
+    value = models.CharField(max_length=80)
+    # Carried over from a record merged into this one, so the old name still finds the survivor.
+    inherited = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "value"], name="person_search_key_once"
+            ),
+        ]
+        indexes = [
+            # varchar_pattern_ops (PostgreSQL) serves `LIKE 'sm%'` as well as equality whatever
+            # the database's collation; SQLite ignores operator classes.
+            models.Index(
+                fields=["kind", "value"],
+                name="person_search_key_prefix",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person made one: who merged them, why, and every row that moved."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="merge_record")
+    reason = models.TextField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+    # [{"what": "Contact C0000042", "kind": "Contact link", "action": "moved"}, ...]
+    moved = models.JSONField(default=list)
+    # Labels of the details the kept record lacked and took from the merged one (the values
+    # are in the kept record's history, not copied here).
+    details_taken = models.JSONField(default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged.case_number} merged into {self.kept.case_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:person_merge_record", args=[self.pk])
 
 
 class RelationshipType(models.TextChoices):
@@ -595,6 +671,55 @@ class ContactPerson(models.Model):
     @property
     def is_child(self) -> bool:
         return self.role == ContactRole.CHILD
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "Possible duplicate"
+    LINKED = "linked", "Handled together"
+    DISMISSED = "dismissed", "Not a duplicate"
+
+
+class ContactDuplicate(models.Model):
+    """A flag that `contact` may report the same incident as the earlier `duplicate_of` (the same
+    child within the profile's window), until screening links them or dismisses the flag."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="duplicate_flags")
+    duplicate_of = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="duplicated_by"
+    )
+    status = models.CharField(
+        max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField()
+    reason = models.TextField("Reason", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["found_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "duplicate_of"], name="contact_duplicate_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(contact=models.F("duplicate_of")), name="contact_duplicate_not_self"
+            ),
+        ]
+        indexes = [
+            # Queues prefetch the open flags of a page of contacts, from either side.
+            models.Index(fields=["contact", "status"], name="contact_duplicate_contact"),
+            models.Index(fields=["duplicate_of", "status"], name="contact_duplicate_of"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} possible duplicate of {self.duplicate_of}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DuplicateStatus.OPEN
 
 
 class RatingStage(models.TextChoices):

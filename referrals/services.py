@@ -20,7 +20,7 @@ from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
-from . import lifecycle, selectors
+from . import duplicates, lifecycle, selectors
 from .access import require_contact, require_person
 from .cin import clean_person_cin
 from .matching import person_keys
@@ -41,6 +41,7 @@ from .models import (
     ReferralSource,
     Service,
 )
+from .search import refresh_search_keys
 
 
 def _next_number(name: str) -> int:
@@ -131,6 +132,7 @@ def person_create_for_report(
     clean_person_cin(person)
     person.full_clean()
     save_audited(person, user=by, reason=reason)
+    refresh_search_keys(person)
     return person
 
 
@@ -168,6 +170,7 @@ def person_update(
     clean_person_cin(locked)
     locked.full_clean()
     save_audited(locked, user=by, reason=reason)
+    refresh_search_keys(locked)
     person.refresh_from_db()
     return person
 
@@ -454,6 +457,7 @@ def contact_submit(*, contact: Contact, by: User, profile: CouncilProfile) -> Co
         reason="Contact submitted for screening",
         profile=profile,
     )
+    duplicates.contact_flag_duplicates(contact=contact, profile=profile, by=by)
     contact.consider_assessment = any(
         selectors.repeat_contact_count(
             child, at=contact.received_at, months=profile.repeat_contact_window_months

@@ -38,6 +38,11 @@ urlpatterns = [
         name="contact_unlink_person",
     ),
     path("contacts/<int:pk>/check/", views.contact_check, name="contact_check"),
+    path(
+        "contacts/<int:pk>/duplicates/<int:flag_pk>/",
+        views.contact_duplicate,
+        name="contact_duplicate",
+    ),
     path("contacts/<int:pk>/screen/", views.contact_screen, name="contact_screen"),
     path("contacts/<int:pk>/rate/", views.contact_rate, name="contact_rate"),
     path(
@@ -101,6 +106,13 @@ urlpatterns = [
     path("warnings/<int:pk>/agree/", warning_views.warning_agree, name="person_warning_agree"),
     path("warnings/<int:pk>/review/", warning_views.warning_review, name="person_warning_review"),
     path("warnings/<int:pk>/end/", warning_views.warning_end, name="person_warning_end"),
+    path("people/<int:pk>/merge/", views.person_merge, name="person_merge"),
+    path(
+        "people/<int:pk>/merge/<int:other_pk>/",
+        views.person_merge_confirm,
+        name="person_merge_confirm",
+    ),
+    path("people/merges/<int:pk>/", views.person_merge_record, name="person_merge_record"),
     path("people/<int:pk>/access-log/", access_log.person_access_log, name="person_access_log"),
     path(
         "people/<int:pk>/access-log/export/",

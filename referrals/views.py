@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,7 +22,18 @@ from core.forms import add_service_errors, bool_initial, with_version
 from core.text import plural
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import chronology, cin, edit_races, extensions, rating, selectors, services
+from . import (
+    chronology,
+    cin,
+    duplicates,
+    edit_races,
+    extensions,
+    merging,
+    rating,
+    search,
+    selectors,
+    services,
+)
 from .access import (
     get_contact_for_user,
     get_contact_person_for_user,
@@ -33,8 +44,12 @@ from .access import (
 from .forms import (
     SECTION_FORMS,
     DetailsForm,
+    DuplicateDecisionForm,
+    FindPersonForm,
     InformationAndAdviceForm,
     LinkAdultForm,
+    MergeChooseForm,
+    MergeConfirmForm,
     PersonForm,
     PersonSearchForm,
     PersonWithLinkForm,
@@ -43,8 +58,8 @@ from .forms import (
     ScreenForm,
     WrittenFollowUpForm,
 )
-from .matching import SearchTerms, find_candidates
-from .models import Contact, ContactRole, ContactStatus, Person
+from .matching import SearchTerms
+from .models import Contact, ContactDuplicate, ContactRole, ContactStatus, Person, PersonMerge
 from .person_warnings import access as warning_access
 from .person_warnings import selectors as warning_selectors
 
@@ -76,7 +91,7 @@ def queue_new(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "referrals.screen_contact")
     return _queue(
         request,
-        selectors.queue_new(request.user),
+        duplicates.with_open_flags(selectors.queue_new(request.user)),
         title="New contacts",
         description="Contacts logged and waiting to be screened, oldest first.",
         empty="There are no contacts waiting to be screened.",
@@ -331,7 +346,7 @@ def _search(request: HttpRequest, form: PersonSearchForm) -> tuple[list, dict]:
     )
     # Matching scores hundreds of records to show the best few: log only those shown.
     with reads.unlogged():
-        candidates = find_candidates(terms)
+        candidates = search.find_people(terms)
     reads.note_shown(c.person for c in candidates)
     access_record(
         user=request.user,
@@ -530,6 +545,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referrer_notices": list(
                 contact.referrer_notices.select_related("email", "created_by", "posted_by")
             ),
+            "duplicate_flags": duplicates.flags_for(contact),
+            "can_decide_duplicates": duplicates.may_decide(request.user, contact),
             # The MASH enquiry and what went with each referral (mash.contact_page).
             **extensions.contact_page_context(request, contact=contact, referrals=referrals),
         },
@@ -572,6 +589,60 @@ def contact_print(request: HttpRequest, pk: int, referral_pk: int | None = None)
             "printed_at": timezone.now(),
             "record_url": request.build_absolute_uri(contact.get_absolute_url()),
             **extensions.contact_page_context(request, contact=contact, referrals=referrals),
+        },
+    )
+
+
+def contact_duplicate(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+    """Screening decides whether two flagged contacts report one incident: link or dismiss."""
+    contact = get_contact_for_user(request.user, pk)
+    flag = get_object_or_404(
+        ContactDuplicate.objects.filter(Q(contact=contact) | Q(duplicate_of=contact)), pk=flag_pk
+    )
+    if not duplicates.may_decide(request.user, contact):
+        raise PermissionDenied
+    other = get_contact_for_user(
+        request.user, flag.duplicate_of_id if flag.contact_id == contact.pk else flag.contact_id
+    )
+    _log_read(request, contact)
+    _log_read(request, other)
+    if not flag.is_open:
+        messages.info(
+            request, f"This flag was already decided: {flag.get_status_display().lower()}."
+        )
+        return redirect(contact.get_absolute_url())
+    form = DuplicateDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            duplicates.contact_duplicate_decide(
+                flag=flag,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            flag.refresh_from_db()
+            messages.success(
+                request,
+                f"{contact.reference} and {other.reference}: {flag.get_status_display().lower()}.",
+            )
+            return redirect(contact.get_absolute_url())
+    pair = []
+    for c in (contact, other):
+        links = list(c.contact_people.filter(role=ContactRole.CHILD).select_related("person"))
+        pair.append({"contact": c, "children": [link.person for link in links]})
+    return render(
+        request,
+        "referrals/contact_duplicate.html",
+        {
+            "contact": contact,
+            "other": other,
+            "flag": flag,
+            "form": form,
+            "pair": pair,
+            "hours": current_profile().duplicate_contact_window_hours,
         },
     )
 
@@ -725,26 +796,56 @@ def contact_information_and_advice(request: HttpRequest, pk: int) -> HttpRespons
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
+    """Find a person by name, date of birth, NHS number, reference, address or postcode.
+
+    Anyone who may search sees who is known (existing rule: a team manager checks before a
+    meeting); a person links to their page only for those who may open it, and a contact found
+    by reference is shown only to those who may see that contact."""
     _require_perm(request, "referrals.search_person")
     searched = "search" in request.GET
-    form = PersonSearchForm(request.GET if searched else None)
-    candidates, statuses = [], {}
+    form = FindPersonForm(request.GET if searched else None)
+    context: dict = {"candidates": [], "statuses": {}, "contacts": [], "more": False}
     if searched and form.is_valid():
-        candidates, statuses = _search(request, form)
+        context = search.find_for_user(request.user, form.cleaned_data)
+        shown = [c.person for c in context["candidates"]]
+        shown += [link.person for c in context["contacts"] for link in c.children_links]
+        reads.note_shown(shown)
+        reads.note_shown(context["contacts"])
+        access_record(
+            user=request.user,
+            obj=None,
+            action=AccessAction.SEARCH,
+            description=f"Person search ({len(context['candidates'])} people, "
+            f"{len(context['contacts'])} contacts)",
+            path=request.path,
+            details={
+                "results": [c.person.case_number for c in context["candidates"]],
+                "contacts": [c.reference for c in context["contacts"]],
+            },
+        )
     return render(
         request,
         "referrals/person_search.html",
-        {
-            "form": form,
-            "searched": searched and form.is_valid(),
-            "candidates": candidates,
-            "statuses": statuses,
-        },
+        {"form": form, "searched": searched and form.is_valid(), **context},
     )
+
+
+def _merged_away(request: HttpRequest, person: Person) -> HttpResponse | None:
+    """A merged-away record's pages lead to the record that was kept."""
+    if person.merged_into_id is None:
+        return None
+    messages.info(
+        request,
+        f"{person.case_number} was merged into {person.merged_into.case_number}: "
+        "this is the record that was kept.",
+    )
+    return redirect(person.merged_into.get_absolute_url())
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
+    if (to_kept := _merged_away(request, person)) is not None:
+        return to_kept
     access_record(
         user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path
     )
@@ -778,6 +879,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible": selectors.visible_ids(request.user, contacts),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": may_person(request.user, "change_person", person),
+            "can_merge": request.user.has_perm("referrals.merge_person"),
+            "merges": list(person.merges_kept.select_related("merged", "merged_by")),
             "disabilities": cin.disability_labels(person.disabilities),
             "warnings": warnings,
             # The newest entries of the chronology (its own page filters, pages and prints).
@@ -808,6 +911,8 @@ def _person_initial(person: Person) -> dict:
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk, "change_person")
+    if (to_kept := _merged_away(request, person)) is not None:
+        return to_kept
     if request.method == "GET":
         access_record(
             user=request.user,
@@ -859,3 +964,101 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals/person_edit.html",
         {"person": person, "form": form, "changed": changed},
     )
+
+
+# Merging two records of one person -----------------------------------------------------------
+
+
+def _mergeable(request: HttpRequest, pk: int) -> Person:
+    _require_perm(request, "referrals.merge_person")
+    person = get_person_for_user(request.user, pk)
+    if person.merged_into_id:
+        raise Http404("Merged already")
+    return person
+
+
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager names the other record of the same person (by case number)."""
+    person = _mergeable(request, pk)
+    access_record(
+        user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path
+    )
+    form = MergeChooseForm(request.GET if "case_number" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["case_number"]
+        other = (
+            Person.objects.filter(case_number=number, destroyed_at__isnull=True)
+            .exclude(pk=person.pk)
+            .values_list("pk", "merged_into_id")
+            .first()
+        )
+        if other is None or not may_person(request.user, "view_person", Person(pk=other[0])):
+            form.add_error("case_number", f"No other record {number} that you may see")
+        elif other[1]:
+            form.add_error("case_number", f"{number} has already been merged into another record")
+        else:
+            return redirect("referrals:person_merge_confirm", pk=person.pk, other_pk=other[0])
+    return render(request, "referrals/person_merge.html", {"person": person, "form": form})
+
+
+def person_merge_confirm(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Both records side by side; the manager chooses the one to keep and says why."""
+    person = _mergeable(request, pk)
+    other = _mergeable(request, other_pk)
+    if person.pk == other.pk:
+        raise Http404("The same record")
+    pair = [person, other]
+    if request.method == "GET":
+        for p in pair:
+            access_record(
+                user=request.user, obj=p, description=f"Person {p.case_number}", path=request.path
+            )
+    choices = [(str(p.pk), f"Keep {p.case_number} ({p.full_name})") for p in pair]
+    form = MergeConfirmForm(
+        request.POST if request.method == "POST" else None,
+        choices=choices,
+        initial={"keep": str(person.pk)},
+    )
+    if request.method == "POST" and form.is_valid():
+        kept = person if form.cleaned_data["keep"] == str(person.pk) else other
+        merged = other if kept is person else person
+        try:
+            record = merging.person_merge(
+                kept=kept, merged=merged, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{merged.case_number} was merged into {kept.case_number}: "
+                f"{len(record.moved)} links moved.",
+            )
+            return redirect(kept.get_absolute_url())
+    statuses = selectors.statuses_for(pair)
+    sides = [
+        {
+            "person": p,
+            "status": statuses[p.pk],
+            "contacts": list(selectors.previous_contacts(p)[:20]),
+            "relationships": list(p.relationships.select_related("relative")),
+        }
+        for p in pair
+    ]
+    return render(
+        request,
+        "referrals/person_merge_confirm.html",
+        {"person": person, "other": other, "sides": sides, "form": form},
+    )
+
+
+def person_merge_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a merge moved, who did it and why: readable by whoever may see the kept record."""
+    record = get_object_or_404(
+        PersonMerge.objects.select_related("kept", "merged", "merged_by"), pk=pk
+    )
+    kept = get_person_for_user(request.user, record.kept_id)
+    access_record(
+        user=request.user, obj=kept, description=f"Person {kept.case_number}", path=request.path
+    )
+    return render(request, "referrals/person_merge_record.html", {"record": record, "kept": kept})

@@ -34,6 +34,7 @@ NOT_REFERENCE_DATA = (
     ("mash", "0005_copy_object_permissions"),
     ("referrals", "0003_recompute_matching_keys"),
     ("referrals", "0010_copy_object_permissions"),
+    ("referrals", "0019_backfill_person_search_keys"),
     ("thresholds", "0010_deadline_closed_and_open_once"),
 )
 

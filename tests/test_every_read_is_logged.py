@@ -19,6 +19,7 @@ from tests.early_help import test_access as early_help_table
 from tests.privacy import test_privacy_access as privacy_table
 from tests.privacy import test_retention_access as retention_table
 from tests.referrals import test_access as referrals_table
+from tests.referrals import test_merge_and_duplicates_access as merge_table
 from tests.referrals import test_merlin_access as merlin_table
 from tests.referrals import test_person_warnings_access as warnings_table
 from tests.reporting import test_mi_access as mi_table
@@ -169,9 +170,10 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
     )
     fetched |= more
     named |= more_named
-    more, more_named = _walk(request, client, warnings_table, warnings_table.make_records, problems)
-    fetched |= more
-    named |= more_named
+    for table in (warnings_table, merge_table):
+        more, more_named = _walk(request, client, table, table.make_records, problems)
+        fetched |= more
+        named |= more_named
     # The retention table runs last: its records switch the council profile to Islington.
     for table in (returns_table, mi_table, privacy_table, retention_table):
         more, more_named = _walk(request, client, table, table.make_records, problems)

@@ -37,6 +37,7 @@ class CouncilProfileForm(forms.ModelForm):
             "recently_closed_months",
             "repeat_contact_threshold",
             "repeat_contact_window_months",
+            "duplicate_contact_window_hours",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -43,6 +43,11 @@ class CouncilProfile(models.Model):
         "and Family Assessment'.",
     )
     repeat_contact_window_months = models.PositiveSmallIntegerField(default=12)
+    duplicate_contact_window_hours = models.PositiveSmallIntegerField(
+        default=72,
+        help_text="Contacts about the same child received within this many hours of each other "
+        "are flagged at screening as possibly reporting the same incident.",
+    )
     outcomes = models.JSONField(
         default=list,
         help_text="The rating outcomes this council uses (codes of RatingOutcome).",

@@ -36,7 +36,7 @@ from core.templatetags.govuk import govuk_datetime
 from core.text import lower_in_sentence
 from thresholds.models import CouncilProfile
 
-from .. import lifecycle, selectors, services
+from .. import duplicates, lifecycle, selectors, services
 from ..matching import SearchTerms, find_candidates
 from ..models import (
     Contact,
@@ -418,6 +418,7 @@ def merlin_submit(*, by: User, profile: CouncilProfile, data: ReportData) -> Mer
             known_status=statuses[person.pk].status,
         )
         save_audited(link, user=by, reason=f"Named on police MERLIN {reference}")
+    duplicates.contact_flag_duplicates(contact=contact, profile=profile, by=by)
     _route(report, contact, profile)
     return report
 

@@ -303,9 +303,9 @@ TABLE = [
         "person search",
         lambda o: reverse("referrals:person_search") + "?search=1&last_name=Smith",
         "get",
-        # Searching still lists who is known (a team manager checks before a strategy meeting);
-        # opening a person needs a grant.
-        expect(READERS | {"team_manager"}),
+        # Searching still lists who is known (a team manager checks before a strategy meeting,
+        # the early help duty manager before a decision); opening a person needs a grant.
+        expect(READERS | {"team_manager", "early_help_manager"}),
     ),
     (
         "person page",

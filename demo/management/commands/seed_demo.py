@@ -22,6 +22,7 @@ from accounts import services as account_services
 from accounts.models import AgencyKind, PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
 from demo import contacts as demo_contacts
+from demo import duplicates as duplicates_demo
 from demo import early_help as early_help_demo
 from demo import mash as mash_demo
 from demo import whole_child as whole_child_demo
@@ -206,6 +207,7 @@ class Command(BaseCommand):
             early_help_demo.seed(staff=staff, profile=profile, families=families)
             mash_demo.seed(staff=staff, profile=profile)
             whole_child_demo.seed(staff=staff, profile=profile)
+            duplicates_demo.seed(staff=staff, profile=profile)
             if not without_year:
                 demo_year.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
