@@ -134,7 +134,7 @@ def make_records(camden, screening_officer, senior_practitioner, early_help_mana
 
 
 @pytest.fixture
-def records(request):
+def records(request, db):
     """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
     return with_fixtures(request, make_records)
 

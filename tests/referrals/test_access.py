@@ -432,7 +432,7 @@ def make_records(
 
 
 @pytest.fixture
-def records(request):
+def records(request, db):
     """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
     return with_fixtures(request, make_records)
 

@@ -25,7 +25,7 @@ TABLE = [
 
 
 @pytest.fixture
-def records(request):
+def records(request, db):
     return with_fixtures(request, make_records)
 
 

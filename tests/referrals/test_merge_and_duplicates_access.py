@@ -79,7 +79,7 @@ def make_records(screening_officer, mash_manager, camden):
 
 
 @pytest.fixture
-def records(request):
+def records(request, db):
     return with_fixtures(request, make_records)
 
 
