@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.change_contact",
         "referrals.screen_contact",
         "referrals.rate_contact",
+        "referrals.correct_contact",
         "mash.view_dailydiscussion",
         "referrals.add_person",
         "referrals.change_person",
@@ -106,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TEAM_MANAGER: [
         "referrals.search_person",
         "referrals.view_team_contacts",
+        "referrals.oversee_contact",
         "thresholds.view_deadline",
         "accounts.view_accesslog",
         "accounts.add_lockoutrelease",

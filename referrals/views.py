@@ -20,7 +20,7 @@ from accounts.services import access_record
 from core.forms import add_service_errors, bool_initial, with_version
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import cin, edit_races, extensions, rating, selectors, services
+from . import cin, corrections, edit_races, extensions, oversight, rating, selectors, services
 from .access import (
     get_contact_for_user,
     get_contact_person_for_user,
@@ -42,7 +42,8 @@ from .forms import (
     WrittenFollowUpForm,
 )
 from .matching import SearchTerms, find_candidates
-from .models import Contact, ContactRole, ContactStatus, Person
+from .merlin.models import MerlinReport
+from .models import Contact, ContactRole, ContactSource, ContactStatus, Person
 
 PAGE_SIZE = 50
 
@@ -56,13 +57,27 @@ def _require_perm(request: HttpRequest, perm: str) -> None:
 
 
 def _queue(
-    request: HttpRequest, qs: QuerySet[Contact], *, title: str, description: str, empty: str
+    request: HttpRequest,
+    qs: QuerySet[Contact],
+    *,
+    title: str,
+    description: str,
+    empty: str,
+    order: str = "",
+    show_police_rag: bool = False,
 ) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/queue.html",
-        {"page": page, "title": title, "description": description, "empty": empty},
+        {
+            "page": page,
+            "title": title,
+            "description": description,
+            "empty": empty,
+            "order": order,
+            "show_police_rag": show_police_rag,
+        },
     )
 
 
@@ -72,8 +87,11 @@ def queue_new(request: HttpRequest) -> HttpResponse:
         request,
         selectors.queue_new(request.user),
         title="New contacts",
-        description="Contacts logged and waiting to be screened, oldest first.",
+        description="Contacts logged and waiting to be screened. Each has a clock from when it "
+        "was received.",
         empty="There are no contacts waiting to be screened.",
+        order=selectors.NEW_QUEUE_ORDER,
+        show_police_rag=True,
     )
 
 
@@ -95,8 +113,9 @@ def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
         selectors.queue_awaiting_rating(request.user),
         title="Awaiting initial rating",
         description="Screened contacts about children not open to a service, waiting for a senior "
-        "practitioner's initial RAG rating, oldest first.",
+        "practitioner's initial RAG rating.",
         empty="There are no contacts awaiting a rating.",
+        order=selectors.RATING_QUEUE_ORDER,
     )
 
 
@@ -502,6 +521,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals/contact_detail.html",
         {
             "contact": contact,
+            "merlin": _merlin_for_screening(request, contact),
+            "corrections": list(contact.corrections.select_related("corrected_by")),
+            "can_correct": corrections.may_correct(request.user, contact),
+            **oversight.contact_page(request.user, contact),
             "links": links,
             "statuses": selectors.statuses_for(people),
             "previous": previous,
@@ -526,6 +549,21 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The MASH enquiry and what went with each referral (mash.contact_page).
             **extensions.contact_page_context(request, contact=contact, referrals=referrals),
         },
+    )
+
+
+def _merlin_for_screening(request: HttpRequest, contact: Contact):
+    """The police MERLIN behind a contact, for screening staff (its police RAG, category,
+    incident, officer and background checks on the adults); None for anyone else."""
+    if contact.source != ContactSource.POLICE_MERLIN or not request.user.has_perm(
+        "referrals.screen_contact"
+    ):
+        return None
+    return (
+        MerlinReport.objects.filter(contact=contact)
+        .select_related("submitted_by", "submitted_by__agency")
+        .prefetch_related("subjects__person")
+        .first()
     )
 
 

@@ -21,6 +21,7 @@ REFERENCE_DATA_MIGRATIONS = (
     ("thresholds", "0008_early_help_front_doors"),
     ("thresholds", "0009_adult_youth_and_domestic_abuse_services"),
     ("thresholds", "0011_councilprofile_la_code"),
+    ("thresholds", "0013_screening_clock_from_receipt"),
     ("privacy", "0003_retention_rules_reviews_tombstones"),
     ("accounts", "0009_seed_message_templates"),
 )
