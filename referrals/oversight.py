@@ -113,6 +113,7 @@ def oversight_record(
     worker: User | None = None,
 ) -> ManagementOversight:
     """Record a manager's oversight of a contact: a note and actions with owners and dates."""
+    require_contact(by, "view_contact", contact)
     require_contact(by, "oversee_contact", contact)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if locked.is_draft:

@@ -24,6 +24,7 @@ from accounts.roles import Role
 from demo import contacts as demo_contacts
 from demo import early_help as early_help_demo
 from demo import mash as mash_demo
+from demo import screening as screening_demo
 from demo import year as demo_year
 from demo.families import Family
 from referrals.models import Contact, ContactStatus, Involvement, Service
@@ -204,6 +205,7 @@ class Command(BaseCommand):
             families = demo_contacts.seed(staff=staff, profile=profile)
             early_help_demo.seed(staff=staff, profile=profile, families=families)
             mash_demo.seed(staff=staff, profile=profile)
+            screening_demo.seed(staff=staff, profile=profile)
             if not without_year:
                 demo_year.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
