@@ -125,7 +125,7 @@ def test_the_early_help_duty_manager_steps_a_green_contact_up_to_the_mash(
     row = page.get_by_role("row").filter(has_text=contact.reference)
     expect(row).to_contain_text("Red: partner checks and decision")
     pages.check()
-    row.get_by_role("link", name=contact.reference).click()
+    row.get_by_role("link", name=contact.reference, exact=True).click()
     expect(page.locator("main")).to_contain_text("16 years old with nowhere to stay tonight.")
     pages.check()
 
