@@ -17,8 +17,9 @@ the clocks the contact leaves behind and starts the ones it arrives at, and writ
                                           │ └────────┘                 ├─▶ INFORMATION_AND_ADVICE
                                           └─decide / panel─▶ CLOSED_NFA ◀┘ (and from WITH_MASH)
 
-A contact is created as a DRAFT (or, from a police MERLIN, already SUBMITTED: creating a row is
-not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
+The early help duty manager may also step a contact WITH_EARLY_HELP up to WITH_MASH (a green
+rating the case has outgrown). A contact is created as a DRAFT (or, from a police MERLIN, already
+SUBMITTED: creating a row is not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
 WRITE gets `view_contact` + `change_contact`, with READ only `view_contact`; either way
 `view_person` on everyone on the contact. Who keeps what after the work moves on is
 docs/adr/0008-access-follows-the-work.md.
