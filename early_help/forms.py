@@ -91,6 +91,27 @@ class DecisionForm(_OutcomeForm):
     field_order = ["outcome", "worker", "service", "rationale"]
 
 
+class StepUpToMashForm(GovukForm):
+    submit_label = "Step up to the MASH"
+
+    rag = forms.ChoiceField(
+        label="How soon must the MASH act?",
+        choices=[
+            ("red", "Red: risk of immediate or serious harm (the red clock)"),
+            ("amber", "Amber: risk of harm, not imminent (the amber clock)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select red or amber: how soon the MASH must act"},
+    )
+    reason = forms.CharField(
+        label="Why does the case need the MASH?",
+        help_text="The MASH manager reads this first.",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Enter why the case needs the MASH"},
+    )
+
+
 class PanelDecisionForm(_OutcomeForm):
     submit_label = "Minute the decision"
     decision = forms.ChoiceField(

@@ -27,6 +27,8 @@ class Outcome(models.TextChoices):
     TARGETED_SERVICE = "targeted_service", "Referral to a more intensive early help service"
     SIGNPOSTING = "signposting", "Signposting to universal or community services"
     NO_FURTHER_ACTION = "nfa", "No further action"
+    # Not a duty outcome chosen from the list: its own page (early_help_step_up_to_mash).
+    STEP_UP_TO_MASH = "step_up_mash", "Stepped up to the MASH: the concerns need social work"
 
 
 # The duty manager refers on to First Stop (IAG, assessment or the panel) or closes; matching a
@@ -65,6 +67,12 @@ class EarlyHelpDecision(models.Model):
     )
     service = models.TextField(
         blank=True, help_text="The universal or community services the family was signposted to."
+    )
+    rag = models.CharField(
+        "RAG rating given on stepping up",
+        max_length=5,
+        blank=True,
+        help_text="For a step-up to the MASH: red or amber, which sets the MASH clock.",
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -12,15 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import save_audited
-from accounts.models import User
+from accounts.models import TeamKind, User
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from accounts.services import notify
-from core.enums import YesNoUnknown
+from core.enums import Rag, YesNoUnknown
 from core.templatetags.govuk import govuk_date
 from referrals import lifecycle
 from referrals import services as referral_services
 from referrals.models import Contact, ContactStatus, Involvement, Service
 from referrals.notices.services import is_professional, referrer_notice_after_outcome
+from referrals.selectors import profile_team
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
@@ -231,6 +233,77 @@ def early_help_decide(
         now=now,
     )
     _tell_referrer(contact, outcome=outcome, worker=worker, by=by, profile=profile, now=now)
+    return decision
+
+
+# Stepping a case up to the MASH -------------------------------------------------------------
+
+STEP_UP_RAGS = (Rag.RED, Rag.AMBER)
+
+
+@transaction.atomic
+def early_help_step_up_to_mash(
+    *,
+    contact: Contact,
+    by: User,
+    profile: CouncilProfile,
+    rag: Rag | str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> EarlyHelpDecision:
+    """The duty manager's decision that a contact rated green needs the MASH (a 16-year-old
+    with nowhere to stay tonight): it moves to the MASH manager on the red or amber clock, and
+    early help's hold on it ends (lifecycle.contact_move grants and revokes)."""
+    require_perm(by, "early_help.add_earlyhelpdecision")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if (
+        contact.status != ContactStatus.WITH_EARLY_HELP
+        or EarlyHelpDecision.objects.filter(contact=contact).exists()
+        or StepDown.objects.filter(contact=contact).exists()
+    ):
+        raise ValidationError(NOT_AWAITING_DECISION)
+    errors: dict[str, str] = {}
+    if rag not in STEP_UP_RAGS:
+        errors["rag"] = "Select red or amber: how soon the MASH must act"
+    if not reason.strip():
+        errors["reason"] = "Enter why the case needs the MASH"
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    rag = Rag(rag)
+    decision = EarlyHelpDecision(
+        contact=contact,
+        outcome=Outcome.STEP_UP_TO_MASH,
+        rationale=reason.strip(),
+        rag=rag,
+        decided_by=by,
+        decided_at=now,
+    )
+    save_audited(decision, user=by, reason=f"Stepped up to the MASH ({rag.label})")
+    for kind in (ClockKind.GREEN_TO_EARLY_HELP, ClockKind.EARLY_HELP_DECISION):
+        clocks.deadline_meet(
+            kind=kind, contact=contact, by=by, at=now, reason="Early help: stepped up to the MASH"
+        )
+    lifecycle.contact_move(
+        contact=contact,
+        to=ContactStatus.WITH_MASH,
+        by=by,
+        reason=f"Stepped up from early help to the MASH ({rag.label}): {reason.strip()}",
+        team=profile_team(profile, TeamKind.MASH),
+        worker=None,
+        profile=profile,
+        facts={"rag": rag},
+        at=now,
+    )
+    url = contact.get_absolute_url()
+    for manager in users_with_role(Role.MASH_MANAGER):
+        notify(
+            user=manager,
+            title=f"{rag.label} contact {contact.reference} stepped up from early help",
+            body="The early help duty manager has stepped this contact up to the MASH.",
+            url=url,
+            email=rag == Rag.RED,
+        )
     return decision
 
 

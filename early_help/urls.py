@@ -8,6 +8,11 @@ urlpatterns = [
     path("early-help/", views.queue, name="queue"),
     path("early-help/contacts/<int:pk>/decide/", views.decide, name="decide"),
     path("early-help/contacts/<int:pk>/consent/", views.consent, name="consent"),
+    path(
+        "early-help/contacts/<int:pk>/step-up/",
+        views.step_up_to_mash,
+        name="step_up_to_mash",
+    ),
     path("early-help/cases/", views.cases, name="cases"),
     path("early-help/cases/<int:pk>/", views.case, name="case"),
     path("early-help/cases/<int:pk>/close/", views.case_close, name="case_close"),

@@ -36,6 +36,7 @@ from .forms import (
     PanelDecisionForm,
     StepDownForm,
     StepUpForm,
+    StepUpToMashForm,
     TafMemberForm,
 )
 from .models import CaseStatus, EarlyHelpPanel, Outcome, StepDown
@@ -70,6 +71,35 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+def step_up_to_mash(request: HttpRequest, pk: int) -> HttpResponse:
+    """The duty manager steps a contact up to the MASH instead of deciding early help."""
+    contact = access.get_contact_for_decision(request.user, pk)
+    if not selectors.is_awaiting_decision(contact):
+        messages.info(request, f"Contact {contact.reference} is not waiting for a decision.")
+        return redirect(contact.get_absolute_url())
+    _log_read(request, contact, f"Contact {contact.reference}")
+    form = StepUpToMashForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.early_help_step_up_to_mash(
+                contact=contact,
+                by=request.user,
+                profile=current_profile(),
+                rag=form.cleaned_data["rag"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Contact {contact.reference} stepped up to the MASH. It is no longer in the "
+                "early help queue.",
+            )
+            return redirect("early_help:queue")
+    return render(request, "early_help/step_up_to_mash.html", {"contact": contact, "form": form})
 
 
 def decide(request: HttpRequest, pk: int) -> HttpResponse:

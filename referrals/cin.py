@@ -19,6 +19,8 @@ from django.utils import timezone
 from accounts.audit import save_audited
 from accounts.models import User
 from core.templatetags.govuk import govuk_date
+from thresholds import services as clocks
+from thresholds.models import ClockKind
 
 from .access import may_contact
 from .models import (
@@ -269,5 +271,15 @@ def episode_update(
     locked.version += 1
     locked.full_clean()
     save_audited(locked, user=by, reason=reason)
+    if locked.nfa or locked.assessment_started_on:
+        # The receiving team's decision (assess, or no further action) answers the amber clock
+        # an amber child in need referred straight to it carries (lifecycle._clocks).
+        clocks.deadline_meet(
+            kind=ClockKind.AMBER_CHECKS,
+            contact=locked.referral.contact,
+            by=by,
+            reason="The receiving team decided: "
+            + ("no further action" if locked.nfa else "assessment started"),
+        )
     episode.refresh_from_db()
     return episode

@@ -142,6 +142,23 @@ class DetailsForm(ReceivedAtMixin, GovukForm):
         required=False,
         max_length=160,
     )
+    urgent = yes_no_field(
+        "Is this contact urgent?",
+        help_text="An urgent contact goes to the top of the screening and rating queues.",
+    )
+    urgent_reason = forms.CharField(
+        label="Why is it urgent?",
+        help_text="Required if the contact is urgent. The senior practitioner sees this in the queue.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgent") and not (data.get("urgent_reason") or "").strip():
+            self.add_error("urgent_reason", "Enter why the contact is urgent")
+        return data
 
     def layout(self) -> list:
         return [
@@ -155,6 +172,8 @@ class DetailsForm(ReceivedAtMixin, GovukForm):
             self.field_layout("information_only"),
             self.field_layout("ecaf_safeguarding"),
             self.field_layout("requesting_body"),
+            self.field_layout("urgent"),
+            self.field_layout("urgent_reason"),
         ]
 
     @classmethod
@@ -167,12 +186,16 @@ class DetailsForm(ReceivedAtMixin, GovukForm):
             "information_only": bool_initial(contact.information_only),
             "ecaf_safeguarding": bool_initial(contact.ecaf_safeguarding),
             "requesting_body": contact.requesting_body,
+            "urgent": bool_initial(contact.urgent),
+            "urgent_reason": contact.urgent_reason,
         }
 
     def section_data(self) -> dict:
         data = {k: self.cleaned_data[k] for k in ("source", "ecaf_safeguarding", "requesting_body")}
         data["received_at"] = self.cleaned_data["received_at"]
         data["information_only"] = bool(self.cleaned_data["information_only"])
+        data["urgent"] = bool(self.cleaned_data["urgent"])
+        data["urgent_reason"] = self.cleaned_data["urgent_reason"].strip() if data["urgent"] else ""
         return data
 
 

@@ -17,8 +17,9 @@ the clocks the contact leaves behind and starts the ones it arrives at, and writ
                                           │ └────────┘                 ├─▶ INFORMATION_AND_ADVICE
                                           └─decide / panel─▶ CLOSED_NFA ◀┘ (and from WITH_MASH)
 
-A contact is created as a DRAFT (or, from a police MERLIN, already SUBMITTED: creating a row is
-not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
+The early help duty manager may also step a contact WITH_EARLY_HELP up to WITH_MASH (a green
+rating the case has outgrown). A contact is created as a DRAFT (or, from a police MERLIN, already
+SUBMITTED: creating a row is not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
 WRITE gets `view_contact` + `change_contact`, with READ only `view_contact`; either way
 `view_person` on everyone on the contact. Who keeps what after the work moves on is
 docs/adr/0008-access-follows-the-work.md.
@@ -101,6 +102,8 @@ MOVES: dict[ContactStatus, dict[ContactStatus, tuple[str, ...]]] = {
     S.WITH_EARLY_HELP: {
         S.WITH_EARLY_HELP: _EARLY_HELP_DECIDE,
         S.CLOSED_NFA: _EARLY_HELP_DECIDE,
+        # The duty manager steps a case rated green up to the MASH (early_help_step_up_to_mash).
+        S.WITH_MASH: ("early_help.add_earlyhelpdecision",),
     },
     # Where the front door's part ends: the work continues in the receiving service.
     S.INFORMATION_ONLY: {},
@@ -150,6 +153,8 @@ class Clock:
 # Clocks a contact's arrival in a state starts, and its departure from a state meets. A move
 # within a state (a holder change) starts and meets none.
 STARTS: dict[ContactStatus, tuple[Clock, ...]] = {
+    # From receipt (the contact's received_at, not the move): nothing waits unseen (issue 12).
+    S.SUBMITTED: (Clock(ClockKind.SCREENING, TeamKind.SCREENING, Role.SCREENING_OFFICER),),
     S.AWAITING_RATING: (
         Clock(ClockKind.CONTACT_RECORD, TeamKind.SCREENING, Role.SENIOR_PRACTITIONER),
     ),
@@ -173,6 +178,7 @@ STARTS: dict[ContactStatus, tuple[Clock, ...]] = {
     ),
 }
 MEETS: dict[ContactStatus, tuple[ClockKind, ...]] = {
+    S.SUBMITTED: (ClockKind.SCREENING,),
     S.AWAITING_RATING: (ClockKind.CONTACT_RECORD,),
     S.DAILY_DISCUSSION: (ClockKind.BORDERLINE,),
     S.WITH_MASH: (ClockKind.RED_CHECKS, ClockKind.AMBER_CHECKS),
@@ -336,8 +342,33 @@ def _clocks(
             responsible=contact.assigned_to if to == S.INFORMATION_AND_ADVICE else None,
             responsible_role=start.role,
             rag=contact.rag,
-            started_at=at,
+            started_at=receipt_start(contact, at) if kind == ClockKind.SCREENING else at,
         )
+    if (
+        to == S.REFERRED_TO_SOCIAL_WORK
+        and came_from in (S.AWAITING_RATING, S.DAILY_DISCUSSION)
+        and contact.rag == Rag.AMBER
+    ):
+        if profile is None:
+            raise TypeError("Referring an amber contact starts a clock: pass the council profile")
+        # An amber child in need referred straight to a team runs on the profile's amber
+        # clock: the receiving team answers for it (met by its decision: cin.episode_update).
+        clocks.deadline_start(
+            profile=profile,
+            kind=ClockKind.AMBER_CHECKS,
+            by=by,
+            contact=contact,
+            team=contact.assigned_team,
+            responsible_role=Role.TEAM_MANAGER,
+            rag=contact.rag,
+            started_at=at,
+            description="Amber child in need: the receiving team's decision",
+        )
+
+
+def receipt_start(contact: Contact, at: dt.datetime) -> dt.datetime:
+    """When a contact's screening clock starts: when it was received (never after `at`)."""
+    return min(contact.received_at, at) if contact.received_at else at
 
 
 @transaction.atomic

@@ -568,6 +568,11 @@ class Contact(models.Model):
     )
     # 0 a police-rated red MERLIN, 1 amber, 2 everything else: the new-contacts queue's first key.
     screening_priority = models.PositiveSmallIntegerField(default=2, editable=False)
+    # Set by whoever logs the contact: it goes to the top of the screening and rating queues.
+    urgent = models.BooleanField("Urgent", default=False)
+    urgent_reason = models.TextField("Why it is urgent", blank=True)
+    # Set by contact_correct: the contact page says it was corrected (ContactCorrection rows).
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
     # Counts saves of the draft's sections (contact_update_section), which guards them
     # against two people editing one section at once; moves between states lock the row.
@@ -584,6 +589,8 @@ class Contact(models.Model):
             ("rate_contact", "Can give a contact its initial rating"),
             # The team queue shows the contacts granted to the user's team (team managers).
             ("view_team_contacts", "Can see the contacts assigned to their team"),
+            ("correct_contact", "Can correct a submitted contact, with a reason"),
+            ("oversee_contact", "Can record management oversight of a contact"),
         ]
         indexes = [
             models.Index(fields=["status", "received_at"], name="contact_queue"),
@@ -599,10 +606,13 @@ class Contact(models.Model):
             models.Index(
                 fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"
             ),
+            # The new-contacts queue: urgent first, then red and amber police MERLINs, oldest first.
             models.Index(
-                fields=["status", "screening_priority", "received_at"],
-                name="contact_screening_queue",
+                fields=["status", "-urgent", "screening_priority", "received_at"],
+                name="contact_urgent_screening",
             ),
+            # The awaiting-rating queue: urgent first, then oldest first.
+            models.Index(fields=["status", "-urgent", "received_at"], name="contact_urgent_queue"),
             # Management information counts the contacts received in a period, whatever
             # their status (reporting.figures; benchmarks/mi_benchmark.py).
             models.Index(fields=["received_at"], name="contact_received"),
@@ -952,6 +962,80 @@ class PersonGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "person group permission"
+
+
+class ContactCorrection(models.Model):
+    """A senior practitioner's correction of a submitted contact: what changed, by whom and why.
+
+    `changes` is a list of {"field", "label", "before", "after"} (display values, as read then).
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="corrections")
+    section = models.CharField(max_length=20)
+    reason = models.TextField()
+    changes = models.JSONField(default=list)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+        indexes = [models.Index(fields=["contact", "-corrected_at"], name="correction_contact")]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.contact} on {self.corrected_at:%Y-%m-%d}"
+
+
+class ManagementOversight(models.Model):
+    """A team manager's recorded oversight of a contact on a worker's tray (Havering 002: contact
+    records about children with an allocated social worker need management oversight with clear
+    actions and timeframes)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="oversights")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="oversights_received",
+        help_text="The worker whose tray was reviewed.",
+    )
+    note = models.TextField("Oversight note")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["contact", "-recorded_at"], name="oversight_contact"),
+            models.Index(fields=["worker", "-recorded_at"], name="oversight_worker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Management oversight of {self.contact}"
+
+
+class OversightAction(models.Model):
+    """One action a manager set in an oversight: what, who owns it, by when."""
+
+    oversight = models.ForeignKey(
+        ManagementOversight, on_delete=models.CASCADE, related_name="actions"
+    )
+    action = models.CharField(max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("Complete by")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.action
 
 
 from .merlin.models import MerlinCopy, MerlinReport, MerlinSubject  # noqa: E402, F401

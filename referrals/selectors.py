@@ -285,10 +285,22 @@ def queue_for_status(user: User, status: ContactStatus) -> QuerySet[Contact]:
     return queue(_most_urgent_first(contacts_visible_to(user).filter(status=status)))
 
 
+# What the new-contacts and awaiting-rating queues say of their order: keep each true to its
+# order_by (index contact_urgent_screening / contact_urgent_queue).
+NEW_QUEUE_ORDER = (
+    "Ordered by: urgent contacts first, then police MERLINs rated red by the police, then "
+    "amber, then everything else; oldest first within each."
+)
+RATING_QUEUE_ORDER = "Ordered by: urgent contacts first, then oldest first."
+
+
 def queue_new(user: User) -> QuerySet[Contact]:
-    """Submitted contacts waiting to be screened: red then amber police MERLINs, then oldest first."""
-    return queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED)).order_by(
-        "screening_priority", "received_at"
+    """Submitted contacts waiting to be screened: urgent, then red then amber police MERLINs,
+    then oldest first (NEW_QUEUE_ORDER)."""
+    return (
+        queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED))
+        .select_related("merlin")
+        .order_by("-urgent", "screening_priority", "received_at")
     )
 
 
@@ -300,8 +312,10 @@ def queue_in_progress(user: User) -> QuerySet[Contact]:
 
 
 def queue_awaiting_rating(user: User) -> QuerySet[Contact]:
+    """Screened contacts waiting for a senior practitioner's rating: urgent first, then oldest
+    first (RATING_QUEUE_ORDER)."""
     return queue(contacts_visible_to(user).filter(status=ContactStatus.AWAITING_RATING)).order_by(
-        "received_at"
+        "-urgent", "received_at"
     )
 
 

@@ -222,6 +222,8 @@ CONTACT_SECTIONS: dict[str, tuple[str, ...]] = {
         "information_only",
         "ecaf_safeguarding",
         "requesting_body",
+        "urgent",
+        "urgent_reason",
     ),
     "referrer": (
         "referrer_is_professional",
@@ -293,6 +295,10 @@ def contact_update_section(
         setattr(locked, name, value)
     if section == "details" and locked.source != ContactSource.ECAF:
         locked.ecaf_safeguarding = None
+    if section == "details":
+        locked.urgent_reason = locked.urgent_reason.strip() if locked.urgent else ""
+        if locked.urgent and not locked.urgent_reason:
+            raise ValidationError({"urgent_reason": "Enter why the contact is urgent"})
     if section == "referrer" and locked.referral_source == ReferralSource.ANONYMOUS:
         locked.referrer_is_professional = False
     locked.version += 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_log, chronology_views, cin_views, views
+from . import access_log, chronology_views, cin_views, review_views, views
 from .information_requests import views as information_views
 from .merlin import views as merlin_views
 from .notices import views as notice_views
@@ -90,6 +90,14 @@ urlpatterns = [
         access_log.contact_access_log_export,
         name="contact_access_log_export",
     ),
+    path(
+        "contacts/<int:pk>/correct/<slug:section>/",
+        review_views.contact_correct,
+        name="contact_correct",
+    ),
+    path("contacts/<int:pk>/oversight/", review_views.contact_oversight, name="contact_oversight"),
+    path("team/workers/", review_views.team_workers, name="team_workers"),
+    path("team/workers/<int:pk>/", review_views.worker_tray, name="worker_tray"),
     path("merlin/", merlin_views.merlin_list, name="merlin_list"),
     path("merlin/new/", merlin_views.merlin_new, name="merlin_new"),
     path("merlin/upload/", merlin_views.merlin_upload, name="merlin_upload"),

@@ -25,10 +25,12 @@ from thresholds.selectors import current_profile, threshold_levels
 from . import (
     chronology,
     cin,
+    corrections,
     duplicates,
     edit_races,
     extensions,
     merging,
+    oversight,
     rating,
     search,
     selectors,
@@ -59,7 +61,16 @@ from .forms import (
     WrittenFollowUpForm,
 )
 from .matching import SearchTerms
-from .models import Contact, ContactDuplicate, ContactRole, ContactStatus, Person, PersonMerge
+from .merlin.models import MerlinReport
+from .models import (
+    Contact,
+    ContactDuplicate,
+    ContactRole,
+    ContactSource,
+    ContactStatus,
+    Person,
+    PersonMerge,
+)
 from .person_warnings import access as warning_access
 from .person_warnings import selectors as warning_selectors
 
@@ -77,13 +88,27 @@ def _require_perm(request: HttpRequest, perm: str) -> None:
 
 
 def _queue(
-    request: HttpRequest, qs: QuerySet[Contact], *, title: str, description: str, empty: str
+    request: HttpRequest,
+    qs: QuerySet[Contact],
+    *,
+    title: str,
+    description: str,
+    empty: str,
+    order: str = "",
+    show_police_rag: bool = False,
 ) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/queue.html",
-        {"page": page, "title": title, "description": description, "empty": empty},
+        {
+            "page": page,
+            "title": title,
+            "description": description,
+            "empty": empty,
+            "order": order,
+            "show_police_rag": show_police_rag,
+        },
     )
 
 
@@ -93,8 +118,11 @@ def queue_new(request: HttpRequest) -> HttpResponse:
         request,
         duplicates.with_open_flags(selectors.queue_new(request.user)),
         title="New contacts",
-        description="Contacts logged and waiting to be screened, oldest first.",
+        description="Contacts logged and waiting to be screened. Each has a clock from when it "
+        "was received.",
         empty="There are no contacts waiting to be screened.",
+        order=selectors.NEW_QUEUE_ORDER,
+        show_police_rag=True,
     )
 
 
@@ -116,8 +144,9 @@ def queue_awaiting_rating(request: HttpRequest) -> HttpResponse:
         selectors.queue_awaiting_rating(request.user),
         title="Awaiting initial rating",
         description="Screened contacts about children not open to a service, waiting for a senior "
-        "practitioner's initial RAG rating, oldest first.",
+        "practitioner's initial RAG rating.",
         empty="There are no contacts awaiting a rating.",
+        order=selectors.RATING_QUEUE_ORDER,
     )
 
 
@@ -523,6 +552,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals/contact_detail.html",
         {
             "contact": contact,
+            "merlin": _merlin_for_screening(request, contact),
+            "corrections": list(contact.corrections.select_related("corrected_by")),
+            "can_correct": corrections.may_correct(request.user, contact),
+            **oversight.contact_page(request.user, contact),
             "links": links,
             "statuses": selectors.statuses_for(people),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
@@ -644,6 +677,21 @@ def contact_duplicate(request: HttpRequest, pk: int, flag_pk: int) -> HttpRespon
             "pair": pair,
             "hours": current_profile().duplicate_contact_window_hours,
         },
+    )
+
+
+def _merlin_for_screening(request: HttpRequest, contact: Contact):
+    """The police MERLIN behind a contact, for screening staff (its police RAG, category,
+    incident, officer and background checks on the adults); None for anyone else."""
+    if contact.source != ContactSource.POLICE_MERLIN or not request.user.has_perm(
+        "referrals.screen_contact"
+    ):
+        return None
+    return (
+        MerlinReport.objects.filter(contact=contact)
+        .select_related("submitted_by", "submitted_by__agency")
+        .prefetch_related("subjects__person")
+        .first()
     )
 
 

@@ -22,6 +22,7 @@ REFERENCE_DATA_MIGRATIONS = (
     ("thresholds", "0009_adult_youth_and_domestic_abuse_services"),
     ("thresholds", "0011_councilprofile_la_code"),
     ("thresholds", "0013_councilprofile_service_name"),
+    ("thresholds", "0015_screening_clock_from_receipt"),
     ("privacy", "0003_retention_rules_reviews_tombstones"),
     ("accounts", "0009_seed_message_templates"),
 )

@@ -85,6 +85,7 @@ class ClockKind(models.TextChoices):
     BORDERLINE = "borderline", "Borderline: checks to settle the rating"
     GREEN_TO_EARLY_HELP = "green_to_early_help", "Green: to early help"
     CONTACT_RECORD = "contact_record", "Contact record completed"
+    SCREENING = "screening", "Screened from receipt"
     INITIAL_RATING = "initial_rating", "Initial rating"
     REFERRER_TOLD = "referrer_told", "Referrer told the outcome"
     INFORMATION_AND_ADVICE = "information_and_advice", "Provision of information and advice"

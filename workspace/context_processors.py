@@ -44,6 +44,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Daily discussion", reverse("mash:discussion_today")))
     if user.has_perm("referrals.view_team_contacts"):
         items.append(("Team contacts", reverse("referrals:queue_team")))
+    if user.has_perm("referrals.oversee_contact"):
+        items.append(("Workers' trays", reverse("referrals:team_workers")))
     if user.has_perm("early_help.add_stepdown"):
         items.append(("Step down", reverse("early_help:step_down")))
     if user.has_perm("thresholds.view_deadline"):

@@ -34,7 +34,8 @@ from accounts.services import email_queue, notify
 from core.enums import Rag
 from core.templatetags.govuk import govuk_datetime
 from core.text import lower_in_sentence
-from thresholds.models import CouncilProfile
+from thresholds import services as clocks
+from thresholds.models import ClockKind, CouncilProfile
 
 from .. import duplicates, lifecycle, selectors, services
 from ..matching import SearchTerms, find_candidates
@@ -378,6 +379,17 @@ def merlin_submit(*, by: User, profile: CouncilProfile, data: ReportData) -> Mer
         created_by=by,
     )
     save_audited(contact, user=by, reason=f"Contact from police MERLIN {reference}")
+    # Created already submitted (not a move): its screening clock starts here, from receipt;
+    # routing it on arrival meets it at once (lifecycle.MEETS).
+    clocks.deadline_start(
+        profile=profile,
+        kind=ClockKind.SCREENING,
+        by=by,
+        contact=contact,
+        team=profile_team(profile, TeamKind.SCREENING),
+        responsible_role=Role.SCREENING_OFFICER,
+        started_at=now,
+    )
     report = MerlinReport(
         reference=reference,
         police_rag=data.police_rag,
@@ -493,7 +505,22 @@ def _choice(value: str, choices: type) -> str:
     return v
 
 
+# Column limits a row is checked against, as the report stores them (check_report).
+LIMITS = {
+    "merlin_reference": 30,
+    "decision_maker_name": 120,
+    "decision_maker_rank": 60,
+    "first_name": 80,
+    "last_name": 80,
+    "address_line_1": 80,
+    "postcode": 10,
+}
+
+
 def _parse_row(n: int, row: dict[str, str], errors: list[str]) -> tuple[dict, SubjectData] | None:
+    """One row read and checked in full: every problem in every column is added to `errors`
+    (a row is never checked only up to its first problem). None if it had any."""
+
     def err(col: str, msg: str) -> None:
         errors.append(f"Row {n}, column {col}: {msg}")
 
@@ -522,9 +549,24 @@ def _parse_row(n: int, row: dict[str, str], errors: list[str]) -> tuple[dict, Su
         err("person_type", "enter child or adult")
     if out.get("date_of_birth") and out["date_of_birth"] > timezone.localdate():
         err("date_of_birth", "the date of birth must be in the past")
+    # What check_report refuses of one report, checked here row by row, so a file's every
+    # problem is listed at once rather than some only after the others are put right.
+    if out.get("decision_maker_signed_off") is False and row.get("decision_maker_signed_off"):
+        err(
+            "decision_maker_signed_off",
+            "the police decision maker must check the RAG rating and sign off: enter yes",
+        )
+    for col, limit in LIMITS.items():
+        value = row.get(col, "")
+        if len(value.upper() if col == "merlin_reference" else value) > limit:
+            err(col, f"use {limit} characters or fewer")
+    tz = timezone.get_current_timezone()
+    if out.get("incident_date") and out.get("incident_time") is not None:
+        incident_at = dt.datetime.combine(out["incident_date"], out["incident_time"], tzinfo=tz)
+        if incident_at > timezone.now() + dt.timedelta(minutes=5):
+            err("incident_date", "the incident date must be today or in the past")
     if len(errors) > before:
         return None
-    tz = timezone.get_current_timezone()
     report = {
         "reference": row["merlin_reference"].upper(),
         "police_rag": out["police_rag"],
@@ -587,6 +629,9 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
     reader.fieldnames = header
     errors: list[str] = []
     reports: dict[str, tuple[list[int], dict, list[SubjectData]]] = {}
+    # Rows of each reference that could not be read: their report is not whole, so only what
+    # does not depend on its people (the reference already submitted) is checked for it.
+    failed: dict[str, list[int]] = {}
     for n, row in _rows(reader):
         if not any(row.values()):
             continue
@@ -596,6 +641,9 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
             continue
         parsed = _parse_row(n, row, errors)
         if parsed is None:
+            reference = row.get("merlin_reference", "").upper()
+            if reference:
+                failed.setdefault(reference, []).append(n)
             continue
         report, subject = parsed
         if report["reference"] in reports:
@@ -605,7 +653,6 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
                     errors.append(
                         f"Row {n}, column {col}: differs from row {rows[0]} of the same MERLIN"
                     )
-                    break
             rows.append(n)
             subjects.append(subject)
         else:
@@ -615,6 +662,8 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
     out = []
     for rows, report, subjects in reports.values():
         data = ReportData(**report, subjects=subjects)
+        if data.reference in failed:
+            continue
         try:
             check_report(data)
         except ValidationError as exc:
@@ -622,9 +671,26 @@ def parse_csv(raw: bytes) -> list[tuple[list[int], ReportData]]:
             for col, msgs in exc.message_dict.items():
                 errors += [f"{where}, MERLIN {data.reference} ({col}): {m}" for m in msgs]
         out.append((rows, data))
+    for reference, rows in failed.items():
+        if MerlinReport.objects.filter(reference__iexact=reference).exists():
+            where = f"Row {rows[0]}" if len(rows) == 1 else f"Rows {', '.join(map(str, rows))}"
+            errors.append(
+                f"{where}, MERLIN {reference} (reference): MERLIN {reference} has already "
+                "been submitted"
+            )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(_in_row_order(errors))
     return out
+
+
+def _in_row_order(errors: list[str]) -> list[str]:
+    """The messages sorted by the first row each names (stable: a row's own order is kept)."""
+
+    def first_row(message: str) -> int:
+        digits = "".join(c for c in message.split(",")[0].split(" ")[-1] if c.isdigit())
+        return int(digits) if digits else 0
+
+    return sorted(errors, key=first_row)
 
 
 @transaction.atomic

@@ -46,6 +46,12 @@ TABLE = [
         expect({"early_help_manager"}, readers=CONTACT_READERS, otherwise=404),
     ),
     (
+        "step up to the MASH",
+        lambda o: reverse("early_help:step_up_to_mash", args=[o["green"].pk]),
+        "get",
+        expect({"early_help_manager"}, readers=CONTACT_READERS, otherwise=404),
+    ),
+    (
         "consent",
         lambda o: reverse("early_help:consent", args=[o["green"].pk]),
         "get",

@@ -340,6 +340,26 @@ TABLE = [
         "get",
         expect(MANAGERS, readers=READERS, otherwise=404),
     ),
+    (
+        "correct a submitted contact",
+        lambda o: reverse("referrals:contact_correct", args=[o["submitted"].pk, "concerns"]),
+        "get",
+        expect({"senior_practitioner"}, readers=READERS, otherwise=404),
+    ),
+    (
+        "record management oversight",
+        lambda o: reverse("referrals:contact_oversight", args=[o["episode"].referral.contact_id]),
+        "get",
+        # The receiving team's manager; its social worker and the front door read it only.
+        expect({"team_manager"}, readers=READERS | {"social_worker"}, otherwise=404),
+    ),
+    ("team workers", lambda o: reverse("referrals:team_workers"), "get", expect({"team_manager"})),
+    (
+        "a worker's tray for their manager",
+        lambda o: reverse("referrals:worker_tray", args=[o["worker"].pk]),
+        "get",
+        expect({"team_manager"}),
+    ),
 ]
 
 
@@ -389,6 +409,7 @@ def make_records(
     police,
     camden,
     social_work_team,
+    social_worker,
 ):
     child = PersonFactory(last_name="Smith")
     adult = PersonFactory(last_name="Jones")
@@ -415,6 +436,7 @@ def make_records(
             officer=screening_officer, senior=senior_practitioner, profile=camden
         ),
         "submitted": submitted,
+        "worker": social_worker,
         "draft": draft,
         "person": adult,
         "link": link,

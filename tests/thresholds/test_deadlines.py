@@ -185,6 +185,7 @@ EXPECTED_TIMESCALES = {
         "cp_written_follow_up": (48, H),
         "family_work": (84, D),
         "contact_record": (24, H),
+        "screening": (24, H),
         "referrer_told": (24, H),
         "information_and_advice": (7, WD),
     },
@@ -192,6 +193,7 @@ EXPECTED_TIMESCALES = {
         "red_checks": (4, H),
         "amber_checks": (1, WD),
         "contact_record": (24, H),
+        "screening": (24, H),
         "referrer_told": (24, H),
         "borderline": (3, WD),
         "green_to_early_help": (3, D),
@@ -211,6 +213,7 @@ EXPECTED_TIMESCALES = {
         "cp_written_follow_up": (48, H),
         "family_work": (84, D),
         "contact_record": (24, H),
+        "screening": (24, H),
     },
 }
 

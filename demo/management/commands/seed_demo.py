@@ -25,6 +25,7 @@ from demo import contacts as demo_contacts
 from demo import duplicates as duplicates_demo
 from demo import early_help as early_help_demo
 from demo import mash as mash_demo
+from demo import screening as screening_demo
 from demo import whole_child as whole_child_demo
 from demo import year as demo_year
 from demo.families import Family
@@ -208,6 +209,7 @@ class Command(BaseCommand):
             mash_demo.seed(staff=staff, profile=profile)
             whole_child_demo.seed(staff=staff, profile=profile)
             duplicates_demo.seed(staff=staff, profile=profile)
+            screening_demo.seed(staff=staff, profile=profile)
             if not without_year:
                 demo_year.seed(staff=staff, profile=profile)
         self._summary(profile.name, families, time.monotonic() - started)
