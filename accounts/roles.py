@@ -60,6 +60,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.add_partnerrequest",
         "mash.view_partnerrequest",
         "mash.view_partneranswer",
+        "mash.add_strategydiscussion",
+        "mash.view_strategydiscussion",
+        "mash.view_disagreement",
     ],
     Role.MASH_MANAGER: [
         *_FRONT_DOOR_READ,
@@ -80,6 +83,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.change_partnerrequest",
         "mash.view_partnerrequest",
         "mash.view_partneranswer",
+        "mash.add_strategydiscussion",
+        "mash.view_strategydiscussion",
+        "mash.view_disagreement",
+        "mash.resolve_disagreement",
     ],
     # submit_merlin is checked together with the user's agency being the police
     # (referrals.merlin.services.can_submit_merlin): other partners hold it but cannot use it.

@@ -21,6 +21,7 @@ REFERENCE_DATA_MIGRATIONS = (
     ("thresholds", "0008_early_help_front_doors"),
     ("thresholds", "0009_adult_youth_and_domestic_abuse_services"),
     ("thresholds", "0011_councilprofile_la_code"),
+    ("thresholds", "0013_disagreement_clock"),
     ("privacy", "0003_retention_rules_reviews_tombstones"),
     ("accounts", "0009_seed_message_templates"),
 )
@@ -31,6 +32,7 @@ NOT_REFERENCE_DATA = (
     ("accounts", "0007_agency_groups"),
     ("early_help", "0003_copy_object_permissions"),
     ("mash", "0005_copy_object_permissions"),
+    ("mash", "0009_strategy_discussions_disagreements_handovers_inbox_urgency"),
     ("referrals", "0003_recompute_matching_keys"),
     ("referrals", "0010_copy_object_permissions"),
     ("thresholds", "0010_deadline_closed_and_open_once"),

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Notification
+from mash import selectors as mash_selectors
 from referrals import selectors as referral_selectors
 from thresholds import selectors as threshold_selectors
 
@@ -31,8 +32,20 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             request.user, contacts=referral_selectors.contacts_visible_to(request.user), now=now
         )[:100]
     )
+    # A partner agency's clocks are on its requests for checks, not on contacts it may see.
+    partner_requests = (
+        mash_selectors.partner_tray(request.user)
+        if request.user.has_perm("mash.answer_partnerrequest")
+        else []
+    )
     return render(
         request,
         "accounts/work_tray.html",
-        {"notices": notices, "contacts": contacts, "clocks": clocks, "now": now},
+        {
+            "notices": notices,
+            "contacts": contacts,
+            "clocks": clocks,
+            "partner_requests": partner_requests,
+            "now": now,
+        },
     )
