@@ -157,7 +157,7 @@ def disagreement_resolve(
     if not may_resolve(by):
         raise PermissionDenied
     disagreement = (
-        Disagreement.objects.select_for_update()
+        Disagreement.objects.select_for_update(of=("self",))
         .select_related("enquiry__contact", "agency", "team", "raised_by")
         .get(pk=disagreement.pk)
     )
