@@ -33,7 +33,14 @@ def contact_page_section(request: HttpRequest, *, contact, referrals: list) -> d
         },
         "mash_records": {
             "strategy_discussions": strategy.strategy_discussions_for(shown) if shown else [],
-            "disagreements": selectors.disagreements_on(shown) if shown else [],
+            # The receiving team sees its own disagreements, never a partner agency's words.
+            "disagreements": (
+                selectors.disagreements_on(shown)
+                if enquiry is not None
+                else [d for d in selectors.disagreements_on(shown) if d.team_id == user.team_id]
+            )
+            if shown
+            else [],
             "can_disagree": receiving,
             "link": enquiry is not None,
             "can_resolve": disagreements.may_resolve(user),
