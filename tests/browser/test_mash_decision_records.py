@@ -241,11 +241,9 @@ def test_a_referral_to_a_team_with_no_duty_email_is_handed_over_and_recorded(
     page.get_by_role("group", name="Final RAG rating").get_by_label("Red").check()
     page.get_by_label("Rationale for the final rating").fill("Risk of significant harm.")
     page.get_by_label("Referral to a social work team").check()
-    page.get_by_label("Social work team").select_option(
-        label=f"{no_duty.name} (no duty email address)"
-    )
+    page.locator("#id_team").select_option(label=f"{no_duty.name} (no duty email address)")
     page.get_by_label("Child and Family Assessment").check()
-    page.get_by_label("Primary need").select_option(index=1)
+    page.locator("#id_primary_need").select_option(index=1)
     page.get_by_role("button", name="Confirm the decision").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("has no duty email address")
