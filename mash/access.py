@@ -58,9 +58,7 @@ def partner_inbox_requests(user: User) -> QuerySet[PartnerRequest]:
     """The agency's inbox in order of urgency: requests awaiting an answer first, then the
     soonest due by the request's own clock (a 3-hour red above a 23-hour amber), then red
     before amber (index partner_request_urgency)."""
-    return partner_requests_for(user).order_by(
-        inbox_order(), "due_at", rag_order(), "pk"
-    )
+    return partner_requests_for(user).order_by(inbox_order(), "due_at", rag_order(), "pk")
 
 
 def may_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> bool:
