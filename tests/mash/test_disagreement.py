@@ -205,3 +205,28 @@ def test_an_escalation_overdue_after_a_weekend_counts_working_days(case, haverin
         disagreement = raise_by_police(case, havering)
     due = timezone.localtime(clock_of(disagreement).due_at)
     assert due.date() == dt.date(2026, 11, 30)  # the Monday
+
+
+def test_destroying_the_record_empties_its_disagreements_and_strategy_discussions(
+    case, havering, mash_manager
+):
+    from mash import strategy
+    from mash.models import StrategyAction, StrategyAttendee, StrategyDiscussion
+    from privacy.destruction import CLEARED, record_parts
+
+    disagreement = raise_by_police(case, havering)
+    discussion = strategy.strategy_discussion_record(
+        enquiry=case["enquiry"],
+        by=mash_manager,
+        held_at=timezone.now(),
+        attendees=[strategy.Attendee("Police", "DS Nair")],
+        decision="Section 47.",
+        section_47=True,
+        actions=[strategy.Action("Visit", "Social worker", timezone.localdate())],
+    )
+    parts = record_parts(case["enquiry"].contact)
+    assert parts.of(Disagreement) == [disagreement.pk]
+    assert parts.of(StrategyDiscussion) == [discussion.pk]
+    assert len(parts.of(StrategyAttendee)) == 1 and len(parts.of(StrategyAction)) == 1
+    assert CLEARED[Disagreement] == {"reasons": "", "outcome_reasons": ""}
+    assert "decision" in CLEARED[StrategyDiscussion]

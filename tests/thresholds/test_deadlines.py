@@ -187,6 +187,7 @@ EXPECTED_TIMESCALES = {
         "contact_record": (24, H),
         "referrer_told": (24, H),
         "information_and_advice": (7, WD),
+        "disagreement": (1, WD),
     },
     "havering": {
         "red_checks": (4, H),
@@ -199,6 +200,7 @@ EXPECTED_TIMESCALES = {
         "cp_written_follow_up": (48, H),
         "family_work": (84, D),
         "information_and_advice": (7, WD),
+        "disagreement": (1, WD),
     },
     "islington": {
         "red_checks": (24, H),
@@ -211,6 +213,7 @@ EXPECTED_TIMESCALES = {
         "cp_written_follow_up": (48, H),
         "family_work": (84, D),
         "contact_record": (24, H),
+        "disagreement": (1, WD),
     },
 }
 
