@@ -70,6 +70,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.add_partnerrequest",
         "mash.view_partnerrequest",
         "mash.view_partneranswer",
+        "mash.add_strategydiscussion",
+        "mash.view_strategydiscussion",
+        "mash.view_disagreement",
     ],
     Role.MASH_MANAGER: [
         _PROPOSE_WARNING,
@@ -94,6 +97,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "mash.view_partneranswer",
         # Merging two records of one child (referrals/merging.py): managers only.
         "referrals.merge_person",
+        "mash.add_strategydiscussion",
+        "mash.view_strategydiscussion",
+        "mash.view_disagreement",
+        "mash.resolve_disagreement",
     ],
     # submit_merlin is checked together with the user's agency being the police
     # (referrals.merlin.services.can_submit_merlin): other partners hold it but cannot use it.

@@ -573,7 +573,10 @@ def _rating_for(plan: str, profile: CouncilProfile) -> tuple[str, int, bool, str
 def _team(year: Year) -> Team:
     """A social work team that a demo worker belongs to (they record the census items)."""
     names = ("socialworker1", "socialworker3", "socialworker4", "socialworker2")
-    return year.staff[year.rng.choice(names)].team
+    team = year.staff[year.rng.choice(names)].team
+    # As it is now: demo.mash gave the social work teams their duty addresses after the staff
+    # were loaded, and a MASH referral to a team needs one (or a handover).
+    return Team.objects.get(pk=team.pk)
 
 
 def _tell_referrer(year: Year, contact, after: dt.datetime) -> None:

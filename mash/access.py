@@ -14,7 +14,7 @@ from accounts.grants import granted
 from accounts.models import User
 from accounts.permissions import codename_for
 
-from .models import Enquiry, PartnerRequest, inbox_order
+from .models import Enquiry, PartnerRequest, inbox_order, rag_order
 
 
 def may_partner_request(user: User, perm: str, request: PartnerRequest) -> bool:
@@ -55,8 +55,10 @@ def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
 
 
 def partner_inbox_requests(user: User) -> QuerySet[PartnerRequest]:
-    """The agency's inbox: requests awaiting an answer first, then oldest first."""
-    return partner_requests_for(user).order_by(inbox_order(), "requested_at", "pk")
+    """The agency's inbox in order of urgency: requests awaiting an answer first, then the
+    soonest due by the request's own clock (a 3-hour red above a 23-hour amber), then red
+    before amber (index partner_request_urgency)."""
+    return partner_requests_for(user).order_by(inbox_order(), "due_at", rag_order(), "pk")
 
 
 def may_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> bool:

@@ -4,9 +4,9 @@ from django.http import HttpRequest
 
 from referrals.models import ContactStatus
 
-from . import selectors
+from . import disagreements, selectors, strategy
 from .access import may_enquiry
-from .models import Enquiry
+from .models import Enquiry, EnquiryStatus
 
 
 def contact_page_section(request: HttpRequest, *, contact, referrals: list) -> dict:
@@ -18,9 +18,32 @@ def contact_page_section(request: HttpRequest, *, contact, referrals: list) -> d
         if may_enquiry(request.user, "view_enquiry")
         else None
     )
+    user = request.user
+    # The strategy discussions and disagreements: for MASH staff and the receiving team.
+    decided = (
+        Enquiry.objects.filter(contact=contact, status=EnquiryStatus.DECIDED).first()
+        if enquiry is None
+        else (enquiry if enquiry.status == EnquiryStatus.DECIDED else None)
+    )
+    receiving = decided is not None and disagreements.receiving_referral(user, decided) is not None
+    shown = enquiry or (decided if receiving else None)
     return {
         "passed_on": {
             r.pk: shared[r.pk] for r in referrals if selectors.may_read_shared(request.user, r)
+        },
+        "mash_records": {
+            "strategy_discussions": strategy.strategy_discussions_for(shown) if shown else [],
+            # The receiving team sees its own disagreements, never a partner agency's words.
+            "disagreements": (
+                selectors.disagreements_on(shown)
+                if enquiry is not None
+                else [d for d in selectors.disagreements_on(shown) if d.team_id == user.team_id]
+            )
+            if shown
+            else [],
+            "can_disagree": receiving,
+            "link": enquiry is not None,
+            "can_resolve": disagreements.may_resolve(user),
         },
         "enquiry": enquiry,
         "can_open_enquiry": enquiry is None

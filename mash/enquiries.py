@@ -5,6 +5,9 @@ the requests addressed to it; they hold no model-level permission on requests or
 The final decision and the referral on build on `enquiry_lock` / `enquiry_touch`.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.audit import save_audited
 from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
+from accounts.selectors import users_with_role
 from accounts.services import absolute_url, agency_group, email_queue, notify
 from core.enums import Rag, RatingOutcome
 from referrals import lifecycle, rating
@@ -40,10 +44,12 @@ from .models import (
     ConsentOutcome,
     Enquiry,
     EnquiryStatus,
+    HandoverMethod,
     InformationShared,
     NextStep,
     PartnerAnswer,
     PartnerRequest,
+    ReferralHandover,
     RequestStatus,
 )
 from .selectors import early_help_consent_for
@@ -58,6 +64,10 @@ NO_CONSENT_DECISION = "Record what happened about consent before asking partners
 CONSENT_REFUSED = (
     "The family refused consent: a MASH manager must override the refusal, with a ground and "
     "a rationale, before partners are asked for checks."
+)
+NO_REFUSAL_TO_OVERRIDE = (
+    "You can only override a refusal when consent was sought and refused: record the "
+    "refusal first, or select what happened about consent"
 )
 REQUEST_CLOSED = (
     "This request is no longer needed: the MASH made its decision before your agency "
@@ -177,6 +187,13 @@ def consent_may_be_set_aside(contact: Contact) -> bool:
     return False
 
 
+def consent_refused(enquiry: Enquiry) -> bool:
+    """Whether the consent decision standing now is 'sought and refused': the only one a
+    manager may override (DOMAIN §7)."""
+    latest = enquiry.latest_consent
+    return latest is not None and latest.outcome == ConsentOutcome.SOUGHT_REFUSED
+
+
 @transaction.atomic
 def enquiry_record_consent(
     *,
@@ -200,6 +217,8 @@ def enquiry_record_consent(
             )
         if not consent_may_be_set_aside(enquiry.contact):
             raise ValidationError({"outcome": CONSENT_REQUIRED})
+        if outcome == ConsentOutcome.OVERRIDDEN and not consent_refused(enquiry):
+            raise ValidationError({"outcome": NO_REFUSAL_TO_OVERRIDE})
         errors = {}
         if ground not in ConsentGround.values:
             errors["ground"] = "Select the ground for not seeking or overriding consent"
@@ -262,13 +281,22 @@ def enquiry_request_checks(
     asked = set(enquiry.requests.values_list("agency_id", flat=True))
     numbers = case_numbers(contact)
     now = timezone.now()
+    due = clocks.compute_due(profile, ClockKind.PARTNER_CHECK, now, contact.rag)
     created = []
     for agency in agencies:
         if agency.pk in asked:
             continue
         asked.add(agency.pk)
         request = PartnerRequest(
-            enquiry=enquiry, agency=agency, question=question, requested_by=by, requested_at=now
+            enquiry=enquiry,
+            agency=agency,
+            question=question,
+            requested_by=by,
+            requested_at=now,
+            rag=contact.rag,
+            # The inbox orders by the request's own clock (started below with the same start
+            # and RAG, so the same due time): copied onto the row to be indexable.
+            due_at=due,
         )
         save_audited(request, user=by, reason=f"Checks requested from {agency}")
         clocks.deadline_start(
@@ -435,6 +463,76 @@ def enquiry_record_analysis(
     return enquiry
 
 
+NO_DUTY_EMAIL = (
+    "{team} has no duty email address. Choose how the referral reaches the team: email one of "
+    "its team managers, or record who took the referral, when and how"
+)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """How a referral reaches a team with no duty email address (`HandoverMethod`)."""
+
+    method: str
+    team_manager: User | None = None
+    handed_to: str = ""
+    handed_over_at: dt.datetime | None = None
+    how: str = ""
+
+
+def team_managers_of(team: Team):
+    """The team's active managers who have an email address: where a referral may go instead
+    of a duty address the team does not have."""
+    return (
+        users_with_role(Role.TEAM_MANAGER, team=team)
+        .exclude(email="")
+        .order_by("first_name", "last_name")
+    )
+
+
+def _check_handover(team: Team, handover: Handover | None) -> None:
+    """A referral to a team with no duty email never goes silently: the manager chose a
+    team manager to email or recorded the handover, or this refuses (with what to do)."""
+    if team.duty_email:
+        return
+    if handover is None or handover.method not in HandoverMethod.values:
+        raise ValidationError({"handover_method": NO_DUTY_EMAIL.format(team=team)})
+    errors = {}
+    if handover.method == HandoverMethod.TEAM_MANAGER_EMAIL:
+        manager = handover.team_manager
+        if manager is None or not team_managers_of(team).filter(pk=manager.pk).exists():
+            errors["team_manager"] = f"Select a team manager of {team} to email the referral to"
+    else:
+        if not handover.handed_to.strip():
+            errors["handed_to"] = "Enter who took the referral"
+        if handover.handed_over_at is None:
+            errors["handed_over_at"] = "Enter the date and time the referral was handed over"
+        elif handover.handed_over_at > timezone.now() + dt.timedelta(minutes=5):
+            errors["handed_over_at"] = "The date and time of the handover must be in the past"
+        if not handover.how.strip():
+            errors["how"] = "Enter how the referral was handed over, for example by phone"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record_handover(*, referral: Referral, handover: Handover, by: User, now) -> ReferralHandover:
+    row = ReferralHandover(
+        referral=referral,
+        method=handover.method,
+        team_manager=handover.team_manager
+        if handover.method == HandoverMethod.TEAM_MANAGER_EMAIL
+        else None,
+        handed_to=handover.handed_to.strip(),
+        handed_over_at=handover.handed_over_at,
+        how=handover.how.strip(),
+        recorded_by=by,
+        recorded_at=now,
+    )
+    label = HandoverMethod(handover.method).label
+    save_audited(row, user=by, reason=f"{referral.team} has no duty email: {label.lower()}")
+    return row
+
+
 def _consent_for_early_help(enquiry: Enquiry) -> bool:
     return early_help_consent_for([enquiry.contact])[enquiry.contact_id]
 
@@ -452,9 +550,11 @@ def enquiry_decide(
     team: Team | None = None,
     assessment_type: AssessmentType | str = "",
     primary_need: str | None = None,
+    handover: Handover | None = None,
 ) -> Enquiry:
     """The MASH manager's final RAG rating and next step; a referral passes on only shareable
-    answers and records the children's primary need (`rating.check_referral`)."""
+    answers and records the children's primary need (`rating.check_referral`). A referral to
+    a team with no duty email needs a `handover` (a team manager to email, or a recorded one)."""
     if not may_enquiry(by, "decide_enquiry"):
         raise PermissionDenied
     # Lock first: of two managers deciding at once, the second finds the version moved on.
@@ -484,6 +584,8 @@ def enquiry_decide(
     rating.check_referral(outcome, team, assessment_type, profile, primary_need=primary_need)
     if next_step == NextStep.EARLY_HELP and not _consent_for_early_help(enquiry):
         raise ValidationError({"next_step": rating.NO_CONSENT_FOR_EARLY_HELP})
+    if outcome == RatingOutcome.SOCIAL_WORK_REFERRAL and team is not None:
+        _check_handover(team, handover)
     now = timezone.now()
     cp_concerns = final_rag == Rag.RED or next_step == NextStep.STRATEGY_DISCUSSION
     final = Rating(
@@ -528,7 +630,12 @@ def enquiry_decide(
     if routed.referral is not None:
         referral = routed.referral
         shared = _share_answers(enquiry=enquiry, referral=referral, by=by, now=now)
-        _email_duty_manager(referral=referral, enquiry=enquiry, shared=shared)
+        address = referral.team.duty_email
+        if not address:
+            row = _record_handover(referral=referral, handover=handover, by=by, now=now)
+            address = row.team_manager.email if row.team_manager else ""
+        if address:
+            _email_duty_manager(referral=referral, enquiry=enquiry, shared=shared, to=address)
     return enquiry
 
 
@@ -583,12 +690,11 @@ def _share_answers(
 
 
 def _email_duty_manager(
-    *, referral: Referral, enquiry: Enquiry, shared: list[InformationShared]
+    *, referral: Referral, enquiry: Enquiry, shared: list[InformationShared], to: str
 ) -> None:
-    """Queue an email to the receiving team's duty manager. Never names a child."""
-    address = referral.team.duty_email
-    if not address:
-        return
+    """Queue an email to the receiving team's duty manager (or, where the team has no duty
+    address, the team manager the MASH manager chose). Never names a child."""
+    address = to
     contact = referral.contact
     subject = f"MASH referral: contact {contact.reference}, case {case_numbers(contact)}"
     lines = [

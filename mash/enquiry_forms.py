@@ -1,14 +1,18 @@
 """Forms for the MASH enquiry: the services decide what is allowed; forms check shape and say what
 is missing in GOV.UK words."""
 
+import datetime as dt
+import zoneinfo
+
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.conf import settings
 
-from accounts.models import PartnerAgency
+from accounts.models import PartnerAgency, Team
 from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.enums import Rag
-from core.forms import GovukForm
+from core.forms import GovukDateField, GovukForm, parse_time
 from referrals.forms import (
     assessment_type_field,
     primary_need_field,
@@ -17,7 +21,8 @@ from referrals.forms import (
 )
 from thresholds.models import CouncilProfile, ThresholdLevel
 
-from .models import ConsentGround, ConsentOutcome, NextStep
+from .enquiries import NO_REFUSAL_TO_OVERRIDE, Handover, team_managers_of
+from .models import ConsentGround, ConsentOutcome, HandoverMethod, NextStep
 
 DEFAULT_QUESTION = (
     "Please check your records for the children and adults named and tell us what you hold, "
@@ -67,7 +72,8 @@ class ConsentForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what happened about consent"},
         help_text="Only a MASH manager may decide not to seek consent or to override a refusal, "
-        "and only for red work or amber work with child protection concerns.",
+        "and only for red work or amber work with child protection concerns. A refusal can be "
+        "overridden only after consent was sought and refused.",
     )
     ground = forms.ChoiceField(
         label="Ground for not seeking or overriding consent",
@@ -81,6 +87,17 @@ class ConsentForm(GovukForm):
         widget=forms.Textarea,
         required=False,
     )
+
+    def __init__(self, *args, refused: bool, **kwargs):
+        # `refused`: the consent decision standing now is "sought and refused".
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+
+    def clean_outcome(self) -> str:
+        outcome = self.cleaned_data["outcome"]
+        if outcome == ConsentOutcome.OVERRIDDEN and not self.refused:
+            raise forms.ValidationError(NO_REFUSAL_TO_OVERRIDE)
+        return outcome
 
     def field_layout(self, name: str):
         if name == "ground":
@@ -183,11 +200,90 @@ class EnquiryDecisionForm(GovukForm):
     assessment_type = assessment_type_field()
     primary_need = primary_need_field("Primary need (for a referral or strategy discussion)")
 
-    def __init__(self, *args, profile: CouncilProfile, **kwargs):
+    def __init__(self, *args, profile: CouncilProfile, no_duty_email: Team | None = None, **kwargs):
+        # `no_duty_email`: the team chosen has no duty email address, so the form asks how
+        # the referral reaches it (shown after the first submission chose such a team).
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = referral_teams(profile)
+        self.fields["team"].label_from_instance = _team_label
+        self.no_duty_email = no_duty_email
+        if no_duty_email is not None:
+            self._add_handover_fields(no_duty_email)
+            self.refresh_layout()
+
+    def _add_handover_fields(self, team: Team) -> None:
+        self.fields["handover_method"] = forms.ChoiceField(
+            label=f"{team} has no duty email address: how will the referral reach the team?",
+            choices=[
+                (HandoverMethod.TEAM_MANAGER_EMAIL, "Email it to a team manager"),
+                (HandoverMethod.RECORDED_HANDOVER, "It was handed over another way: record it"),
+            ],
+            widget=forms.RadioSelect,
+            required=False,
+        )
+        self.fields["team_manager"] = forms.ModelChoiceField(
+            label="Team manager to email",
+            queryset=team_managers_of(team),
+            required=False,
+            empty_label="Select a team manager",
+            help_text="For an email to a team manager.",
+        )
+        self.fields["team_manager"].label_from_instance = lambda u: f"{u} ({u.email})"
+        self.fields["handed_to"] = forms.CharField(
+            label="Who took the referral",
+            help_text="For a recorded handover: their name and role.",
+            max_length=160,
+            required=False,
+        )
+        self.fields["handed_over_at"] = GovukDateField(
+            label="Date of the handover", required=False, help_text="For example, 24 11 2026"
+        )
+        self.fields["handed_over_time"] = forms.CharField(
+            label="Time of the handover",
+            help_text="For example, 9:30am or 14:05",
+            max_length=8,
+            required=False,
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        )
+        self.fields["how"] = forms.CharField(
+            label="How it was handed over",
+            help_text="For example, by phone to the duty social worker.",
+            max_length=200,
+            required=False,
+        )
+
+    def clean_handed_over_time(self) -> dt.time | None:
+        value = self.cleaned_data.get("handed_over_time", "")
+        if not value.strip():
+            return None
+        try:
+            return parse_time(value)
+        except ValueError:
+            raise forms.ValidationError("Enter a real time, like 9:30am or 14:05") from None
+
+    def handover(self) -> Handover | None:
+        data = self.cleaned_data
+        if self.no_duty_email is None or not data.get("handover_method"):
+            return None
+        day, time = data.get("handed_over_at"), data.get("handed_over_time")
+        at = (
+            dt.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+            if day and time
+            else None
+        )
+        return Handover(
+            method=data["handover_method"],
+            team_manager=data.get("team_manager"),
+            handed_to=data.get("handed_to", ""),
+            handed_over_at=at,
+            how=data.get("how", ""),
+        )
 
     def field_layout(self, name: str):
-        if name in ("next_step", "assessment_type"):
+        if name in ("next_step", "assessment_type", "handover_method"):
             return Field.radios(name, legend_size=Size.SMALL, inline=False)
         return super().field_layout(name)
+
+
+def _team_label(team: Team) -> str:
+    return team.name if team.duty_email else f"{team.name} (no duty email address)"

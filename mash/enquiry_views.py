@@ -11,17 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.models import Team
 from accounts.services import access_record
 from core.forms import add_service_errors
 from core.templatetags.govuk import govuk_datetime
 from core.text import lower_in_sentence
 from referrals import selectors as contact_selectors
 from referrals.access import get_contact_for_user
+from referrals.forms import referral_teams
 from referrals.models import ContactStatus
 from referrals.person_warnings import selectors as warning_selectors
 from thresholds.selectors import current_profile, threshold_levels
 
-from . import enquiries, selectors
+from . import disagreements, enquiries, selectors, strategy
 from .access import get_enquiry_for_user, may_enquiry
 from .enquiry_forms import (
     AnalysisForm,
@@ -67,6 +69,9 @@ def mash_queue(request: HttpRequest) -> HttpResponse:
             "view": view,
             "record_threshold": MASH_RECORD_AGENCIES,
             "can_open": request.user.has_perm("mash.add_enquiry"),
+            "open_escalations": disagreements.open_disagreements().count()
+            if disagreements.may_resolve(request.user)
+            else None,
         },
     )
 
@@ -143,6 +148,10 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_request": acts and open_ and consent is not None and consent.allows_checks,
             "can_analyse": acts and open_,
             "can_decide": manager and enquiry.is_awaiting_decision,
+            "strategy_discussions": strategy.strategy_discussions_for(enquiry),
+            "can_record_strategy": strategy.may_record(user, enquiry),
+            "disagreements": selectors.disagreements_on(enquiry),
+            "can_resolve": disagreements.may_resolve(user),
         },
     )
 
@@ -150,12 +159,20 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _passed_on(referrals, requests) -> list[dict]:
     """For each referral: what went to the team, and which agencies' answers were held back."""
     shared = selectors.shared_with_referrals(referrals)
+    handovers = selectors.handovers_for(referrals)
     result = []
     for referral in referrals:
         rows = shared[referral.pk]
         sent = {row.answer.request_id for row in rows}
         withheld = [r.agency for r in requests if r.current is not None and r.pk not in sent]
-        result.append({"referral": referral, "shared": rows, "withheld": withheld})
+        result.append(
+            {
+                "referral": referral,
+                "shared": rows,
+                "withheld": withheld,
+                "handover": handovers.get(referral.pk),
+            }
+        )
     return result
 
 
@@ -195,7 +212,10 @@ def enquiry_consent(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = get_enquiry_for_user(request.user, pk, "change_enquiry")
     if (closed := _closed(request, enquiry)) is not None:
         return closed
-    form = ConsentForm(request.POST if request.method == "POST" else None)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        refused=enquiries.consent_refused(enquiry),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -289,6 +309,7 @@ def enquiry_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"version": enquiry.version},
         profile=profile,
+        no_duty_email=_team_without_duty_email(request, profile),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -304,6 +325,7 @@ def enquiry_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 team=data["team"],
                 assessment_type=data["assessment_type"],
                 primary_need=data["primary_need"],
+                handover=form.handover(),
             )
         except ValidationError as exc:
             _stale_or_errors(form, exc, enquiry)
@@ -311,6 +333,18 @@ def enquiry_decide(request: HttpRequest, pk: int) -> HttpResponse:
             step = NextStep(data["next_step"]).label
             return _done(request, enquiry, f"Decision made: {data['final_rag']}, {step.lower()}.")
     return _step(request, enquiry, form, "The manager's decision", answers=True, analysis=True)
+
+
+def _team_without_duty_email(request: HttpRequest, profile) -> Team | None:
+    """The referral team posted, if it has no duty email address: the form then asks how the
+    referral reaches it (a team manager's address or a recorded handover)."""
+    if request.method != "POST":
+        return None
+    pk = request.POST.get("team", "")
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    team = referral_teams(profile).filter(pk=int(pk)).first()
+    return team if team is not None and not team.duty_email else None
 
 
 def _stale_or_errors(form, exc: ValidationError, enquiry: Enquiry) -> None:

@@ -219,6 +219,17 @@ def inbox_order() -> models.Case:
     )
 
 
+def rag_order() -> models.Case:
+    """Red (0) before amber (1) before anything else (2): the inbox's tie-break after due time.
+    Indexed with `inbox_order()`, so the index and the ORDER BY must use this one expression."""
+    return models.Case(
+        models.When(rag=Rag.RED, then=models.Value(0)),
+        models.When(rag=Rag.AMBER, then=models.Value(1)),
+        default=models.Value(2),
+        output_field=models.IntegerField(),
+    )
+
+
 class PartnerRequest(models.Model):
     """A request to one partner agency for checks on an enquiry's child and family."""
 
@@ -234,6 +245,10 @@ class PartnerRequest(models.Model):
     status = models.CharField(
         max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
     )
+    # A copy of the request's own partner-check clock (its Deadline row, which stays the one
+    # the sweep enforces), so the inbox can order by urgency through an index on this table.
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rag = models.CharField(max_length=5, choices=Rag.choices, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -245,9 +260,18 @@ class PartnerRequest(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status"], name="partner_request_inbox"),
-            # The inbox pages in this order: walking the index and probing each row's grants
-            # stops after one page, instead of sorting every request the agency ever had.
-            models.Index(inbox_order(), "requested_at", "id", name="partner_request_inbox_order"),
+            # The inbox pages in urgency order (open first, then the soonest due, then red
+            # before amber): walking the index and probing each row's grants stops after one
+            # page, instead of sorting every request the agency ever had.
+            models.Index(
+                inbox_order(),
+                # Ascending puts a missing due time last on PostgreSQL (and no NULLS LAST:
+                # SQLite, the demo's database, cannot index it).
+                "due_at",
+                rag_order(),
+                "id",
+                name="partner_request_urgency",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -333,6 +357,170 @@ class InformationShared(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} passed on with {self.referral}"
+
+
+class StrategyDiscussion(models.Model):
+    """A strategy discussion held on an enquiry's child (Working Together: urgent child
+    protection): when, who took part for which agency, what was decided and what follows."""
+
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.PROTECT, related_name="strategy_discussions"
+    )
+    held_at = models.DateTimeField()
+    decision = models.TextField()
+    section_47 = models.BooleanField("Section 47 enquiries will follow")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_at", "-pk"]
+        indexes = [models.Index(fields=["enquiry", "held_at"], name="strategy_discussion_enquiry")]
+
+    def __str__(self) -> str:
+        return f"Strategy discussion on {self.enquiry.contact}"
+
+
+class StrategyAttendee(models.Model):
+    discussion = models.ForeignKey(
+        StrategyDiscussion, on_delete=models.CASCADE, related_name="attendees"
+    )
+    agency = models.CharField(max_length=120)
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["discussion", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class StrategyAction(models.Model):
+    """A next step agreed at a strategy discussion, with who does it and by when."""
+
+    discussion = models.ForeignKey(
+        StrategyDiscussion, on_delete=models.CASCADE, related_name="actions"
+    )
+    action = models.CharField(max_length=300)
+    owner = models.CharField(max_length=120)
+    due_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["discussion", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+class DisagreementSource(models.TextChoices):
+    PARTNER = "partner", "A partner agency"
+    RECEIVING_TEAM = "receiving_team", "The team the child was referred to"
+
+
+class DisagreementStatus(models.TextChoices):
+    OPEN = "open", "Escalated to the MASH manager"
+    RESOLVED = "resolved", "Resolved"
+
+
+class DisagreementOutcome(models.TextChoices):
+    UPHELD = "upheld", "Decision upheld"
+    CHANGED = "decision_changed", "Decision changed"
+
+
+class Disagreement(models.Model):
+    """A partner's or the receiving team's disagreement with a MASH decision, escalated to
+    the MASH manager (DOMAIN §10, protocol 11); it runs on its own clock until resolved."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="disagreements")
+    source = models.CharField(max_length=20, choices=DisagreementSource.choices)
+    agency = models.ForeignKey(
+        "accounts.PartnerAgency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=DisagreementStatus.choices, default=DisagreementStatus.OPEN
+    )
+    outcome = models.CharField(max_length=20, choices=DisagreementOutcome.choices, blank=True)
+    outcome_reasons = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        permissions = [("resolve_disagreement", "Can resolve a disagreement with a MASH decision")]
+        indexes = [
+            # The MASH manager's queue: open escalations, oldest first.
+            models.Index(
+                fields=["raised_at"],
+                condition=models.Q(status="open"),
+                name="disagreement_open",
+            ),
+            models.Index(fields=["enquiry", "raised_at"], name="disagreement_enquiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(team__isnull=False),
+                name="disagreement_has_a_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Disagreement from {self.raised_by_name} on {self.enquiry.contact}"
+
+    @property
+    def raised_by_name(self) -> str:
+        return str(self.agency or self.team)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DisagreementStatus.OPEN
+
+
+class HandoverMethod(models.TextChoices):
+    TEAM_MANAGER_EMAIL = "team_manager_email", "Emailed to the team manager"
+    RECORDED_HANDOVER = "recorded_handover", "Handed over another way, recorded"
+
+
+class ReferralHandover(models.Model):
+    """How a MASH referral reached a team that has no duty email address: emailed to one of
+    its team managers, or handed over another way (who took it, when and how)."""
+
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="mash_handover"
+    )
+    method = models.CharField(max_length=20, choices=HandoverMethod.choices)
+    team_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handed_to = models.CharField("Who took the referral", max_length=160, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    how = models.CharField("How it was handed over", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.referral}"
 
 
 # Object permissions ------------------------------------------------------------------------

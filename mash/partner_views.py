@@ -5,38 +5,23 @@ question); nothing of the MASH record and nothing of other agencies' answers.
 """
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.services import access_record
 from core.forms import add_service_errors
 from referrals.models import ContactRole
 from referrals.person_warnings import selectors as warning_selectors
-from thresholds.models import ClockKind, Deadline
 
-from . import enquiries
+from . import enquiries, selectors
 from .access import get_partner_request_for_user, may_partner_request, partner_inbox_requests
-from .models import PartnerRequest, RequestStatus
+from .models import EnquiryStatus, PartnerRequest, RequestStatus
 from .partner_forms import PartnerAnswerForm
 
 PAGE_SIZE = 50
-
-
-def _clocks_for(requests: list[PartnerRequest]) -> None:
-    """Attach each request's partner-check clock as `clock` in one query."""
-    if not requests:
-        return
-    clocks = Deadline.objects.filter(
-        kind=ClockKind.PARTNER_CHECK,
-        subject_type=ContentType.objects.get_for_model(PartnerRequest),
-        subject_id__in=[r.pk for r in requests],
-    )
-    by_request = {d.subject_id: d for d in clocks}
-    for r in requests:
-        r.clock = by_request.get(r.pk)
 
 
 def partner_inbox(request: HttpRequest) -> HttpResponse:
@@ -46,8 +31,8 @@ def partner_inbox(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     page.object_list = list(page.object_list)
-    _clocks_for(page.object_list)
-    return render(request, "mash/partner/inbox.html", {"page": page})
+    selectors.attach_partner_clocks(page.object_list)
+    return render(request, "mash/partner/inbox.html", {"page": page, "now": timezone.now()})
 
 
 def partner_request(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,20 +77,21 @@ def _answer(request: HttpRequest, checks: PartnerRequest) -> HttpResponse:
 def _render(
     request: HttpRequest, checks: PartnerRequest, form: PartnerAnswerForm | None = None
 ) -> HttpResponse:
-    contact = checks.enquiry.contact
+    enquiry = checks.enquiry
+    contact = enquiry.contact
     # The page shows children's details, so every showing of it is logged.
     access_record(
         user=request.user,
         obj=contact,
-        description=f"Partner request to {checks.agency} on contact {contact.reference}",
+        description=f"Partner request to {checks.agency} on contact {contact.reference}: "
+        "children and adults named",
         path=request.path,
     )
-    children = [
-        link.person
-        for link in contact.contact_people.filter(role=ContactRole.CHILD)
-        .select_related("person__address")
-        .order_by("pk")
-    ]
+    # The question asks about the children and adults named: the request shows each one's
+    # name, date of birth, address and (for an adult) role on the contact, and nothing else.
+    links = list(contact.contact_people.select_related("person__address").order_by("pk"))
+    children = [link.person for link in links if link.role == ContactRole.CHILD]
+    adults = [link for link in links if link.role != ContactRole.CHILD]
     answers = list(checks.answers.select_related("author").order_by("-version"))
     submitted = [a for a in answers if a.is_submitted]
     draft = next((a for a in answers if not a.is_submitted), None)
@@ -119,7 +105,7 @@ def _render(
         form = PartnerAnswerForm(
             initial=PartnerAnswerForm.initial_from(draft or next(iter(submitted), None))
         )
-    _clocks_for([checks])
+    selectors.attach_partner_clocks([checks])
     return render(
         request,
         "mash/partner/request.html",
@@ -131,6 +117,20 @@ def _render(
             "warnings": warning_selectors.for_partners(
                 warning_selectors.agreed_on_contact(contact)
             ),
+            "adults": adults,
+            # The decision's outcome (no more of the MASH record) and this agency's own
+            # disagreements with it, so the agency can escalate if it disagrees.
+            "decided": enquiry.status == EnquiryStatus.DECIDED,
+            "enquiry": enquiry,
+            "disagreements": list(
+                enquiry.disagreements.filter(agency=checks.agency).select_related(
+                    "agency", "team", "raised_by", "resolved_by"
+                )
+            )
+            if enquiry.status == EnquiryStatus.DECIDED
+            else [],
+            "can_disagree": enquiry.status == EnquiryStatus.DECIDED
+            and may_partner_request(request.user, "change_partnerrequest", checks),
             "submitted": submitted,
             "draft": draft,
             "next_version": (answers[0].version + 1) if answers and not draft else None,

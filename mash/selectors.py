@@ -11,16 +11,20 @@ from referrals.models import Contact, ContactStatus, Referral
 from referrals.selectors import TimelineEntry, history_entries, queue_for_status
 from thresholds.models import ClockKind, Deadline
 
+from .access import partner_inbox_requests
 from .models import (
     AWAITING_DECISION,
     AnswerStatus,
     ConsentDecision,
     ConsentOutcome,
+    Disagreement,
     Enquiry,
     InformationShared,
     PartnerAnswer,
     PartnerRequest,
+    ReferralHandover,
     RequestStatus,
+    StrategyDiscussion,
 )
 
 QUEUE_VIEWS = {
@@ -48,6 +52,28 @@ def mash_queue(user: User, view: str = "all") -> QuerySet[Contact]:
             distinct=True,
         ),
     )
+
+
+def attach_partner_clocks(requests: list[PartnerRequest]) -> None:
+    """Attach each request's partner-check clock as `clock`, in one query."""
+    if not requests:
+        return
+    clocks = Deadline.objects.filter(
+        kind=ClockKind.PARTNER_CHECK,
+        subject_type=ContentType.objects.get_for_model(PartnerRequest),
+        subject_id__in=[r.pk for r in requests],
+    )
+    by_request = {d.subject_id: d for d in clocks}
+    for r in requests:
+        r.clock = by_request.get(r.pk)
+
+
+def partner_tray(user: User, limit: int = 20) -> list[PartnerRequest]:
+    """A partner's work tray: their agency's requests still awaiting an answer, most urgent
+    first, each with its clock."""
+    requests = list(partner_inbox_requests(user).filter(status=RequestStatus.OPEN)[:limit])
+    attach_partner_clocks(requests)
+    return requests
 
 
 def enquiry_requests(enquiry: Enquiry) -> list[PartnerRequest]:
@@ -105,6 +131,8 @@ def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
     for model, rows in (
         (ConsentDecision, ConsentDecision.history.filter(enquiry_id=enquiry.pk)),
         (PartnerRequest, PartnerRequest.history.filter(enquiry_id=enquiry.pk)),
+        (StrategyDiscussion, StrategyDiscussion.history.filter(enquiry_id=enquiry.pk)),
+        (Disagreement, Disagreement.history.filter(enquiry_id=enquiry.pk)),
         # An agency's drafts are its own until submitted.
         (
             PartnerAnswer,
@@ -116,6 +144,20 @@ def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
             reason = record.history_change_reason or f"{model._meta.verbose_name} changed"
             entries.append(TimelineEntry(record.history_date, who, reason, ()))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def handovers_for(referrals: list[Referral]) -> dict[int, ReferralHandover]:
+    """How each referral to a team with no duty email reached it, by referral id."""
+    return {
+        h.referral_id: h
+        for h in ReferralHandover.objects.filter(referral__in=referrals).select_related(
+            "team_manager", "recorded_by"
+        )
+    }
+
+
+def disagreements_on(enquiry: Enquiry) -> list[Disagreement]:
+    return list(enquiry.disagreements.select_related("agency", "team", "raised_by", "resolved_by"))
 
 
 def _mash_consent_given(contacts: Iterable[Contact]) -> set[int]:

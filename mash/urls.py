@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import enquiry_views, partner_views, views
+from . import enquiry_views, partner_views, record_views, views
 
 app_name = "mash"
 
@@ -25,6 +25,23 @@ urlpatterns = [
         "mash/enquiries/<int:pk>/analysis/", enquiry_views.enquiry_analysis, name="enquiry_analysis"
     ),
     path("mash/enquiries/<int:pk>/decision/", enquiry_views.enquiry_decide, name="enquiry_decide"),
+    path(
+        "mash/enquiries/<int:pk>/strategy-discussion/",
+        record_views.strategy_discussion_new,
+        name="strategy_discussion_new",
+    ),
+    path("mash/disagreements/", record_views.disagreement_queue, name="disagreements"),
+    path("mash/disagreements/<int:pk>/", record_views.disagreement_detail, name="disagreement"),
+    path(
+        "mash/contacts/<int:contact_pk>/disagree/",
+        record_views.team_disagree,
+        name="team_disagree",
+    ),
     path("partner/requests/", partner_views.partner_inbox, name="partner_inbox"),
     path("partner/requests/<int:pk>/", partner_views.partner_request, name="partner_request"),
+    path(
+        "partner/requests/<int:pk>/disagree/",
+        record_views.partner_disagree,
+        name="partner_disagree",
+    ),
 ]

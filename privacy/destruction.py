@@ -3,10 +3,11 @@
 Called only by privacy.services.record_destroy, inside its transaction, with the contact and
 every person on it locked. The record's rows that the figures and returns count (the contact,
 its ratings, referrals, CIN episodes, MASH enquiry, consent, partner requests and answers,
-discussion items, early help decisions, panel and family work cases, clocks, the MERLIN
-report) stay, emptied of every free-text and identifying field; rows that only carry
-personal data (referrer notices and their emails, team-around-the-family members, emails and
-notifications about the record, object permissions) are deleted. Every history row of every
+discussion items, strategy discussions, disagreements, referral handovers, early help
+decisions, panel and family work cases, clocks, the MERLIN report) stay, emptied of every
+free-text and identifying field; rows that only carry personal data (referrer notices and
+their emails, team-around-the-family members, emails and notifications about the record,
+object permissions) are deleted. Every history row of every
 part of the record is deleted, and so are the access-log rows naming it (the access log is
 itself personal data about the child). A person on no other retained record is emptied the
 same way (the row stays so the census counts of the year still join); a person still on
@@ -34,6 +35,7 @@ from early_help.models import (
 )
 from mash.models import (
     ConsentDecision,
+    Disagreement,
     DiscussionItem,
     Enquiry,
     EnquiryGroupObjectPermission,
@@ -43,6 +45,10 @@ from mash.models import (
     PartnerRequest,
     PartnerRequestGroupObjectPermission,
     PartnerRequestUserObjectPermission,
+    ReferralHandover,
+    StrategyAction,
+    StrategyAttendee,
+    StrategyDiscussion,
 )
 from referrals.models import (
     Address,
@@ -99,6 +105,11 @@ CLEARED: dict[type[models.Model], dict[str, object]] = {
     PartnerRequest: {"question": ""},
     PartnerAnswer: {"information_held": "", "analysis": ""},
     DiscussionItem: {"rationale": ""},
+    StrategyDiscussion: {"decision": ""},
+    StrategyAttendee: {"name": "", "role": ""},
+    StrategyAction: {"action": "", "owner": ""},
+    Disagreement: {"reasons": "", "outcome_reasons": ""},
+    ReferralHandover: {"handed_to": "", "how": ""},
     EarlyHelpDecision: {"rationale": "", "service": ""},
     FamilyWorkCase: {"closure_details": ""},
     PanelCase: {"reason": "", "rationale": "", "service": ""},
@@ -175,6 +186,11 @@ def record_parts(contact: Contact) -> RecordParts:
         PartnerAnswer: _pks(PartnerAnswer.objects.filter(request__enquiry__contact=c)),
         InformationShared: _pks(InformationShared.objects.filter(referral__contact=c)),
         DiscussionItem: _pks(DiscussionItem.objects.filter(contact=c)),
+        StrategyDiscussion: _pks(StrategyDiscussion.objects.filter(enquiry__contact=c)),
+        StrategyAttendee: _pks(StrategyAttendee.objects.filter(discussion__enquiry__contact=c)),
+        StrategyAction: _pks(StrategyAction.objects.filter(discussion__enquiry__contact=c)),
+        Disagreement: _pks(Disagreement.objects.filter(enquiry__contact=c)),
+        ReferralHandover: _pks(ReferralHandover.objects.filter(referral__contact=c)),
         EarlyHelpDecision: _pks(EarlyHelpDecision.objects.filter(contact=c)),
         FamilyWorkCase: _pks(FamilyWorkCase.objects.filter(contact=c)),
         TafMember: _pks(TafMember.objects.filter(case__contact=c)),

@@ -35,6 +35,7 @@ from mash.models import (
     Enquiry,
     PartnerAnswer,
     PartnerRequest,
+    StrategyDiscussion,
 )
 from referrals.models import (
     CinEpisode,
@@ -132,6 +133,10 @@ def _contacts(person: Person) -> list[Contact]:
             "consent_decisions", queryset=ConsentDecision.objects.select_related("recorded_by")
         ),
         Prefetch("requests", queryset=requests),
+        Prefetch(
+            "strategy_discussions",
+            queryset=StrategyDiscussion.objects.prefetch_related("attendees", "actions"),
+        ),
     )
     return list(
         Contact.objects.filter(contact_people__person=person)
@@ -212,6 +217,19 @@ def _enquiry(contact: Contact, collected: Collected) -> dict | None:
             for c in enquiry.consent_decisions.all()
         ],
         "partner_information": answers,
+        "strategy_discussions": [
+            {
+                "held_at": _when(d.held_at),
+                "attendees": [f"{a.name}, {a.role} ({a.agency})" for a in d.attendees.all()],
+                "decision": d.decision,
+                "section_47_enquiries_follow": d.section_47,
+                "next_steps": [
+                    {"action": a.action, "owner": a.owner, "due_on": _when(a.due_on)}
+                    for a in d.actions.all()
+                ],
+            }
+            for d in enquiry.strategy_discussions.all()
+        ],
     }
 
 
@@ -421,6 +439,7 @@ def _history_sources(person: Person, contact_ids: list[int]) -> list[tuple[type,
         (DiscussionItem, Q(contact_id__in=contact_ids), "Daily discussion item"),
         (Enquiry, Q(contact_id__in=contact_ids), "MASH enquiry"),
         (ConsentDecision, Q(enquiry_id__in=enquiry_ids), "Consent decision"),
+        (StrategyDiscussion, Q(enquiry_id__in=enquiry_ids), "Strategy discussion"),
         (Referral, Q(contact_id__in=contact_ids), "Referral"),
         (CinEpisode, Q(person_id=person.pk), "CIN episode"),
         (EarlyHelpDecision, Q(contact_id__in=contact_ids), "Early help decision"),

@@ -23,6 +23,7 @@ REFERENCE_DATA_MIGRATIONS = (
     ("thresholds", "0011_councilprofile_la_code"),
     ("thresholds", "0013_councilprofile_service_name"),
     ("thresholds", "0015_screening_clock_from_receipt"),
+    ("thresholds", "0016_disagreement_clock"),
     ("privacy", "0003_retention_rules_reviews_tombstones"),
     ("accounts", "0009_seed_message_templates"),
 )
@@ -33,6 +34,7 @@ NOT_REFERENCE_DATA = (
     ("accounts", "0007_agency_groups"),
     ("early_help", "0003_copy_object_permissions"),
     ("mash", "0005_copy_object_permissions"),
+    ("mash", "0009_strategy_discussions_disagreements_handovers_inbox_urgency"),
     ("referrals", "0003_recompute_matching_keys"),
     ("referrals", "0010_copy_object_permissions"),
     ("referrals", "0019_backfill_person_search_keys"),

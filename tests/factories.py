@@ -22,6 +22,8 @@ class TeamFactory(factory.Factory):
 
     name = factory.Sequence(lambda n: f"Team {n}")
     kind = TeamKind.SOCIAL_WORK
+    # A MASH referral to a team with no duty address needs a handover (mash.enquiries).
+    duty_email = factory.Sequence(lambda n: f"team-{n}-duty@example.org")
 
     @classmethod
     def _create(cls, model_class, **kwargs):
@@ -198,6 +200,8 @@ def partner_requests(
 
     contact = contact_with_mash(officer=officer, senior=senior, profile=profile, **contact_fields)
     enquiry = enquiries.enquiry_open(contact=contact, by=manager, profile=profile, worker=worker)
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=manager,

@@ -16,6 +16,7 @@ from accounts.models import AccessLog
 from referrals.models import Person
 from tests.access_helpers import with_fixtures
 from tests.early_help import test_access as early_help_table
+from tests.mash import test_mash_records_access as mash_records_table
 from tests.privacy import test_privacy_access as privacy_table
 from tests.privacy import test_retention_access as retention_table
 from tests.referrals import test_access as referrals_table
@@ -175,7 +176,7 @@ def test_every_page_that_names_a_child_logs_the_read(request, client, settings, 
         fetched |= more
         named |= more_named
     # The retention table runs last: its records switch the council profile to Islington.
-    for table in (returns_table, mi_table, privacy_table, retention_table):
+    for table in (mash_records_table, returns_table, mi_table, privacy_table, retention_table):
         more, more_named = _walk(request, client, table, table.make_records, problems)
         fetched |= more
         named |= more_named

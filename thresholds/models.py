@@ -96,6 +96,7 @@ class ClockKind(models.TextChoices):
     )
     PARTNER_CHECK = "partner_check", "Partner agency check"
     FAMILY_WORK = "family_work", "Family work case open at most"
+    DISAGREEMENT = "disagreement", "Disagreement with a MASH decision resolved"
 
 
 class TimeUnit(models.TextChoices):

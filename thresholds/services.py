@@ -203,7 +203,12 @@ def deadline_close(
 
 # Clocks that keep running when a contact closes: the referrer is still owed the outcome,
 # and a phone child protection referral is still owed its written follow-up.
-KEEP_AFTER_CLOSURE = (ClockKind.REFERRER_TOLD, ClockKind.CP_WRITTEN_FOLLOW_UP)
+KEEP_AFTER_CLOSURE = (
+    ClockKind.REFERRER_TOLD,
+    ClockKind.CP_WRITTEN_FOLLOW_UP,
+    # A disagreement with the MASH decision is owed its resolution whatever the contact does.
+    ClockKind.DISAGREEMENT,
+)
 
 
 def deadlines_close_for_contact(

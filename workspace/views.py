@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Notification
+from mash import selectors as mash_selectors
 from referrals import selectors as referral_selectors
 from referrals.person_warnings import selectors as warning_selectors
 from thresholds import selectors as threshold_selectors
@@ -32,6 +33,12 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             request.user, contacts=referral_selectors.contacts_visible_to(request.user), now=now
         )[:100]
     )
+    # A partner agency's clocks are on its requests for checks, not on contacts it may see.
+    partner_requests = (
+        mash_selectors.partner_tray(request.user)
+        if request.user.has_perm("mash.answer_partnerrequest")
+        else []
+    )
     return render(
         request,
         "accounts/work_tray.html",
@@ -39,6 +46,7 @@ def work_tray(request: HttpRequest) -> HttpResponse:
             "notices": notices,
             "contacts": contacts,
             "clocks": clocks,
+            "partner_requests": partner_requests,
             "now": now,
             # A manager's warnings to agree and to review (case numbers only: no names).
             "warnings": warning_selectors.for_managers(request.user),

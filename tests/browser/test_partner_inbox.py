@@ -29,6 +29,8 @@ def test_police_user_saves_a_draft_then_submits_an_answer(
     enquiry = enquiries.enquiry_open(
         contact=contact, by=mash_manager, profile=camden, worker=mash_social_worker
     )
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

@@ -226,6 +226,8 @@ def test_consent_given_to_the_mash_counts_for_early_help(
     enquiry = enquiries.enquiry_open(contact=contact, by=mash_manager, profile=camden)
     enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_given")
     assert selectors.has_early_help_consent(contact)
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

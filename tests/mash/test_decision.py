@@ -242,6 +242,8 @@ def test_early_help_without_consent_is_refused(enquiry, havering, mash_manager, 
     contact = enquiry.contact
     contact.family_agrees = "no"
     contact.save()
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

@@ -111,6 +111,7 @@ def test_worker_cannot_override_consent(enquiry, mash_social_worker):
 
 
 def test_consent_override_needs_a_ground_and_a_rationale(enquiry, mash_manager):
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     with pytest.raises(ValidationError) as exc:
         enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="overridden")
     assert set(exc.value.message_dict) == {"ground", "rationale"}

@@ -62,6 +62,9 @@ def test_opening_a_second_enquiry_on_a_contact_goes_to_the_first(client, enquiry
 def test_a_worker_who_tries_to_override_consent_is_told_only_a_manager_may(
     client, enquiry, mash_social_worker
 ):
+    enquiries.enquiry_record_consent(
+        enquiry=enquiry, by=mash_social_worker, outcome="sought_refused"
+    )
     client.force_login(mash_social_worker)
     response = client.post(
         url("enquiry_consent", enquiry),
@@ -71,19 +74,20 @@ def test_a_worker_who_tries_to_override_consent_is_told_only_a_manager_may(
     assert response.status_code == 200
     assert "Only a MASH manager may decide not to seek or to override consent" in page
     assert "Baby bruised" in page
-    assert not enquiry.consent_decisions.exists()
+    assert enquiry.consent_decisions.count() == 1  # the refusal only
 
 
 def test_an_override_without_ground_or_rationale_says_so_next_to_each_field(
     client, enquiry, mash_manager
 ):
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     client.force_login(mash_manager)
     response = client.post(url("enquiry_consent", enquiry), {"outcome": "overridden"})
     page = response.content.decode()
     assert "govuk-error-summary" in page
     assert "Select the ground for not seeking or overriding consent" in page
     assert "Enter the rationale for not seeking or overriding consent" in page
-    assert not enquiry.consent_decisions.exists()
+    assert enquiry.consent_decisions.count() == 1  # the refusal only
 
 
 def test_a_worker_records_consent_given_and_the_page_shows_it(client, enquiry, mash_social_worker):
@@ -108,6 +112,8 @@ def test_checks_cannot_be_asked_before_consent_is_recorded(client, enquiry, mash
 def test_the_checks_form_preselects_havering_s_five_always_asked_agencies(
     client, enquiry, mash_manager, mash_social_worker
 ):
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,
@@ -134,6 +140,8 @@ def test_the_checks_form_preselects_havering_s_five_always_asked_agencies(
 def test_requesting_checks_starts_a_clock_for_each_agency_asked(
     client, enquiry, havering, mash_manager, mash_social_worker
 ):
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

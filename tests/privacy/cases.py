@@ -52,6 +52,8 @@ def make_case(
     enquiry = enquiries.enquiry_open(
         contact=contact, by=mash_manager, profile=havering, worker=mash_social_worker
     )
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

@@ -367,6 +367,8 @@ def _partner_request(*, profile, officer, senior, manager, worker, agency):
     """A request for checks addressed to `agency`, made the way the MASH makes it."""
     contact = contact_with_mash(officer=officer, senior=senior, profile=profile)
     enquiry = enquiries.enquiry_open(contact=contact, by=manager, profile=profile, worker=worker)
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=manager,

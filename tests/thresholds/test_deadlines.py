@@ -188,6 +188,7 @@ EXPECTED_TIMESCALES = {
         "screening": (24, H),
         "referrer_told": (24, H),
         "information_and_advice": (7, WD),
+        "disagreement": (1, WD),
     },
     "havering": {
         "red_checks": (4, H),
@@ -201,6 +202,7 @@ EXPECTED_TIMESCALES = {
         "cp_written_follow_up": (48, H),
         "family_work": (84, D),
         "information_and_advice": (7, WD),
+        "disagreement": (1, WD),
     },
     "islington": {
         "red_checks": (24, H),
@@ -214,6 +216,7 @@ EXPECTED_TIMESCALES = {
         "family_work": (84, D),
         "contact_record": (24, H),
         "screening": (24, H),
+        "disagreement": (1, WD),
     },
 }
 

@@ -1,0 +1,88 @@
+"""Builders shared by the tests of what follows a MASH decision: named adults, strategy
+discussions, disagreements and referrals to a team without a duty email address."""
+
+from accounts.models import AgencyKind
+from mash import enquiries
+from referrals import rating, services
+from tests.factories import PersonFactory, agency_user, complete_contact
+
+
+def mash_contact(*, officer, senior, profile, rag="red", children=None, adults=()):
+    """A contact with the MASH, its children and adults (person, role, relationship) named."""
+    contact = complete_contact(by=officer, children=children or [PersonFactory()])
+    for person, role, relationship in adults:
+        services.contact_link_person(
+            contact=contact,
+            person=person,
+            by=officer,
+            role=role,
+            relationship_to_children=relationship,
+        )
+    services.contact_submit(contact=contact, by=officer, profile=profile)
+    services.contact_screen(contact=contact, by=officer, profile=profile, rationale="")
+    rating.contact_rate(
+        contact=contact,
+        by=senior,
+        profile=profile,
+        rag=rag,
+        level=4 if rag == "red" else 3,
+        cp_concerns=True,
+        rationale="Test rating",
+        outcome="mash",
+    )
+    contact.refresh_from_db()
+    return contact
+
+
+def checks_requested(*, contact, profile, manager, worker, agencies=None):
+    """An enquiry on the contact with consent sought and given and checks asked."""
+    enquiry = enquiries.enquiry_open(contact=contact, by=manager, profile=profile, worker=worker)
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=worker, outcome="sought_given")
+    made = enquiries.enquiry_request_checks(
+        enquiry=enquiry,
+        by=worker,
+        profile=profile,
+        agencies=agencies or enquiries.default_agencies(profile),
+        question="What do you hold on the children and adults named?",
+    )
+    return enquiry, {r.agency.kind: r for r in made}
+
+
+def decided(
+    *, enquiry, profile, manager, worker, team, handover=None, next_step="social_work_referral"
+):
+    """The police answer, the worker analyses and the manager refers the child to `team`."""
+    police = next(r for r in enquiry.requests.all() if r.agency.kind == AgencyKind.POLICE)
+    user = agency_user(police.agency)
+    draft = enquiries.answer_save_draft(
+        request=police,
+        by=user,
+        information_held="Two call-outs in March.",
+        analysis="Escalating risk.",
+        share_with_receiving_service=True,
+        share_with_family=False,
+    )
+    enquiries.answer_submit(answer=draft, by=user)
+    enquiry.refresh_from_db()
+    enquiry = enquiries.enquiry_record_analysis(
+        enquiry=enquiry,
+        by=worker,
+        version=enquiry.version,
+        summary="Police hold information.",
+        analysis="Risk of significant harm.",
+        recommended_level=4,
+        recommended_action="Refer for assessment.",
+    )
+    return enquiries.enquiry_decide(
+        enquiry=enquiry,
+        by=manager,
+        version=enquiry.version,
+        profile=profile,
+        final_rag="red",
+        final_rationale="Risk of significant harm.",
+        next_step=next_step,
+        team=team,
+        assessment_type="cfa",
+        primary_need="N1",
+        handover=handover,
+    ), user
