@@ -177,6 +177,9 @@ class GovukDateField(DateInputField):
         self.min_year, self.max_year, self.must_be = min_year, max_year, must_be
         self.required_message = (kwargs.pop("error_messages", None) or {}).get("required")
         super().__init__(**kwargs)
+        # A form may also set its own message after building the field
+        # (`form.fields[name].error_messages["required"] = ...`): that one is used too.
+        self._default_required = self.error_messages.get("required")
 
     def _name(self) -> str:
         return str(self.label or "Date")
@@ -200,7 +203,10 @@ class GovukDateField(DateInputField):
         missing = [i for i, part in enumerate(parts) if not part]
         if len(missing) == 3:
             if self.required:
-                message = self.required_message or f"Enter the {name.lower()}"
+                set_later = self.error_messages.get("required")
+                if set_later == self._default_required:
+                    set_later = None
+                message = self.required_message or set_later or f"Enter the {name.lower()}"
                 raise self._fail(message, [0], "required")
             return None
         if missing:

@@ -111,6 +111,8 @@ def test_every_queue_fits_a_phone_without_scrolling_sideways(
     enquiry = enquiries.enquiry_open(
         contact=with_mash, by=mash_manager, profile=camden, worker=mash_social_worker
     )
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

@@ -139,6 +139,8 @@ def test_a_warning_proposed_and_agreed_shows_on_the_contact_and_to_the_partner(
     enquiry = enquiries.enquiry_open(
         contact=contact, by=mash_manager, profile=camden, worker=mash_social_worker
     )
+    # A refusal can be overridden only once consent was sought and refused.
+    enquiries.enquiry_record_consent(enquiry=enquiry, by=mash_manager, outcome="sought_refused")
     enquiries.enquiry_record_consent(
         enquiry=enquiry,
         by=mash_manager,

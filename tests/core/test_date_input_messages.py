@@ -112,3 +112,18 @@ def test_a_form_error_on_a_date_or_radios_links_to_their_first_input():
     items = error_summary_items(form)
     assert ("id_outcome_0", "This field is required.") in items
     assert ("id_date_of_birth_0", "Date of birth must be after the referral") in items
+
+
+def test_a_required_message_the_form_sets_after_building_the_field_is_the_one_shown():
+    class HeldForm(GovukForm):
+        held_on = GovukDateField(label="Date held")
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["held_on"].error_messages["required"] = "Enter the date it was held"
+
+    form = HeldForm({"held_on_0": "", "held_on_1": "", "held_on_2": ""})
+    assert not form.is_valid()
+    assert form.errors["held_on"] == ["Enter the date it was held"]
+    # Without one, the GOV.UK default names the field.
+    assert _bound("", "", "").errors["date_of_birth"] == ["Enter the date of birth"]
