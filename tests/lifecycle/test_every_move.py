@@ -5,6 +5,7 @@ table does not allow is refused in plain English."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.text import lower_in_sentence
 from referrals import lifecycle
 from referrals.models import ContactStatus
 from tests.factories import UserFactory
@@ -142,8 +143,8 @@ def test_a_move_the_table_does_not_allow_is_refused_in_plain_english(havering, s
         lifecycle.contact_move(contact=contact, to=dst, by=by, reason="No", profile=havering)
 
     message = refused.value.messages[0]
-    assert message.startswith(f"This contact is {src.label.lower()}")
-    assert dst.label.lower() in message
+    assert message.startswith(f"This contact is {lower_in_sentence(src.label)}")
+    assert lower_in_sentence(dst.label) in message
     contact.refresh_from_db()
     assert contact.status == src
 
