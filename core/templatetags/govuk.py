@@ -106,8 +106,11 @@ def age_today(person) -> str:
 def _first_input_id(bound_field) -> str:
     """The id of the input a summary link should focus: the first of a date, radios or boxes."""
     widget = bound_field.field.widget
-    if isinstance(widget, (forms.MultiWidget, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+    if isinstance(widget, forms.MultiWidget):
         return f"{bound_field.auto_id}_0"
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        # The GOV.UK radios and checkboxes templates number their options from 1.
+        return f"{bound_field.auto_id}_1"
     return bound_field.id_for_label or bound_field.auto_id
 
 

@@ -110,7 +110,7 @@ def test_a_form_error_on_a_date_or_radios_links_to_their_first_input():
     assert not form.is_valid()
     form.add_error("date_of_birth", "Date of birth must be after the referral")
     items = error_summary_items(form)
-    assert ("id_outcome_0", "This field is required.") in items
+    assert ("id_outcome_1", "This field is required.") in items
     assert ("id_date_of_birth_0", "Date of birth must be after the referral") in items
 
 

@@ -147,7 +147,8 @@ def test_no_disability_with_another_box_is_refused_next_to_the_checkboxes(
     )
 
     body = response.content.decode()
-    assert 'href="#id_disabilities"' in body and 'id="id_disabilities"' in body
+    # The summary links to the first box, which the GOV.UK template numbers 1.
+    assert 'href="#id_disabilities_1"' in body and 'id="id_disabilities_1"' in body
     assert "not both" in body
     # Both boxes stay ticked so the worker can see what they chose.
     assert 'value="NONE" checked' in body and 'value="AUT" checked' in body
