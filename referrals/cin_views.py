@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.services import access_record
-from core.forms import add_service_errors, with_version
+from core.forms import with_version
 
 from . import cin, edit_races
 from .access import get_contact_for_user
@@ -50,15 +50,9 @@ def contact_census_episode(request: HttpRequest, pk: int, episode_pk: int) -> Ht
                 **data,
             )
         except ValidationError as exc:
-            if not edit_races.is_stale(exc):
-                add_service_errors(form, exc)
-            else:
-                episode.refresh_from_db()
-                form = edit_races.at_current_version(form, episode.version)
-                form.is_valid()
-                changed = edit_races.changed_meanwhile(
-                    form, episode, EpisodeForm.initial_from(episode), exc.message
-                )
+            form, changed = edit_races.refused(
+                form, exc, episode, lambda: EpisodeForm.initial_from(episode)
+            )
         else:
             messages.success(request, f"Census details of {episode.person.full_name} saved.")
             return redirect(f"{contact.get_absolute_url()}#census")

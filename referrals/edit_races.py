@@ -8,12 +8,14 @@ replaces the other person's values on purpose rather than by accident.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from core.forms import add_service_errors
 from core.templatetags.govuk import govuk_date, govuk_time
 
 from . import services
@@ -74,3 +76,18 @@ def changed_meanwhile(
         f"{message} Check the saved values, then save again to keep your answers instead.",
     )
     return {"by": who, "at": last.history_date if last else None, "differences": differences}
+
+
+def refused(
+    form: forms.Form, error: ValidationError, record: Any, saved: Callable[[], dict[str, Any]]
+) -> tuple[forms.Form, dict[str, Any] | None]:
+    """A service refused a save. A stale version: the form keeps what was typed at the record's
+    current version, and what changed meanwhile is returned (`saved()` reads the record's values
+    after it is reloaded). Any other refusal goes next to the form's fields."""
+    if not is_stale(error):
+        add_service_errors(form, error)
+        return form, None
+    record.refresh_from_db()
+    form = at_current_version(form, record.version)
+    form.is_valid()
+    return form, changed_meanwhile(form, record, saved(), error.message)

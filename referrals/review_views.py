@@ -60,15 +60,9 @@ def contact_correct(request: HttpRequest, pk: int, section: str) -> HttpResponse
                 version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            if not edit_races.is_stale(exc):
-                add_service_errors(form, exc)
-            else:
-                contact.refresh_from_db()
-                form = edit_races.at_current_version(form, contact.version)
-                form.is_valid()
-                changed = edit_races.changed_meanwhile(
-                    form, contact, _initial(form_class, contact), exc.message
-                )
+            form, changed = edit_races.refused(
+                form, exc, contact, lambda: _initial(form_class, contact)
+            )
         else:
             messages.success(request, f"Contact {contact.reference} corrected.")
             return redirect(contact.get_absolute_url() + "#corrections")

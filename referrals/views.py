@@ -332,15 +332,9 @@ def contact_section(request: HttpRequest, pk: int, section: str) -> HttpResponse
                 version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            if not edit_races.is_stale(exc):
-                add_service_errors(form, exc)
-            else:
-                contact.refresh_from_db()
-                form = edit_races.at_current_version(form, contact.version)
-                form.is_valid()
-                changed = edit_races.changed_meanwhile(
-                    form, contact, _section_initial(form_class, contact), exc.message
-                )
+            form, changed = edit_races.refused(
+                form, exc, contact, lambda: _section_initial(form_class, contact)
+            )
         else:
             messages.success(request, f"{title} saved.")
             return redirect("referrals:contact_task_list", pk=contact.pk)
@@ -995,15 +989,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **data,
                 )
             except ValidationError as exc:
-                if not edit_races.is_stale(exc):
-                    add_service_errors(form, exc)
-                else:
-                    person.refresh_from_db()
-                    form = edit_races.at_current_version(form, person.version)
-                    form.is_valid()
-                    changed = edit_races.changed_meanwhile(
-                        form, person, _person_initial(person), exc.message
-                    )
+                form, changed = edit_races.refused(
+                    form, exc, person, lambda: _person_initial(person)
+                )
             else:
                 messages.success(request, f"Details of {person.case_number} saved.")
                 return redirect(person.get_absolute_url())
