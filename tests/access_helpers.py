@@ -25,3 +25,11 @@ def with_fixtures(request, maker):
     """Call `maker` with the fixtures its parameters name (personas, profiles)."""
     params = inspect.signature(maker).parameters
     return maker(**{name: request.getfixturevalue(name) for name in params})
+
+
+def check_row(request, client, records, persona, name, url, method, expectation) -> None:
+    """One access-table row: `persona` (or nobody) opens `url(records)` and gets the status."""
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = getattr(client, method)(url(records))
+    assert response.status_code == expectation(persona), f"{name} as {persona}"

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from early_help import family_work, services
 from early_help.models import PanelCase
-from tests.access_helpers import expect, with_fixtures
+from tests.access_helpers import check_row, expect, with_fixtures
 from tests.factories import family_work_case, green_contact
 
 PERSONAS = [
@@ -148,10 +148,7 @@ def records(request, db):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
 def test_access_table(request, client, records, persona, name, url, method, expectation):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = getattr(client, method)(url(records))
-    assert response.status_code == expectation(persona), f"{name} as {persona}"
+    check_row(request, client, records, persona, name, url, method, expectation)
 
 
 def test_a_family_worker_cannot_open_another_workers_case(client, records, camden):

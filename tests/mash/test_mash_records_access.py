@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from mash import disagreements, enquiries
-from tests.access_helpers import expect, with_fixtures
+from tests.access_helpers import check_row, expect, with_fixtures
 from tests.factories import PersonFactory, contact_with_mash
 
 PERSONAS = [
@@ -138,7 +138,4 @@ def records(request, db):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
 def test_access_table(request, client, records, persona, name, url, method, expectation):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = getattr(client, method)(url(records))
-    assert response.status_code == expectation(persona), f"{name} as {persona}"
+    check_row(request, client, records, persona, name, url, method, expectation)

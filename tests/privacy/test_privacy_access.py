@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from privacy import subject_access, unusual
-from tests.access_helpers import expect, with_fixtures
+from tests.access_helpers import check_row, expect, with_fixtures
 
 from .cases import make_case, open_request, people
 
@@ -98,10 +98,7 @@ def records(request, db):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
 def test_access_table(request, client, records, persona, name, url, method, expectation):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = getattr(client, method)(url(records))
-    assert response.status_code == expectation(persona), f"{name} as {persona}"
+    check_row(request, client, records, persona, name, url, method, expectation)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

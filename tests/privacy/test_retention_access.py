@@ -7,7 +7,7 @@ import pytest
 
 from privacy import services
 from privacy.models import RetentionReview
-from tests.access_helpers import expect, with_fixtures
+from tests.access_helpers import check_row, expect, with_fixtures
 from tests.privacy.conftest import NFA_ON
 from tests.privacy.records import closed_nfa
 
@@ -92,7 +92,4 @@ def records(db, request):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
 def test_access_table(request, client, records, persona, name, url, method, expectation):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = getattr(client, method)(url(records))
-    assert response.status_code == expectation(persona), f"{name} as {persona}"
+    check_row(request, client, records, persona, name, url, method, expectation)

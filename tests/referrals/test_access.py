@@ -8,7 +8,7 @@ from mash import enquiries
 from mash.services import discussion_add
 from referrals import rating, services
 from referrals.models import CinEpisode
-from tests.access_helpers import expect, with_fixtures
+from tests.access_helpers import check_row, expect, with_fixtures
 from tests.factories import PersonFactory, complete_contact, contact_with_mash
 
 PERSONAS = [
@@ -464,10 +464,7 @@ def records(request, db):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
 def test_access_table(request, client, records, persona, name, url, method, expectation):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = getattr(client, method)(url(records))
-    assert response.status_code == expectation(persona), f"{name} as {persona}"
+    check_row(request, client, records, persona, name, url, method, expectation)
 
 
 def test_healthz_needs_no_login_and_reports_database_and_broker(client, db, settings):

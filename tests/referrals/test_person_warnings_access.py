@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from referrals import services
 from referrals.person_warnings import services as warnings
-from tests.access_helpers import expect, with_fixtures
+from tests.access_helpers import check_row, expect, with_fixtures
 from tests.factories import PersonFactory, complete_contact
 
 PERSONAS = [
@@ -125,7 +125,4 @@ def records(request, db):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name,url,method,expectation", TABLE, ids=[row[0] for row in TABLE])
 def test_access_table(request, client, records, persona, name, url, method, expectation):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    response = getattr(client, method)(url(records))
-    assert response.status_code == expectation(persona), f"{name} as {persona}"
+    check_row(request, client, records, persona, name, url, method, expectation)
