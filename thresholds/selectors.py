@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -33,18 +32,15 @@ def current_profile() -> CouncilProfile:
 
 
 def service_name() -> str:
-    """What the running profile calls its front door (the page header), kept for a minute so
-    that pages do not ask the database for it each time."""
-    key = f"thresholds:service_name:{settings.COUNCIL_PROFILE}"
-    name = cache.get(key)
-    if name is None:
-        name = (
-            CouncilProfile.objects.filter(code=settings.COUNCIL_PROFILE)
-            .values_list("service_name", flat=True)
-            .first()
-        ) or settings.SERVICE_NAME
-        cache.set(key, name, 60)
-    return name
+    """What the running profile calls its front door (the page header). One indexed query per
+    page, not cached: a page's query count is then the same on every request, and a renamed
+    service shows at once in every process."""
+    name = (
+        CouncilProfile.objects.filter(code=settings.COUNCIL_PROFILE)
+        .values_list("service_name", flat=True)
+        .first()
+    )
+    return name or settings.SERVICE_NAME
 
 
 def threshold_levels() -> list[ThresholdLevel]:

@@ -1,7 +1,6 @@
 """Each council's own name for its front door heads every page (the profile holds it)."""
 
 import pytest
-from django.core.cache import cache
 
 from thresholds.models import CouncilProfile
 from thresholds.selectors import service_name
@@ -20,7 +19,6 @@ pytestmark = pytest.mark.django_db
 def test_every_profile_has_its_own_service_name(client, settings, code, name, camden):
     assert CouncilProfile.objects.get(code=code).service_name == name
     settings.COUNCIL_PROFILE = code
-    cache.clear()
     assert service_name() == name
     page = client.get("/accounts/login/").content.decode()
     assert f'class="govuk-service-navigation__link">{name}</a>'.replace("'", "&#x27;") in page
@@ -29,6 +27,11 @@ def test_every_profile_has_its_own_service_name(client, settings, code, name, ca
 def test_a_profile_without_a_name_falls_back_to_the_settings_name(settings, camden):
     settings.COUNCIL_PROFILE = "camden"
     CouncilProfile.objects.filter(code="camden").update(service_name="")
-    cache.clear()
     assert service_name() == settings.SERVICE_NAME
-    cache.clear()
+
+
+def test_a_renamed_service_shows_on_the_next_page(client, settings, camden):
+    settings.COUNCIL_PROFILE = "camden"
+    client.get("/accounts/login/")
+    CouncilProfile.objects.filter(code="camden").update(service_name="Camden Front Door")
+    assert "Camden Front Door</a>" in client.get("/accounts/login/").content.decode()
