@@ -18,21 +18,19 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.audit import save_audited
 from accounts.models import PartnerAgency, Team, TeamKind, User
 from accounts.roles import Role
-from accounts.selectors import users_with_role
 from accounts.services import absolute_url, agency_group, email_queue, notify
 from core.enums import Rag, RatingOutcome
 from referrals import lifecycle, rating
 from referrals.models import (
     AssessmentType,
     Contact,
-    ContactRole,
     ContactStatus,
     Rating,
     RatingStage,
     Referral,
 )
 from referrals.rating import profile_team
-from referrals.selectors import names_on
+from referrals.selectors import case_numbers, names_on
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile
 
@@ -75,16 +73,6 @@ REQUEST_CLOSED = (
 )
 _WORKER_PERMS = ("mash.view_enquiry", "mash.change_enquiry")
 _REQUEST_PERMS = ("mash.view_partnerrequest", "mash.change_partnerrequest")
-
-
-def case_numbers(contact: Contact) -> str:
-    """The children's case numbers (and NHS numbers), for subjects that must never name a child."""
-    parts = []
-    for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person"):
-        person = link.person
-        nhs = f" (NHS {person.nhs_number})" if person.nhs_number else ""
-        parts.append(f"{person.case_number}{nhs}")
-    return ", ".join(parts)
 
 
 def enquiry_lock(*, enquiry: Enquiry, version: int) -> Enquiry:
@@ -480,16 +468,6 @@ class Handover:
     how: str = ""
 
 
-def team_managers_of(team: Team):
-    """The team's active managers who have an email address: where a referral may go instead
-    of a duty address the team does not have."""
-    return (
-        users_with_role(Role.TEAM_MANAGER, team=team)
-        .exclude(email="")
-        .order_by("first_name", "last_name")
-    )
-
-
 def _check_handover(team: Team, handover: Handover | None) -> None:
     """A referral to a team with no duty email never goes silently: the manager chose a
     team manager to email or recorded the handover, or this refuses (with what to do)."""
@@ -500,7 +478,10 @@ def _check_handover(team: Team, handover: Handover | None) -> None:
     errors = {}
     if handover.method == HandoverMethod.TEAM_MANAGER_EMAIL:
         manager = handover.team_manager
-        if manager is None or not team_managers_of(team).filter(pk=manager.pk).exists():
+        if (
+            manager is None
+            or not rating.team_managers_with_email(team).filter(pk=manager.pk).exists()
+        ):
             errors["team_manager"] = f"Select a team manager of {team} to email the referral to"
     else:
         if not handover.handed_to.strip():

@@ -13,15 +13,17 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.enums import Rag
 from core.forms import GovukDateField, GovukForm, parse_time
+from referrals import rating
 from referrals.forms import (
     assessment_type_field,
     primary_need_field,
     referral_team_field,
+    referral_team_label,
     referral_teams,
 )
 from thresholds.models import CouncilProfile, ThresholdLevel
 
-from .enquiries import NO_REFUSAL_TO_OVERRIDE, Handover, team_managers_of
+from .enquiries import NO_REFUSAL_TO_OVERRIDE, Handover
 from .models import ConsentGround, ConsentOutcome, HandoverMethod, NextStep
 
 DEFAULT_QUESTION = (
@@ -205,7 +207,7 @@ class EnquiryDecisionForm(GovukForm):
         # the referral reaches it (shown after the first submission chose such a team).
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = referral_teams(profile)
-        self.fields["team"].label_from_instance = _team_label
+        self.fields["team"].label_from_instance = referral_team_label
         self.no_duty_email = no_duty_email
         if no_duty_email is not None:
             self._add_handover_fields(no_duty_email)
@@ -223,7 +225,7 @@ class EnquiryDecisionForm(GovukForm):
         )
         self.fields["team_manager"] = forms.ModelChoiceField(
             label="Team manager to email",
-            queryset=team_managers_of(team),
+            queryset=rating.team_managers_with_email(team),
             required=False,
             empty_label="Select a team manager",
             help_text="For an email to a team manager.",
@@ -283,7 +285,3 @@ class EnquiryDecisionForm(GovukForm):
         if name in ("next_step", "assessment_type", "handover_method"):
             return Field.radios(name, legend_size=Size.SMALL, inline=False)
         return super().field_layout(name)
-
-
-def _team_label(team: Team) -> str:
-    return team.name if team.duty_email else f"{team.name} (no duty email address)"

@@ -63,6 +63,12 @@ def referral_team_field(label: str = "Social work team (for a referral)") -> for
     )
 
 
+def referral_team_label(team: Team) -> str:
+    """A team in a referral's choice of teams, saying when it has no duty email address (the
+    referral then reaches it another way: a team manager's email or a recorded handover)."""
+    return team.name if team.duty_email else f"{team.name} (no duty email address)"
+
+
 def referral_teams(profile) -> "models.QuerySet[Team]":
     """The council's active teams a contact can be referred to for assessment."""
     return Team.objects.filter(
@@ -682,6 +688,7 @@ class RatingForm(GovukForm):
         ]
         self.fields["outcome"].choices = [(o, RatingOutcome(o).label) for o in profile.outcomes]
         self.fields["team"].queryset = referral_teams(profile)
+        self.fields["team"].label_from_instance = referral_team_label
         for name in ("team", "assessment_type", "primary_need"):
             self.fields[name].help_text = " ".join(
                 filter(

@@ -16,7 +16,7 @@ from accounts.audit import save_audited
 from accounts.models import Team, TeamKind, User
 from accounts.roles import Role
 from accounts.selectors import users_with_role
-from accounts.services import notify
+from accounts.services import absolute_url, email_queue, notify
 from core.enums import Rag, RatingOutcome, YesNoUnknown
 from core.text import lower_in_sentence
 from thresholds import services as clocks
@@ -37,7 +37,7 @@ from .models import (
     Referral,
 )
 from .notices.services import referrer_notice_after_outcome
-from .selectors import profile_team
+from .selectors import case_numbers, names_on, profile_team
 
 STATUS_FOR = {
     RatingOutcome.MASH: ContactStatus.WITH_MASH,
@@ -186,7 +186,7 @@ def contact_rate(
     save_audited(rating, user=by, reason=f"Initial rating: {Rag(rag).label}")
     if indicators:
         rating.indicators.set(indicators)
-    contact = route_contact(
+    routed = route_contact(
         contact,
         route.outcome,
         by=by,
@@ -199,7 +199,10 @@ def contact_rate(
         reason=f"Rated {Rag(rag).label}: {route.reason} {rationale}".strip(),
         now=now,
         primary_need=primary_need or "",
-    ).contact
+    )
+    contact = routed.contact
+    if routed.referral is not None and routed.referral.team.duty_email:
+        _email_duty_address(routed.referral, rag=rag)
     if cp_concerns and contact.source == ContactSource.PHONE and contact.referrer_is_professional:
         clocks.deadline_start(
             profile=profile,
@@ -246,6 +249,38 @@ def check_referral(
         )
     if errors:
         raise ValidationError(errors)
+
+
+def team_managers_with_email(team: Team):
+    """The team's active managers with an email address: who a referral can reach when the team
+    has no duty address."""
+    return (
+        users_with_role(Role.TEAM_MANAGER, team=team)
+        .exclude(email="")
+        .order_by("first_name", "last_name")
+    )
+
+
+def _email_duty_address(referral: Referral, *, rag: str) -> None:
+    """Queue the Contact and Referral record's notice to the receiving team's duty address
+    (the outbox retries until the mail server takes it). Never names a child."""
+    contact = referral.contact
+    body = [
+        f"The front door has referred contact {contact.reference} to {referral.team.name}.",
+        "",
+        f"Initial RAG rating: {Rag(rag).label}",
+        f"Assessment type: {referral.get_assessment_type_display()}",
+        "",
+        f"Open the Contact and Referral record: {absolute_url(contact.get_absolute_url())}",
+    ]
+    email_queue(
+        to=referral.team.duty_email,
+        subject=f"Referral: contact {contact.reference}, case {case_numbers(contact)}",
+        body="\n".join(body),
+        purpose="screening_referral",
+        about=referral,
+        forbidden_names=names_on(contact),
+    )
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,16 @@ def profile_team(profile, kind: TeamKind) -> Team | None:
     return Team.objects.filter(profile=profile, kind=kind, is_active=True).order_by("name").first()
 
 
+def case_numbers(contact: Contact) -> str:
+    """The children's case numbers (and NHS numbers), for subjects that must never name a child."""
+    parts = []
+    for link in contact.contact_people.filter(role=ContactRole.CHILD).select_related("person"):
+        person = link.person
+        nhs = f" (NHS {person.nhs_number})" if person.nhs_number else ""
+        parts.append(f"{person.case_number}{nhs}")
+    return ", ".join(parts)
+
+
 def names_on(contact: Contact) -> list[str]:
     """Every name of everyone on the contact: none may appear in an email subject."""
     names = []

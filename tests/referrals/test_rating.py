@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.models import Notification, Team
+from accounts.models import Notification, OutboundEmail, Team
 from accounts.roles import Role
 from core.enums import RatingOutcome
 from referrals import rating, services
@@ -407,3 +407,40 @@ def test_an_outcome_the_council_does_not_use_is_refused_with_the_choices(
     assert exc.value.message_dict["outcome"] == [
         "An amber rating can lead to: Referral to a social work team; MASH enquiry (MASH manager); No further action"
     ]
+
+
+def test_a_referral_from_the_front_door_is_emailed_to_the_teams_duty_address(
+    screening_officer, senior_practitioner, camden
+):
+    team = Team.objects.filter(profile=camden, kind="social_work").order_by("pk").first()
+    team.duty_email = "duty-north@example.org"
+    team.save()
+    contact = awaiting_rating(screening_officer, camden)
+    rate(
+        contact,
+        senior_practitioner,
+        camden,
+        "amber",
+        outcome="social_work_referral",
+        team=team,
+        assessment_type="cfa",
+        primary_need="N1",
+    )
+    (email,) = OutboundEmail.objects.filter(purpose="screening_referral")
+    assert email.to == "duty-north@example.org"
+    assert email.subject.startswith(f"Referral: contact {contact.reference}, case ")
+    assert f"to {team.name}" in email.body and "Amber" in email.body
+    for person in contact.contact_people.select_related("person"):
+        assert person.person.last_name not in email.subject + email.body
+
+
+def test_a_team_without_a_duty_address_is_named_so_in_the_rating_form(
+    client, screening_officer, senior_practitioner, camden
+):
+    team = Team.objects.filter(profile=camden, kind="social_work").order_by("pk").first()
+    team.duty_email = ""
+    team.save()
+    contact = awaiting_rating(screening_officer, camden)
+    client.force_login(senior_practitioner)
+    page = client.get(f"/contacts/{contact.pk}/rate/").content.decode()
+    assert f"{team.name} (no duty email address)" in page
