@@ -31,19 +31,26 @@ from early_help.models import EarlyHelpDecision, FamilyWorkCase, PanelCase
 from mash.models import (
     AnswerStatus,
     ConsentDecision,
+    Disagreement,
     DiscussionItem,
     Enquiry,
     PartnerAnswer,
     PartnerRequest,
+    ReferralHandover,
     StrategyDiscussion,
 )
 from referrals.models import (
     CinEpisode,
     Contact,
+    ContactCorrection,
     ContactPerson,
     Involvement,
+    ManagementOversight,
+    OversightAction,
     Person,
+    PersonMerge,
     PersonRelationship,
+    PersonWarning,
     Rating,
     Referral,
 )
@@ -54,6 +61,9 @@ THIRD_PARTY = "Another person"
 REFERRER = "Referrer"
 PERPETRATOR = "Alleged perpetrator"
 PARTNER = "Partner agency information"
+# A warning on the person's record (staff safety, risk to others): the handler decides whether
+# disclosing it would be likely to cause serious harm (DPA 2018 Schedule 3 Part 3 paragraph 7).
+WARNING = "Warning on the record"
 # Recorded against every partner answer the agency did not agree to share with the family.
 # The handler may rely on a different exemption for a particular answer; this is the one
 # that applies to every such answer: information about, or given by, another person who
@@ -137,6 +147,10 @@ def _contacts(person: Person) -> list[Contact]:
             "strategy_discussions",
             queryset=StrategyDiscussion.objects.prefetch_related("attendees", "actions"),
         ),
+        Prefetch(
+            "disagreements",
+            queryset=Disagreement.objects.select_related("agency", "team").order_by("raised_at"),
+        ),
     )
     return list(
         Contact.objects.filter(contact_people__person=person)
@@ -151,7 +165,7 @@ def _contacts(person: Person) -> list[Contact]:
             Prefetch("enquiry", queryset=enquiries),
             Prefetch(
                 "referrals",
-                queryset=Referral.objects.select_related("team").prefetch_related(
+                queryset=Referral.objects.select_related("team", "mash_handover").prefetch_related(
                     Prefetch(
                         "episodes",
                         queryset=CinEpisode.objects.filter(person=person),
@@ -164,6 +178,20 @@ def _contacts(person: Person) -> list[Contact]:
                 queryset=EarlyHelpDecision.objects.select_related("decided_by"),
             ),
             Prefetch("panel_cases", queryset=PanelCase.objects.select_related("panel")),
+            Prefetch(
+                "corrections",
+                queryset=ContactCorrection.objects.select_related("corrected_by").order_by(
+                    "corrected_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "oversights",
+                queryset=ManagementOversight.objects.select_related("recorded_by")
+                .prefetch_related(
+                    Prefetch("actions", queryset=OversightAction.objects.select_related("owner"))
+                )
+                .order_by("recorded_at", "pk"),
+            ),
             "referrer_notices",
             "information_response",
         )
@@ -230,6 +258,27 @@ def _enquiry(contact: Contact, collected: Collected) -> dict | None:
             }
             for d in enquiry.strategy_discussions.all()
         ],
+        "disagreements": [
+            _disagreement(d, contact, collected) for d in enquiry.disagreements.all()
+        ],
+    }
+
+
+def _disagreement(d: Disagreement, contact: Contact, collected: Collected) -> dict:
+    """A disagreement with the MASH decision; a partner agency's reasons are its words about
+    the family, which the handler may redact like its answers."""
+    reasons: dict = {"text": d.reasons}
+    if d.agency_id:
+        where = f"Reasons {d.agency} gave for disagreeing with the decision on {contact.reference}"
+        reasons = collected.redactable(Item(f"disagreement:{d.pk}", PARTNER, where, where), reasons)
+    return {
+        "raised_at": _when(d.raised_at),
+        "raised_by": str(d.agency or d.team or ""),
+        "reasons": reasons,
+        "status": d.get_status_display(),
+        "outcome": d.get_outcome_display(),
+        "outcome_reasons": d.outcome_reasons,
+        "resolved_at": _when(d.resolved_at),
     }
 
 
@@ -327,6 +376,7 @@ def _contact(contact: Contact, person: Person, collected: Collected) -> dict:
                 "reason": r.reason,
                 "referred_at": _when(r.created_at),
                 "cin_episodes": [_episode(e) for e in r.mine],
+                "handover": _handover(getattr(r, "mash_handover", None)),
             }
             for r in contact.referrals.all()
         ],
@@ -350,6 +400,31 @@ def _contact(contact: Contact, person: Person, collected: Collected) -> dict:
             }
             for p in contact.panel_cases.all()
         ],
+        # Field names only, as in the history: an earlier value can name someone the corrected
+        # record no longer does.
+        "corrections": [
+            {
+                "corrected_at": _when(c.corrected_at),
+                "corrected_by": _name(c.corrected_by),
+                "reason": c.reason,
+                "fields_corrected": [
+                    change.get("label", change.get("field")) for change in c.changes
+                ],
+            }
+            for c in contact.corrections.all()
+        ],
+        "management_oversight": [
+            {
+                "recorded_at": _when(o.recorded_at),
+                "recorded_by": _name(o.recorded_by),
+                "note": o.note,
+                "actions": [
+                    {"action": a.action, "owner": _name(a.owner), "complete_by": _when(a.due_on)}
+                    for a in o.actions.all()
+                ],
+            }
+            for o in contact.oversights.all()
+        ],
         "notices_to_the_referrer": [
             {
                 "outcome_told": n.get_outcome_display(),
@@ -362,6 +437,56 @@ def _contact(contact: Contact, person: Person, collected: Collected) -> dict:
         if response is None
         else {"response": response.response, "written_at": _when(response.written_at)},
     }
+
+
+def _handover(h: ReferralHandover | None) -> dict | None:
+    if h is None:
+        return None
+    return {
+        "method": h.get_method_display(),
+        "handed_over_at": _when(h.handed_over_at),
+        "how": h.how,
+        "recorded_at": _when(h.recorded_at),
+    }
+
+
+def _warnings(person: Person, collected: Collected) -> list[dict]:
+    """Warnings on the person's own record, each redactable (a disclosure may be withheld
+    where it would be likely to cause serious harm)."""
+    rows = []
+    for w in PersonWarning.objects.filter(person=person).order_by("proposed_at", "pk"):
+        where = f"{w.get_kind_display()} warning proposed {_when(w.proposed_at)}"
+        rows.append(
+            collected.redactable(
+                Item(f"warning:{w.pk}", WARNING, where, where),
+                {
+                    "type": w.get_kind_display(),
+                    "reason": w.reason,
+                    "status": w.get_status_display(),
+                    "proposed_at": _when(w.proposed_at),
+                    "agreed_at": _when(w.agreed_at),
+                    "review_by": _when(w.review_on),
+                    "ended_at": _when(w.ended_at),
+                    "end_reason": w.end_reason,
+                },
+            )
+        )
+    return rows
+
+
+def _merges(person: Person) -> list[dict]:
+    """Other records of this person merged into this one: when, by whom and why."""
+    return [
+        {
+            "merged_at": _when(m.merged_at),
+            "merged_by": _name(m.merged_by),
+            "reason": m.reason,
+            "details_taken": list(m.details_taken),
+        }
+        for m in PersonMerge.objects.filter(kept=person)
+        .select_related("merged_by")
+        .order_by("merged_at", "pk")
+    ]
 
 
 def _episode(e: CinEpisode) -> dict:
@@ -440,6 +565,9 @@ def _history_sources(person: Person, contact_ids: list[int]) -> list[tuple[type,
         (Enquiry, Q(contact_id__in=contact_ids), "MASH enquiry"),
         (ConsentDecision, Q(enquiry_id__in=enquiry_ids), "Consent decision"),
         (StrategyDiscussion, Q(enquiry_id__in=enquiry_ids), "Strategy discussion"),
+        (Disagreement, Q(enquiry_id__in=enquiry_ids), "Disagreement with a decision"),
+        (ContactCorrection, Q(contact_id__in=contact_ids), "Correction"),
+        (ManagementOversight, Q(contact_id__in=contact_ids), "Management oversight"),
         (Referral, Q(contact_id__in=contact_ids), "Referral"),
         (CinEpisode, Q(person_id=person.pk), "CIN episode"),
         (EarlyHelpDecision, Q(contact_id__in=contact_ids), "Early help decision"),
@@ -522,6 +650,8 @@ def collect(person: Person) -> Collected:
                 for i in person.involvements.all()
             ],
             "family_work": _family_work(person),
+            "warnings": _warnings(person, collected),
+            "records_merged_into_this_one": _merges(person),
             "history": _history(person, contact_ids),
             "access_log": _access(person, contact_ids),
         }
