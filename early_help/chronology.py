@@ -8,7 +8,7 @@ from accounts.grants import granted
 from referrals.chronology import Entry, short, source_register
 from referrals.selectors import contacts_visible_to
 
-from .models import EarlyHelpDecision, FamilyWorkCase, StepUp
+from .models import EarlyHelpDecision, FamilyWorkCase, PanelCase, StepUp
 
 
 def decision_entries(*, user, person, limit: int) -> list[Entry]:
@@ -29,6 +29,31 @@ def decision_entries(*, user, person, limit: int) -> list[Entry]:
             str(d.decided_by),
         )
         for d in rows
+    ]
+
+
+def panel_entries(*, user, person, limit: int) -> list[Entry]:
+    """The Early Help Panel's decisions on the person's contacts (shown on the contact's page,
+    so to whoever may open the contact)."""
+    rows = (
+        PanelCase.objects.filter(
+            contact__in=contacts_visible_to(user).filter(contact_people__person=person),
+            decided_at__isnull=False,
+        )
+        .select_related("contact", "panel", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+    return [
+        Entry(
+            p.decided_at,
+            "early_help",
+            f"Early Help Panel decision on {p.contact.reference}: "
+            f"{p.get_decision_display().lower()}",
+            p.contact.get_absolute_url(),
+            short(p.rationale),
+            str(p.decided_by or ""),
+        )
+        for p in rows
     ]
 
 
@@ -92,3 +117,4 @@ def case_entries(*, user, person, limit: int) -> list[Entry]:
 def register() -> None:
     source_register("early_help", "Early help", decision_entries, order=50)
     source_register("early_help", "Early help", case_entries, order=50)
+    source_register("early_help", "Early help", panel_entries, order=50)

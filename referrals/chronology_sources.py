@@ -3,9 +3,15 @@ contacts and their source, ratings and who gave them, referrals on, notices to t
 MERLIN reports and warnings. Each reads only contacts the viewer may open (`contacts_visible_to`,
 the one rule for reading a contact), in one query per kind."""
 
+from django.db.models import F, Q, Window
+from django.db.models.functions import Lag
+from django.urls import reverse
+
+from core.text import lower_in_sentence
+
 from .chronology import Entry, short, source_register
 from .merlin.models import MerlinReport
-from .models import ContactStatus, Person, Rating, Referral, ReferrerNotice
+from .models import Contact, ContactStatus, Person, Rating, Referral, ReferrerNotice
 from .person_warnings.models import WarningStatus
 from .selectors import contacts_visible_to
 
@@ -42,6 +48,36 @@ def contact_entries(*, user, person: Person, limit: int) -> list[Entry]:
             )
         )
     return out
+
+
+def move_entries(*, user, person: Person, limit: int) -> list[Entry]:
+    """Each time one of the person's contacts moved on (its status changed), from the contact's
+    history: where it went, why and who moved it. The status says where the work went, not
+    what another service recorded there (so no reason: a MASH decision's reason is MASH content,
+    and an early help worker may see the contact it sent them)."""
+    rows = (
+        Contact.history.filter(id__in=_contacts(user, person).values("pk"))
+        .annotate(
+            before=Window(
+                Lag("status"),
+                partition_by=[F("id")],
+                order_by=[F("history_date").asc(), F("history_id").asc()],
+            )
+        )
+        .filter(~Q(before=F("status")), before__isnull=False)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    return [
+        Entry(
+            at=h.history_date,
+            kind="moves",
+            title=f"Contact {h.reference} moved on: {lower_in_sentence(h.get_status_display())}",
+            by=str(h.history_user or ""),
+            url=reverse("referrals:contact_detail", args=[h.id]),
+        )
+        for h in rows
+    ]
 
 
 def rating_entries(*, user, person: Person, limit: int) -> list[Entry]:
@@ -171,6 +207,7 @@ def warning_entries(*, user, person: Person, limit: int) -> list[Entry]:
 def register() -> None:
     source_register("contacts", "Contacts", contact_entries, order=10)
     source_register("ratings", "Ratings", rating_entries, order=20)
+    source_register("moves", "Where contacts went", move_entries, order=30)
     source_register("passed_on", "Passed on", referral_entries, order=40)
     source_register("notices", "Notices to the referrer", notice_entries, order=60)
     source_register("merlin", "Police MERLIN reports", merlin_entries, order=70)

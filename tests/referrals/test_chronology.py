@@ -127,3 +127,61 @@ def test_early_help_decision_and_family_work_appear_for_early_help_staff(
     assert any(t.startswith(f"Early help decision on {contact.reference}") for t in titles)
     worker_sees = chronology.chronology(user=family_worker, person=child, limit=100)
     assert any(e.url == case.get_absolute_url() for e in worker_sees)
+
+
+def test_each_move_of_a_contact_is_an_entry_without_the_reason_behind_it(
+    rich_child, mash_social_worker, early_help_manager
+):
+    moves = [
+        e
+        for e in chronology.chronology(
+            user=mash_social_worker, person=rich_child["child"], limit=100
+        )
+        if e.kind == "moves"
+    ]
+    mash_ref, green_ref = rich_child["mash_contact"].reference, rich_child["green"].reference
+    titles = [e.title for e in moves]
+    assert any(t.startswith(f"Contact {mash_ref} moved on: with the MASH manager") for t in titles)
+    assert any(
+        t.startswith(f"Contact {green_ref} moved on: with the early help duty manager")
+        for t in titles
+    )
+    assert all(e.detail == "" for e in moves)
+    theirs = chronology.chronology(
+        user=early_help_manager, person=rich_child["child"], kinds=["moves"], limit=100
+    )
+    assert theirs and all(mash_ref not in e.title for e in theirs)
+
+
+def test_a_panel_decision_is_an_early_help_entry(
+    screening_officer, senior_practitioner, early_help_manager, camden
+):
+    from early_help import services as early_help
+    from early_help.models import PanelCase
+
+    child = PersonFactory()
+    contact = green_contact(
+        officer=screening_officer, senior=senior_practitioner, profile=camden, children=[child]
+    )
+    early_help.early_help_decide(
+        contact=contact,
+        by=early_help_manager,
+        profile=camden,
+        outcome="panel",
+        rationale="Which service fits the whole family?",
+    )
+    item = PanelCase.objects.get(contact=contact)
+    early_help.panel_record_attendees(
+        panel=item.panel, by=early_help_manager, attendees=[early_help_manager], other_attendees=""
+    )
+    early_help.panel_decide(
+        item=item,
+        by=early_help_manager,
+        profile=camden,
+        decision="targeted_service",
+        rationale="Whole-family needs: a longer intervention.",
+        service="Family Services",
+    )
+    entries = chronology.chronology(user=early_help_manager, person=child, limit=100)
+    [panel] = [e for e in entries if e.title.startswith("Early Help Panel decision")]
+    assert contact.reference in panel.title and panel.detail.startswith("Whole-family needs")
