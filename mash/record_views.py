@@ -1,6 +1,8 @@
 """Pages for the records a MASH decision leads to: the strategy discussion, and a partner's or
 the receiving team's disagreement with the decision, escalated to the MASH manager."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,34 +86,17 @@ def _decision_context(enquiry: Enquiry) -> dict:
 def partner_disagree(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner agency that was asked for checks disagrees with the MASH's decision."""
     checks = get_partner_request_for_user(request.user, pk, "change_partnerrequest")
-    enquiry = checks.enquiry
-    if enquiry.status != EnquiryStatus.DECIDED:
+    if checks.enquiry.status != EnquiryStatus.DECIDED:
         raise Http404("The MASH has not decided yet")
-    form = DisagreementForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            disagreements.disagreement_raise_by_partner(
-                request=checks,
-                by=request.user,
-                profile=current_profile(),
-                reasons=form.cleaned_data["reasons"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Your disagreement has been escalated to the MASH manager.")
-            return redirect("mash:partner_request", pk=checks.pk)
-    contact = enquiry.contact
-    _log(request, contact, f"Disagreement form for {checks.agency}")
-    return render(
+    back = reverse("mash:partner_request", args=[checks.pk])
+    return _disagree(
         request,
-        "mash/disagreement/raise.html",
-        {
-            "contact": contact,
-            "form": form,
-            "back_url": reverse("mash:partner_request", args=[checks.pk]),
-            **_decision_context(enquiry),
-        },
+        enquiry=checks.enquiry,
+        raise_=lambda reasons: disagreements.disagreement_raise_by_partner(
+            request=checks, by=request.user, profile=current_profile(), reasons=reasons
+        ),
+        back_url=back,
+        read=f"Disagreement form for {checks.agency}",
     )
 
 
@@ -123,30 +108,41 @@ def team_disagree(request: HttpRequest, contact_pk: int) -> HttpResponse:
         raise Http404("No MASH decision on this contact")
     if disagreements.receiving_referral(request.user, enquiry) is None:
         raise PermissionDenied
+    return _disagree(
+        request,
+        enquiry=enquiry,
+        raise_=lambda reasons: disagreements.disagreement_raise_by_team(
+            enquiry=enquiry, by=request.user, profile=current_profile(), reasons=reasons
+        ),
+        back_url=contact.get_absolute_url(),
+        read="Disagreement form for the receiving team",
+    )
+
+
+def _disagree(
+    request: HttpRequest,
+    *,
+    enquiry: Enquiry,
+    raise_: Callable[[str], object],
+    back_url: str,
+    read: str,
+) -> HttpResponse:
+    """The disagreement form, whoever raises it: on success back where they came from."""
     form = DisagreementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            disagreements.disagreement_raise_by_team(
-                enquiry=enquiry,
-                by=request.user,
-                profile=current_profile(),
-                reasons=form.cleaned_data["reasons"],
-            )
+            raise_(form.cleaned_data["reasons"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Your disagreement has been escalated to the MASH manager.")
-            return redirect(contact.get_absolute_url())
-    _log(request, contact, "Disagreement form for the receiving team")
+            return redirect(back_url)
+    contact = enquiry.contact
+    _log(request, contact, read)
     return render(
         request,
         "mash/disagreement/raise.html",
-        {
-            "contact": contact,
-            "form": form,
-            "back_url": contact.get_absolute_url(),
-            **_decision_context(enquiry),
-        },
+        {"contact": contact, "form": form, "back_url": back_url, **_decision_context(enquiry)},
     )
 
 
