@@ -142,7 +142,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "form": form,
             "links": links,
-            "statuses": referral_selectors.statuses_for(link.person for link in links),
+            "statuses": referral_selectors.known_statuses(
+                (link.person for link in links), contact=contact
+            ),
             "rating": rating,
             "level": ThresholdLevel.objects.filter(number=contact.level).first(),
             "consent": selectors.has_early_help_consent(contact),

@@ -126,7 +126,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enquiry": enquiry,
             "contact": contact,
             "links": links,
-            "statuses": contact_selectors.statuses_for(people),
+            "statuses": contact_selectors.known_statuses(people, contact=contact),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": contact_selectors.visible_ids(user, previous),

@@ -290,7 +290,7 @@ def find_for_user(user, data: dict) -> dict:
     )
     return {
         "candidates": candidates,
-        "statuses": selectors.statuses_for(c.person for c in candidates),
+        "statuses": selectors.known_statuses(c.person for c in candidates),
         "contacts": contacts,
         "openable": openable,
         "more": more,

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
@@ -34,6 +34,13 @@ class ChildStatus:
 
     status: KnownStatus
     involvement: Involvement | None
+    # Other contacts about the person (pages that show the status count them: `known_statuses`).
+    contacts: int = 0
+
+    @property
+    def known_from_contacts(self) -> bool:
+        """Never open to a service, but contacts have been made about them: not "Not known"."""
+        return self.status == KnownStatus.NOT_KNOWN and self.contacts > 0
 
     @property
     def is_open(self) -> bool:
@@ -134,6 +141,24 @@ def statuses_for(people: Iterable[Person]) -> dict[int, ChildStatus]:
     ids = [p.pk for p in people]
     by_person = involvements_for(ids)
     return {pk: status_from_involvements(by_person.get(pk, [])) for pk in ids}
+
+
+def known_statuses(
+    people: Iterable[Person], *, contact: Contact | None = None
+) -> dict[int, ChildStatus]:
+    """statuses_for, with how many other contacts (not drafts, not destroyed, not `contact`)
+    each person is on, for the pages that show it: a child never open to a service but with
+    earlier contacts shows as known from them. One query more, whatever the number of people."""
+    statuses = statuses_for(people)
+    contacts = Contact.objects.filter(
+        contact_people__person_id__in=list(statuses), destroyed_at__isnull=True
+    ).exclude(status=ContactStatus.DRAFT)
+    if contact is not None:
+        contacts = contacts.exclude(pk=contact.pk)
+    counts = dict(
+        contacts.values_list("contact_people__person_id").annotate(n=Count("pk", distinct=True))
+    )
+    return {pk: replace(status, contacts=counts.get(pk, 0)) for pk, status in statuses.items()}
 
 
 @dataclass(frozen=True)

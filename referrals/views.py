@@ -300,7 +300,7 @@ def contact_task_list(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "sections": _sections(contact),
             "links": links,
-            "statuses": selectors.statuses_for(link.person for link in links),
+            "statuses": selectors.known_statuses((link.person for link in links), contact=contact),
             "ready": not services.contact_missing_answers(contact),
         },
     )
@@ -379,7 +379,7 @@ def _search(request: HttpRequest, form: PersonSearchForm) -> tuple[list, dict]:
         path=request.path,
         details={"results": [c.person.case_number for c in candidates]},
     )
-    return candidates, selectors.statuses_for(c.person for c in candidates)
+    return candidates, selectors.known_statuses(c.person for c in candidates)
 
 
 @_draft_view
@@ -522,7 +522,7 @@ def contact_check(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": missing,
             "sections": _sections(contact),
             "links": links,
-            "statuses": selectors.statuses_for(link.person for link in links),
+            "statuses": selectors.known_statuses((link.person for link in links), contact=contact),
             "show_errors": request.method == "POST",
         },
     )
@@ -551,7 +551,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_correct": corrections.may_correct(request.user, contact),
             **oversight.contact_page(request.user, contact),
             "links": links,
-            "statuses": selectors.statuses_for(people),
+            "statuses": selectors.known_statuses(people, contact=contact),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": selectors.visible_ids(request.user, previous),
@@ -605,7 +605,7 @@ def contact_print(request: HttpRequest, pk: int, referral_pk: int | None = None)
         {
             "contact": contact,
             "links": links,
-            "statuses": selectors.statuses_for([link.person for link in links]),
+            "statuses": selectors.known_statuses([link.person for link in links], contact=contact),
             "referrals": referrals,
             "only_referral": referral_pk is not None,
             "title": what or f"Contact record {contact.reference}",
@@ -724,7 +724,7 @@ def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "route": route,
             "links": links,
-            "statuses": selectors.statuses_for(link.person for link in links),
+            "statuses": selectors.known_statuses((link.person for link in links), contact=contact),
         },
     )
 
@@ -782,7 +782,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "form": form,
             "links": links,
-            "statuses": selectors.statuses_for(people),
+            "statuses": selectors.known_statuses(people, contact=contact),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": selectors.visible_ids(request.user, previous),

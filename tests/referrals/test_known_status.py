@@ -179,3 +179,21 @@ def test_the_teams_own_involvement_is_not_listed_twice_beside_the_referral(
 
     (only,) = selectors.involvements_for([child.pk])[child.pk]
     assert only.allocated_worker == social_worker
+
+
+def test_a_child_with_earlier_contacts_shows_as_known_from_them_on_the_contact_page(
+    client, screening_officer, camden
+):
+    from referrals import services
+    from tests.factories import complete_contact
+
+    child = PersonFactory()
+    first = complete_contact(by=screening_officer, children=[child])
+    services.contact_submit(contact=first, by=screening_officer, profile=camden)
+    client.force_login(screening_officer)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Known from previous contacts" not in page  # the contact itself is not "previous"
+    second = complete_contact(by=screening_officer, children=[child])
+    services.contact_submit(contact=second, by=screening_officer, profile=camden)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "Known from previous contacts" in page and "1 other contact," in page
