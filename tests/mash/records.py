@@ -86,3 +86,16 @@ def decided(
         primary_need="N1",
         handover=handover,
     ), user
+
+
+def referred_by_the_mash(*, officer, senior, profile, manager, worker, team):
+    """A red contact through the MASH to a decision referring the child to `team`: the decided
+    enquiry, its requests by agency kind and the police user who answered."""
+    contact = mash_contact(officer=officer, senior=senior, profile=profile)
+    enquiry, requests = checks_requested(
+        contact=contact, profile=profile, manager=manager, worker=worker
+    )
+    enquiry, police_user = decided(
+        enquiry=enquiry, profile=profile, manager=manager, worker=worker, team=team
+    )
+    return enquiry, requests, police_user

@@ -14,7 +14,7 @@ from mash import disagreements
 from mash.models import Disagreement, DisagreementStatus
 from mash.selectors import enquiry_timeline
 from tests.factories import agency_user
-from tests.mash.records import checks_requested, decided, mash_contact
+from tests.mash.records import checks_requested, mash_contact, referred_by_the_mash
 from thresholds import services as clocks
 from thresholds.models import ClockKind, Deadline
 
@@ -34,12 +34,9 @@ def case(
     mash_social_worker,
     receiving_team,
 ):
-    contact = mash_contact(officer=screening_officer, senior=senior_practitioner, profile=havering)
-    enquiry, requests = checks_requested(
-        contact=contact, profile=havering, manager=mash_manager, worker=mash_social_worker
-    )
-    enquiry, police_user = decided(
-        enquiry=enquiry,
+    enquiry, requests, police_user = referred_by_the_mash(
+        officer=screening_officer,
+        senior=senior_practitioner,
         profile=havering,
         manager=mash_manager,
         worker=mash_social_worker,

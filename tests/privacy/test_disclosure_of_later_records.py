@@ -13,7 +13,7 @@ from privacy import subject_access
 from privacy.disclosure import PARTNER, WARNING, collect, gather, to_pdf
 from referrals import corrections
 from referrals.person_warnings import services as warnings
-from tests.mash.records import checks_requested, decided, mash_contact
+from tests.mash.records import referred_by_the_mash
 from tests.privacy.cases import open_request
 from tests.privacy.test_disclosure import pdf_text
 
@@ -33,17 +33,15 @@ def disclosed(
     social_work_team,
     service_manager,
 ):
-    contact = mash_contact(officer=screening_officer, senior=senior_practitioner, profile=havering)
-    enquiry, requests = checks_requested(
-        contact=contact, profile=havering, manager=mash_manager, worker=mash_social_worker
-    )
-    enquiry, police_user = decided(
-        enquiry=enquiry,
+    enquiry, requests, police_user = referred_by_the_mash(
+        officer=screening_officer,
+        senior=senior_practitioner,
         profile=havering,
         manager=mash_manager,
         worker=mash_social_worker,
         team=social_work_team,
     )
+    contact = enquiry.contact
     police = next(r for r in requests.values() if r.agency_id == police_user.agency_id)
     disagreement = disagreements.disagreement_raise_by_partner(
         request=police, by=police_user, profile=havering, reasons=DISAGREES
