@@ -100,6 +100,7 @@ class Loader:
         self.now = now
         self.report = report
         self.tables: dict[type[models.Model], Table] = {}
+        self.historical: dict[type[models.Model], type[models.Model]] = {}
         self.started = time.perf_counter()
 
     def __getitem__(self, model: type[models.Model]) -> Table:
@@ -111,7 +112,11 @@ class Loader:
         return table
 
     def history(self, model: type[models.Model]) -> Table:
-        return self[model.history.model]
+        # `Model.history` builds a manager on every access (half a millisecond): look it up once.
+        historical = self.historical.get(model)
+        if historical is None:
+            historical = self.historical[model] = model.history.model
+        return self[historical]
 
     def flush(self, what: str = "") -> None:
         """COPY every buffered row (parents before children: tables were first used in that

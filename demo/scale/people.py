@@ -86,10 +86,15 @@ class Family:
 
     def children_on(self, day: dt.date) -> list[int]:
         """The children born and under 18 on `day` (at least the youngest already born)."""
-        ids = [
-            pid for pid, born in self.children if born <= day < born.replace(year=born.year + 18)
-        ]
+        ids = [pid for pid, born in self.children if born <= day < _eighteenth(born)]
         return ids or [self.children[0][0]]
+
+
+def _eighteenth(born: dt.date) -> dt.date:
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:  # born on 29 February
+        return dt.date(born.year + 18, 3, 1)
 
 
 def nhs_number(base: int) -> str | None:
