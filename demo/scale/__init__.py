@@ -35,8 +35,9 @@ from thresholds.models import CouncilProfile
 
 from .copying import Loader
 from .people import YEAR, People
+from .replay import HISTORIC, OPEN, THROUGH_MASH
 from .staff import ensure_staff
-from .work import HISTORIC, OPEN, THROUGH_MASH, Work, person_grants_sql
+from .work import Work, person_grants_sql
 
 # The large London borough.
 DEFAULTS = {

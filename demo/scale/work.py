@@ -1,18 +1,16 @@
 """Contacts and what the services did with them: moves, clocks, grants, enquiries, history.
 
-A contact walks one `Path` through `referrals.lifecycle` (a tuple of states after DRAFT).
-Its grants and clocks are not invented here: `Walk` replays the path against the lifecycle's
-own tables (`HOLDS` for who holds it in each state and with what access, `CLOSED` for where
-the last holders keep read, `STARTS` / `MEETS` for the clocks a move starts and meets), with
-the same rules `contact_move` applies (docs/adr/0008-access-follows-the-work.md), so the end
-state is what the services would have left. People's `view_person` grants follow from the
+A contact walks one `Path` through `referrals.lifecycle` (a tuple of states after DRAFT);
+`demo.scale.replay.Walk` works out its grants and clocks from the lifecycle's own tables,
+and this module writes them with the records each step's service writes (ratings,
+referrals and CIN episodes, MASH enquiries, consent, partner requests and answers, early
+help decisions), a history row for each, and the reads the access log would hold. People's `view_person` grants follow from the
 contacts' (whoever reads a contact reads its people, and only then) and are written in one
 statement afterwards (`person_grants_sql`).
 """
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -28,7 +26,6 @@ from mash.models import (
     Enquiry,
     EnquiryStatus,
     EnquiryUserObjectPermission,
-    NextStep,
     PartnerAnswer,
     PartnerRequest,
     PartnerRequestGroupObjectPermission,
@@ -52,125 +49,16 @@ from referrals.models import (
     Referral,
     RelationshipType,
 )
-from thresholds import clock
-from thresholds.models import ClockKind, ClosureDay, CouncilProfile, Deadline, Rag
-from thresholds.services import DUE_SOON_SHARE, timescale_for
+from thresholds.models import ClockKind, CouncilProfile, Deadline, Rag
 
 from .copying import Loader
 from .people import Family
+from .replay import LEVEL, Due, Path, Rules, Walk
 from .staff import Staff
 
 S = lifecycle.S
-REASON = "Synthetic council (generate_council)"
+R, A = Rag.RED, Rag.AMBER
 HOUR = dt.timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Path:
-    """One way through the process: the states after DRAFT, and what the walk records."""
-
-    name: str
-    moves: tuple[lifecycle.ContactStatus, ...]
-    rags: tuple[str, ...] = ("",)  # the rating, drawn evenly
-    outcome: str = ""  # the initial rating's outcome (RatingOutcome)
-    next_step: str = ""  # a MASH decision's next step, for paths through the MASH
-
-
-R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN
-# Closed (or passed on) work, with its share of contacts not through the MASH.
-HISTORIC = (
-    (Path("information only", (S.SUBMITTED, S.INFORMATION_ONLY)), 30),
-    (
-        Path(
-            "advice",
-            (S.SUBMITTED, S.AWAITING_RATING, S.INFORMATION_AND_ADVICE),
-            (G,),
-            "information_and_advice",
-        ),
-        8,
-    ),
-    (
-        Path(
-            "no further action",
-            (S.SUBMITTED, S.AWAITING_RATING, S.CLOSED_NFA),
-            (G,),
-            "no_further_action",
-        ),
-        14,
-    ),
-    (
-        Path(
-            "referred",
-            (S.SUBMITTED, S.AWAITING_RATING, S.REFERRED_TO_SOCIAL_WORK),
-            (R, A, A),
-            "social_work_referral",
-        ),
-        20,
-    ),
-    (
-        Path(
-            "early help, closed",
-            (S.SUBMITTED, S.AWAITING_RATING, S.WITH_EARLY_HELP, S.CLOSED_NFA),
-            (G,),
-            "early_help",
-        ),
-        28,
-    ),
-)
-# Closed work through the MASH (an enquiry each), by share.
-THROUGH_MASH = (
-    (
-        Path(
-            "MASH, referred",
-            (S.SUBMITTED, S.AWAITING_RATING, S.WITH_MASH, S.REFERRED_TO_SOCIAL_WORK),
-            (R, A),
-            "mash",
-            NextStep.SOCIAL_WORK_REFERRAL,
-        ),
-        50,
-    ),
-    (
-        Path(
-            "MASH, to early help",
-            (S.SUBMITTED, S.AWAITING_RATING, S.WITH_MASH, S.WITH_EARLY_HELP, S.CLOSED_NFA),
-            (A,),
-            "mash",
-            NextStep.EARLY_HELP,
-        ),
-        20,
-    ),
-    (
-        Path(
-            "MASH, no further action",
-            (S.SUBMITTED, S.AWAITING_RATING, S.WITH_MASH, S.CLOSED_NFA),
-            (A,),
-            "mash",
-            NextStep.NO_FURTHER_ACTION,
-        ),
-        30,
-    ),
-)
-# Work still open at the end, by share, with how many days back it arrived at most.
-OPEN = (
-    (Path("draft", ()), 4, 1),
-    (Path("new", (S.SUBMITTED,)), 16, 3),
-    (Path("awaiting rating", (S.SUBMITTED, S.AWAITING_RATING)), 16, 5),
-    (
-        Path("with the MASH", (S.SUBMITTED, S.AWAITING_RATING, S.WITH_MASH), (R, A, A), "mash"),
-        34,
-        21,
-    ),
-    (
-        Path(
-            "with early help",
-            (S.SUBMITTED, S.AWAITING_RATING, S.WITH_EARLY_HELP),
-            (G,),
-            "early_help",
-        ),
-        30,
-        28,
-    ),
-)
 SOURCES = (
     (ContactSource.PHONE, 45),
     (ContactSource.ONLINE_FORM, 35),
@@ -178,50 +66,6 @@ SOURCES = (
     (ContactSource.EDT_REPORT, 8),
 )
 REFERRAL_SOURCES = ("2A", "3A", "3B", "6", "1A", "8", "4", "5C")
-LEVEL = {R: 4, A: 3, G: 2, "": None}
-
-
-class Due:
-    """`thresholds.clock.due_at` under the profile, memoised per start day for working days.
-
-    A working-day clock's due day depends only on the London day it starts (its time of day
-    is kept on a working day, 23:59:59 otherwise), so the day's answer is computed once with
-    the real function and reused; clock hours and calendar days are cheap and computed."""
-
-    def __init__(self, profile: CouncilProfile) -> None:
-        self.profile = profile
-        self.closures = frozenset(ClosureDay.objects.values_list("date", flat=True))
-        self.scales: dict[tuple[str, str], tuple[int, str]] = {}
-        self.days: dict[tuple[dt.date, int], tuple[dt.date, bool]] = {}
-
-    def __call__(self, kind: str, start: dt.datetime, rag: str) -> dt.datetime:
-        key = (kind, rag if kind == ClockKind.PARTNER_CHECK else "")
-        if key not in self.scales:
-            scale = timescale_for(self.profile, kind, rag)
-            self.scales[key] = (scale.amount, scale.unit)
-        amount, unit = self.scales[key]
-        if unit != clock.WORKING_DAYS or amount == 0:
-            return clock.due_at(start, amount, unit, self.closures)
-        wall = start.astimezone(clock.LONDON)
-        memo = (wall.date(), amount)
-        if memo not in self.days:
-            noon = dt.datetime.combine(wall.date(), dt.time(12), tzinfo=clock.LONDON)
-            due = clock.due_at(noon, amount, unit, self.closures).astimezone(clock.LONDON)
-            self.days[memo] = (due.date(), due.time() == clock.END_OF_DAY)
-        day, end_of_day = self.days[memo]
-        wall_time = clock.END_OF_DAY if end_of_day else wall.time()
-        return dt.datetime.combine(day, wall_time, tzinfo=clock.LONDON).astimezone(dt.UTC)
-
-
-@dataclass
-class Walk:
-    """One contact's grants and running clocks as its moves are replayed."""
-
-    contact_id: int
-    rag: str
-    grants: dict[tuple[str, int], set[str]] = field(default_factory=dict)
-    running: dict[str, dict] = field(default_factory=dict)  # ClockKind -> the clock's row
-    done: list[dict] = field(default_factory=list)
 
 
 class Work:
@@ -239,9 +83,14 @@ class Work:
     ) -> None:
         self.loader, self.rng, self.profile, self.staff = loader, rng, profile, staff
         self.now, self.swept_at = now, swept_at
-        self.due = Due(profile)
-        self.role_groups = dict(
-            Group.objects.filter(name__in=[r.value for r in Role]).values_list("name", "pk")
+        self.rules = Rules(
+            due=Due(profile),
+            role_groups=dict(
+                Group.objects.filter(name__in=[r.value for r in Role]).values_list("name", "pk")
+            ),
+            team_groups=staff.team_groups,
+            teams={kind: teams[0] for kind, teams in staff.teams.items()},
+            request_type=ContentType.objects.get_for_model(PartnerRequest).pk,
         )
         self.perm = {
             f"{p.content_type.app_label}.{p.codename}": p.pk
@@ -249,7 +98,6 @@ class Work:
                 content_type__app_label__in=("referrals", "mash")
             )
         }
-        self.request_type = ContentType.objects.get_for_model(PartnerRequest).pk
         self.contact_type = ContentType.objects.get_for_model(Contact).pk
         self.person_type = ContentType.objects.get_for_model(Person).pk
         self.contact_path = reverse("referrals:contact_detail", args=[987654321])
@@ -264,9 +112,6 @@ class Work:
 
     def _user(self, role: Role) -> int:
         return self.rng.choice(self.staff.by_role[role])
-
-    def _team(self, kind: TeamKind):
-        return self.staff.team(kind)
 
     def _history(
         self,
@@ -294,49 +139,6 @@ class Work:
         pk = self.loader[model].add(**values)
         self._history(model, pk, values, at=at, by=by, reason=note)
         return pk
-
-    # --- clocks --------------------------------------------------------------------------
-
-    def _start(
-        self,
-        walk: Walk,
-        kind: str,
-        at: dt.datetime,
-        *,
-        team,
-        role,
-        responsible=None,
-        subject: int | None = None,
-        description: str = "",
-    ) -> None:
-        due = self.due(kind, at, walk.rag)
-        walk.running[f"{kind}:{subject}"] = dict(
-            kind=kind,
-            contact_id=walk.contact_id,
-            team_id=team.pk if team else None,
-            responsible_id=responsible,
-            responsible_role=str(role),
-            rag=walk.rag,
-            started_at=at,
-            due_at=due,
-            warn_at=due - (due - at) * DUE_SOON_SHARE,
-            subject_type_id=self.request_type if subject else None,
-            subject_id=subject,
-            description=description or ClockKind(kind).label,
-        )
-
-    def _end(self, walk: Walk, key: str, at: dt.datetime, *, met: bool, reason: str = "") -> None:
-        row = walk.running.pop(key, None)
-        if row is None:
-            return
-        row["met_at" if met else "closed_at"] = at
-        if not met:
-            row["closed_reason"] = reason[:300]
-        walk.done.append(row)
-
-    def _end_kinds(self, walk: Walk, kinds, at: dt.datetime) -> None:
-        for key in [k for k in walk.running if k.split(":")[0] in kinds]:
-            self._end(walk, key, at, met=True)
 
     def _write_clocks(self, walk: Walk, by: int) -> None:
         """Every clock the contact ran, marked as a sweep at `swept_at` would have left it."""
@@ -367,35 +169,7 @@ class Work:
             else:
                 self.open_clocks += 1
 
-    # --- grants --------------------------------------------------------------------------
-
-    def _holders(self, to, *, team, worker: int | None) -> dict[tuple[str, int], str]:
-        """`lifecycle.holders_for` on ids: who holds a contact in state `to`."""
-        holds = lifecycle.HOLDS.get(to, lifecycle.Holds())
-        out = {}
-        if holds.role is not None:
-            out[("group", self.role_groups[holds.role.value])] = lifecycle.Access.READ
-        if holds.team is not None and team is not None:
-            out[("group", self.staff.team_groups[team.pk])] = holds.team
-        if holds.worker is not None and worker is not None:
-            out[("user", worker)] = holds.worker
-        return out
-
-    def _regrant(self, walk: Walk, to, new: dict) -> None:
-        """`lifecycle._regrant`: earlier holders lose write, and read unless the work closed;
-        new holders get read, and write if they hold it so."""
-        for who in list(walk.grants):
-            if who in new:
-                continue
-            walk.grants[who].discard("change_contact")
-            if to not in lifecycle.CLOSED:
-                walk.grants[who].discard("view_contact")
-            if not walk.grants[who]:
-                del walk.grants[who]
-        for who, access in new.items():
-            walk.grants[who] = {"view_contact"} | (
-                {"change_contact"} if access == lifecycle.Access.WRITE else set()
-            )
+    # --- grants ---------------------------------------------------------------------------
 
     def _write_grants(self, walk: Walk) -> None:
         for (kind, holder), codenames in walk.grants.items():
@@ -418,7 +192,7 @@ class Work:
         rag = rng.choice(path.rags)
         contact_id = self.loader[Contact].next_id
         self.loader[Contact].next_id += 1
-        walk = Walk(contact_id, rag)
+        walk = Walk(self.rules, contact_id, rag)
         officer = self._user(Role.SCREENING_OFFICER)
         times = self._times(path, received, open_work=open_work)
         fields = self._contact_fields(family, path, rag, received, officer)
@@ -486,15 +260,15 @@ class Work:
             )
             if to == S.SUBMITTED:
                 fields["submitted_at"] = at
-            self._regrant(walk, to, self._holders(to, team=team, worker=worker))
-            self._clocks(walk, came_from, to, at, received, team)
+            walk.move(came_from, to, at, received=received, team=team, worker=worker)
             if to == S.WITH_MASH:
                 enquiry = self._open_enquiry(walk, at, worker, open_work)
             history.append((dict(fields), at, mover, f"Moved to {to.label}"))
             came_from = to
         if came_from == S.WITH_MASH:
             self._decide_enquiry(enquiry, walk, path, self.now, None, open_work=True)
-        self._finish_clocks(walk, times[-1] if times else received, open_work)
+        if not open_work:
+            walk.finish(times[-1] if times else received, self.now, rng)
         self.loader[Contact].add(id=contact_id, **fields)
         self._history(
             Contact,
@@ -599,50 +373,6 @@ class Work:
             )
         return rows
 
-    def _clocks(
-        self, walk: Walk, came_from, to, at: dt.datetime, received: dt.datetime, team
-    ) -> None:
-        """`lifecycle._clocks`: meet what the contact leaves, close all on closing, start what
-        it arrives at (the checks clock by RAG; an amber referral's team clock)."""
-        if came_from == to:
-            return
-        self._end_kinds(walk, lifecycle.MEETS.get(came_from, ()), at)
-        if to in lifecycle.CLOSED:
-            for key in list(walk.running):
-                self._end(walk, key, at, met=False, reason=f"{to.label}. Closed (synthetic).")
-        for start in lifecycle.STARTS.get(to, ()):
-            if start.arriving_from is not None and came_from not in start.arriving_from:
-                continue
-            kind = start.kind
-            if to == S.WITH_MASH:
-                kind = ClockKind.RED_CHECKS if walk.rag == R else ClockKind.AMBER_CHECKS
-            self._start(
-                walk,
-                kind,
-                received if kind == ClockKind.SCREENING else at,
-                team=self._team(start.team_kind),
-                role=start.role,
-            )
-        if to == S.REFERRED_TO_SOCIAL_WORK and came_from == S.AWAITING_RATING and walk.rag == A:
-            self._start(
-                walk,
-                ClockKind.AMBER_CHECKS,
-                at,
-                team=team,
-                role=Role.TEAM_MANAGER,
-                description="Amber child in need: the receiving team's decision",
-            )
-
-    def _finish_clocks(self, walk: Walk, last: dt.datetime, open_work: bool) -> None:
-        """Closed work's clocks that outlive the move (advice given, a team's amber decision)
-        were met later, unless that is still to come."""
-        if open_work:
-            return
-        for key, row in list(walk.running.items()):
-            met = last + (row["due_at"] - row["started_at"]) * self.rng.uniform(0.3, 1.4)
-            if met < self.now:
-                self._end(walk, key, met, met=True)
-
     # --- referrals, enquiries ------------------------------------------------------------
 
     def _refer(
@@ -717,15 +447,14 @@ class Work:
                 requested_at=requested,
                 status=RequestStatus.OPEN,
                 rag=walk.rag,
-                due_at=self.due(ClockKind.PARTNER_CHECK, requested, walk.rag),
+                due_at=self.rules.due(ClockKind.PARTNER_CHECK, requested, walk.rag),
             )
             request["id"] = self.loader[PartnerRequest].next_id
             self.loader[PartnerRequest].next_id += 1
-            self._start(
-                walk,
+            walk.start(
                 ClockKind.PARTNER_CHECK,
                 requested,
-                team=self._team(TeamKind.MASH),
+                team=self.staff.team(TeamKind.MASH),
                 role=Role.MASH_MANAGER,
                 subject=request["id"],
                 description=f"Checks from {agency}",
@@ -750,7 +479,7 @@ class Work:
             if answered < cut:
                 request["status"] = RequestStatus.ANSWERED
                 author = self.rng.choice(self.staff.agency_users[agency.pk])
-                self._end(walk, key, answered, met=True)
+                walk.end(key, answered, met=True)
                 self._create(
                     PartnerAnswer,
                     at=answered,
@@ -769,8 +498,7 @@ class Work:
                 answered_all = False
                 if not open_work:
                     request["status"] = RequestStatus.CLOSED
-                    self._end(
-                        walk,
+                    walk.end(
                         key,
                         at,
                         met=False,

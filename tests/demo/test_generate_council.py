@@ -12,8 +12,8 @@ from guardian.shortcuts import get_groups_with_perms, get_users_with_perms
 
 from accounts.models import User
 from accounts.roles import Role
+from demo.scale.replay import Due
 from demo.scale.staff import username
-from demo.scale.work import Due
 from early_help.models import EarlyHelpDecision
 from early_help.selectors import decision_queue
 from mash.access import partner_inbox_requests
