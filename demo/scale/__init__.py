@@ -19,8 +19,9 @@ id ranges of each run in `demo.ScaleRun`.
 import datetime as dt
 import math
 import random
+from bisect import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate
 
 from django.conf import settings
@@ -71,7 +72,7 @@ class Options:
     staff_scale: float = 1.0
     password: str = ""
     unswept_hours: float = 0
-    counts: dict[str, int] = field(default_factory=dict)
+    not_live: bool = False  # the caller says this database is not a live service
 
 
 def scaled(fraction: float) -> dict[str, int]:
@@ -140,8 +141,6 @@ def _contact_plan(families, options: Options, rng: random.Random, now: dt.dateti
 
 
 def _draw(sums: list[float], rng: random.Random) -> int:
-    from bisect import bisect
-
     return min(len(sums) - 1, bisect(sums, rng.random() * sums[-1]))
 
 
@@ -159,6 +158,7 @@ def generate(
     *, profile: CouncilProfile, options: Options, report: Callable[[str], None]
 ) -> ScaleRun:
     """Build the council; returns the run with its counts."""
+    guard(not_live=options.not_live)  # before making staff, so a refusal writes nothing
     rng = random.Random(options.seed)
     now = timezone.now()
     staff = ensure_staff(
@@ -168,15 +168,17 @@ def generate(
         f"staff: {sum(len(v) for v in staff.by_role.values())} users in "
         f"{sum(len(v) for v in staff.teams.values())} teams and {len(staff.agencies)} agencies"
     )
-    loader = Loader(now=now, report=report)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK])
     try:
+        # Checked under the lock: a run that started meanwhile has recorded its ranges.
+        guard(not_live=options.not_live)
+        loader = Loader(now=now, report=report)
         guard_ids = (loader[Person].next_id, loader[Contact].next_id)
         run = ScaleRun.objects.create(
             started_at=now,
             seed=options.seed,
-            options={k: v for k, v in vars(options).items() if k not in ("password", "counts")},
+            options={k: v for k, v in vars(options).items() if k != "password"},
             first_person=guard_ids[0],
             last_person=guard_ids[0] - 1,
             first_contact=guard_ids[1],
@@ -185,8 +187,7 @@ def generate(
         people = People(loader, rng, now=now, years=options.years)
         families = []
         while people.made < options.people:
-            family, _ = people.family(options.people - people.made)
-            families.append(family)
+            families.append(people.family(options.people - people.made))
             if len(families) % FAMILIES_PER_BATCH == 0:
                 _commit(loader, run, f"people {people.made:,}")
         _commit(loader, run, f"people {people.made:,}")

@@ -188,10 +188,9 @@ class People:
         self.made += 1
         return pk
 
-    def family(self, budget: int) -> tuple[Family, int] | None:
-        """Make one family of at most `budget` people; returns it and how many it has."""
-        if budget <= 0:
-            return None
+    def family(self, budget: int) -> Family:
+        """Make one family of about `budget` people at most (the last may go one or two over:
+        every family has a mother and a child)."""
         rng = self.rng
         # The eldest is born up to 12 years before the records begin and at least a month
         # before the end, so every family has some child under 18 within the 25 years.
@@ -228,14 +227,12 @@ class People:
             )
             for b in births
         ]
-        made = len(parents) + len(children)
         partner = None
-        if made < budget and rng.random() < 0.15:
+        if len(parents) + len(children) < budget and rng.random() < 0.15:
             partner_born = births[0] - dt.timedelta(days=rng.randint(18 * 365, 45 * 365))
             partner = self._person(
                 sex=Sex.MALE, last=LAST(rng), born=partner_born, address=self._address()
             )
-            made += 1
         members = self.loader[HouseholdMember]
         relationships = self.loader[PersonRelationship]
         for pid, _ in [*((p, None) for p, _ in parents), *children]:
@@ -261,4 +258,4 @@ class People:
             active_from=active_from,
             active_to=min(self.now, youngest_adult),
         )
-        return family, made
+        return family

@@ -199,7 +199,7 @@ class Work:
         people = self._people(family, received, fields["household_id"], bool(path.moves))
         came_from, team, worker, enquiry = S.DRAFT, None, None, None
         history = []
-        for to, at in zip(path.moves, times, strict=True):
+        for step, (to, at) in enumerate(zip(path.moves, times, strict=True)):
             mover = officer
             if came_from == S.SUBMITTED:
                 fields.update(
@@ -262,7 +262,8 @@ class Work:
                 fields["submitted_at"] = at
             walk.move(came_from, to, at, received=received, team=team, worker=worker)
             if to == S.WITH_MASH:
-                enquiry = self._open_enquiry(walk, at, worker, open_work)
+                until = times[step + 1] if step + 1 < len(times) else self.now
+                enquiry = self._open_enquiry(walk, at, until, worker)
             history.append((dict(fields), at, mover, f"Moved to {to.label}"))
             came_from = to
         if came_from == S.WITH_MASH:
@@ -296,7 +297,7 @@ class Work:
 
     def _times(self, path: Path, received: dt.datetime, *, open_work: bool) -> list[dt.datetime]:
         """When each move happened: submitted minutes after receipt, then hours to days apart
-        (an open contact's moves are squeezed to end before now)."""
+        (moves that would run past now are squeezed to end before it)."""
         rng, at, times = self.rng, received, []
         gaps = {
             S.SUBMITTED: (0.02, 0.2),
@@ -311,7 +312,7 @@ class Work:
         for to in path.moves:
             at = at + HOUR * rng.uniform(*gaps[to])
             times.append(at)
-        if open_work and times and times[-1] >= self.now:
+        if times and times[-1] >= self.now:
             squeeze = (self.now - received) * 0.95 / (times[-1] - received)
             times = [received + (t - received) * squeeze for t in times]
         return times
@@ -411,10 +412,12 @@ class Work:
                 updated_at=at,
             )
 
-    def _open_enquiry(self, walk: Walk, at: dt.datetime, worker: int, open_work: bool) -> dict:
+    def _open_enquiry(self, walk: Walk, at: dt.datetime, until: dt.datetime, worker: int) -> dict:
+        """Open the enquiry, record consent and ask three agencies (the always-asked first),
+        all early in its time with the MASH (`at` to `until`, its decision or now)."""
         rng = self.rng
         manager = self._user(Role.MASH_MANAGER)
-        opened = at + HOUR * rng.uniform(0.1, 1)
+        opened = at + (until - at) * rng.uniform(0.02, 0.1)
         values = dict(
             contact_id=walk.contact_id,
             opened_by_id=manager,
@@ -437,7 +440,7 @@ class Work:
         )
         others = self.staff.agencies[1:]
         asked = [self.staff.agencies[0], *rng.sample(others, min(2, len(others)))]
-        requested = opened + HOUR * rng.uniform(0.2, 1)
+        requested = opened + (until - at) * rng.uniform(0.02, 0.1)
         for agency in asked:
             request = dict(
                 enquiry_id=enquiry["id"],

@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.utils import timezone
 from guardian.shortcuts import get_groups_with_perms, get_users_with_perms
 
 from accounts.models import User
@@ -184,3 +186,19 @@ def test_a_second_run_adds_to_its_own_council(council):
     before = Contact.objects.count()
     generate("--seed", "8")
     assert Contact.objects.count() == before * 2
+
+
+def test_mash_work_happens_in_order_before_its_decision_and_before_now(council):
+    decided = Enquiry.objects.filter(status="decided")
+    assert decided.exists()
+    assert not PartnerRequest.objects.filter(
+        enquiry__in=decided, requested_at__gt=F("enquiry__decided_at")
+    ).exists()
+    assert not PartnerRequest.objects.filter(
+        enquiry__in=decided, answers__submitted_at__gt=F("enquiry__decided_at")
+    ).exists()
+    assert not PartnerRequest.objects.filter(enquiry__in=decided, status="open").exists()
+    assert not Enquiry.objects.filter(opened_at__lt=F("contact__received_at")).exists()
+    now = timezone.now()
+    assert not Contact.objects.filter(screened_at__gt=now).exists()
+    assert not Deadline.objects.filter(met_at__gt=now).exists()

@@ -62,7 +62,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts) -> None:
-        scale.guard(not_live=opts["not_live"])
         counts = scale.scaled(opts["scale"])
         for name in scale.DEFAULTS:
             if opts[name] is not None:
@@ -85,6 +84,7 @@ class Command(BaseCommand):
             staff_scale=staff_scale,
             password=opts["password"] or None,
             unswept_hours=opts["unswept_hours"],
+            not_live=opts["not_live"],
         )
         self.stdout.write(f"generate_council under {profile}: {counts}")
         run = scale.generate(profile=profile, options=options, report=self.stdout.write)
