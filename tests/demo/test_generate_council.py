@@ -202,3 +202,13 @@ def test_mash_work_happens_in_order_before_its_decision_and_before_now(council):
     now = timezone.now()
     assert not Contact.objects.filter(screened_at__gt=now).exists()
     assert not Deadline.objects.filter(met_at__gt=now).exists()
+
+
+def test_refuses_to_add_to_its_council_once_a_service_has_added_a_person(
+    council, screening_officer
+):
+    person_create(by=screening_officer, reason="A real child", first_name="Ada", last_name="Real")
+    before = Contact.objects.count()
+    with pytest.raises(CommandError, match="did not make"):
+        generate("--seed", "9")
+    assert Contact.objects.count() == before
