@@ -54,6 +54,7 @@ OPEN_CLOCKS_PER_CONTACT = {
     "new": 1,
     "awaiting rating": 1,
     "with the MASH": 1.3,
+    "with the MASH, no enquiry yet": 1,
     "with early help": 2,
 }
 LOCK = 0x5CA1E  # advisory lock: one generator at a time

@@ -32,6 +32,7 @@ class Path:
     rags: tuple[str, ...] = ("",)  # the rating, drawn evenly
     outcome: str = ""  # the initial rating's outcome (RatingOutcome)
     next_step: str = ""  # a MASH decision's next step, for paths through the MASH
+    opens_enquiry: bool = True  # with the MASH: an enquiry is opened and given to a worker
 
 
 R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN
@@ -115,8 +116,20 @@ OPEN = (
     (Path("awaiting rating", (S.SUBMITTED, S.AWAITING_RATING)), 16, 5),
     (
         Path("with the MASH", (S.SUBMITTED, S.AWAITING_RATING, S.WITH_MASH), (R, A, A), "mash"),
-        34,
+        30,
         21,
+    ),
+    # Waiting for the MASH manager to open an enquiry (the MASH queue's "unopened" view).
+    (
+        Path(
+            "with the MASH, no enquiry yet",
+            (S.SUBMITTED, S.AWAITING_RATING, S.WITH_MASH),
+            (R, A, A),
+            "mash",
+            opens_enquiry=False,
+        ),
+        4,
+        2,
     ),
     (
         Path(

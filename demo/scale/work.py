@@ -253,7 +253,7 @@ class Work:
                 team = rng.choice(self.staff.teams[TeamKind.SOCIAL_WORK])
                 self._refer(contact_id, team, rag, at, mover, people)
                 self.known[family.household_id] = KnownStatus.CLOSED_SOCIAL_CARE
-            if to == S.WITH_MASH:
+            if to == S.WITH_MASH and path.opens_enquiry:
                 worker = self._user(Role.MASH_SOCIAL_WORKER)
             fields.update(
                 status=to, assigned_team_id=team.pk if team else None, assigned_to_id=worker
@@ -261,7 +261,7 @@ class Work:
             if to == S.SUBMITTED:
                 fields["submitted_at"] = at
             walk.move(came_from, to, at, received=received, team=team, worker=worker)
-            if to == S.WITH_MASH:
+            if to == S.WITH_MASH and path.opens_enquiry:
                 until = times[step + 1] if step + 1 < len(times) else self.now
                 enquiry = self._open_enquiry(walk, at, until, worker)
             history.append((dict(fields), at, mover, f"Moved to {to.label}"))
