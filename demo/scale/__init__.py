@@ -83,6 +83,10 @@ def scaled(fraction: float) -> dict[str, int]:
 
 def guard(*, not_live: bool) -> None:
     """Refuse a live service and a database holding records the generator did not make."""
+    if connection.vendor != "postgresql":
+        raise CommandError(
+            "generate_council loads with PostgreSQL COPY: use a PostgreSQL database."
+        )
     if not settings.DEBUG and not not_live:
         raise CommandError(
             "DEBUG is off, so this may be a live service: generate_council writes made-up "
@@ -159,31 +163,31 @@ def generate(
     *, profile: CouncilProfile, options: Options, report: Callable[[str], None]
 ) -> ScaleRun:
     """Build the council; returns the run with its counts."""
-    guard(not_live=options.not_live)  # before making staff, so a refusal writes nothing
     rng = random.Random(options.seed)
     now = timezone.now()
-    staff = ensure_staff(
-        profile=profile, password=options.password, staff_scale=options.staff_scale
-    )
-    report(
-        f"staff: {sum(len(v) for v in staff.by_role.values())} users in "
-        f"{sum(len(v) for v in staff.teams.values())} teams and {len(staff.agencies)} agencies"
-    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK])
     try:
-        # Checked under the lock: a run that started meanwhile has recorded its ranges.
+        # Checked under the lock (a run that started meanwhile has recorded its ranges) and
+        # before anything is written, staff included.
         guard(not_live=options.not_live)
+        staff = ensure_staff(
+            profile=profile, password=options.password, staff_scale=options.staff_scale
+        )
+        report(
+            f"staff: {sum(len(v) for v in staff.by_role.values())} users in "
+            f"{sum(len(v) for v in staff.teams.values())} teams and {len(staff.agencies)} agencies"
+        )
         loader = Loader(now=now, report=report)
-        guard_ids = (loader[Person].next_id, loader[Contact].next_id)
+        first_ids = (loader[Person].next_id, loader[Contact].next_id)
         run = ScaleRun.objects.create(
             started_at=now,
             seed=options.seed,
             options={k: v for k, v in vars(options).items() if k != "password"},
-            first_person=guard_ids[0],
-            last_person=guard_ids[0] - 1,
-            first_contact=guard_ids[1],
-            last_contact=guard_ids[1] - 1,
+            first_person=first_ids[0],
+            last_person=first_ids[0] - 1,
+            first_contact=first_ids[1],
+            last_contact=first_ids[1] - 1,
         )
         people = People(loader, rng, now=now, years=options.years)
         families = []

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts) -> None:
+        scale.guard(not_live=opts["not_live"])  # refuse early; generate checks again, locked
         counts = scale.scaled(opts["scale"])
         for name in scale.DEFAULTS:
             if opts[name] is not None:
