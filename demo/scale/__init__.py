@@ -5,10 +5,12 @@ people, two and a half million contacts over 25 years, 100,000 clocks open) with
 derived row the services would have written: matching and search keys, clocks, history,
 the access log, and object permissions granted and ended as the work moved on. Made through
 the services this would take days; here each contact's path is replayed in Python against
-the services' own tables (`demo.scale.work`) and the rows are COPYed (`demo.scale.copying`).
+the lifecycle's own tables (`demo.scale.replay`) and the rows are COPYed
+(`demo.scale.copying`).
 
 - `demo.scale.staff`: staff of every role through `accounts.services.user_create`;
 - `demo.scale.people`: families (addresses, households, parents, siblings, partners);
+- `demo.scale.replay`: the paths, and a path's grants and clocks from `referrals.lifecycle`;
 - `demo.scale.work`: contacts, ratings, referrals, MASH enquiries with partner requests and
   answers, early help decisions, clocks, grants, history and reads.
 
