@@ -212,3 +212,12 @@ def test_refuses_to_add_to_its_council_once_a_service_has_added_a_person(
     with pytest.raises(CommandError, match="did not make"):
         generate("--seed", "9")
     assert Contact.objects.count() == before
+
+
+def test_open_clocks_are_marked_as_the_sweep_left_them_unless_asked_to_leave_some(camden):
+    generate()
+    overdue = Deadline.objects.open().filter(due_at__lte=timezone.now())
+    assert overdue.exists()
+    assert not overdue.filter(breached_at__isnull=True).exists()
+    generate("--seed", "11", "--unswept-hours", "72")
+    assert overdue.filter(breached_at__isnull=True).exists()
