@@ -16,6 +16,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.db import server_bound_cursor
+
 from .audit import save_audited
 from .messages import RenderedMessage, message_renderer, message_sources, render_message
 from .models import (
@@ -198,7 +200,7 @@ def notify_select(*, select: str, params: dict[str, Any], email: bool = True) ->
         reason="Notification raised",
     )
     user = User._meta.db_table
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(
             f"WITH {notice} SELECT n.id, n.title, n.body, n.url, u.email FROM written n "  # noqa: S608
             f"JOIN {user} u ON u.id = n.user_id",
@@ -235,7 +237,7 @@ def notify_select(*, select: str, params: dict[str, Any], email: bool = True) ->
         returning="{new}.id",
         reason=f"Queued: {purpose}",
     )
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(
             f"WITH {email_rows} SELECT id FROM written",  # noqa: S608
             {

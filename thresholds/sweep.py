@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import notify_select
+from core.db import server_bound_cursor
 
 from .models import ClockKind, Deadline
 
@@ -164,7 +165,7 @@ class _Phase:
 
 def _govuk_datetime_sql(column: str) -> str:
     """govuk_datetime in SQL ("24 November 2026 at 3:05pm", in %(tz)s)."""
-    local = f"({column} AT TIME ZONE %(tz)s)"
+    local = f"({column} AT TIME ZONE %(tz)s::text)"
     return (
         f"(to_char({local}, 'FMDD FMMonth YYYY') || ' at ' || CASE to_char({local}, 'HH24:MI') "
         "WHEN '12:00' THEN 'midday' WHEN '00:00' THEN 'midnight' "
@@ -193,18 +194,17 @@ def _text_params(now: dt.datetime) -> dict[str, Any]:
 
 
 def _clocks() -> str:
-    """The clocks (d) with their contacts (c), if any."""
+    """The clocks (d) with their contacts (c), if any, and their kinds' labels (k)."""
     contact = Deadline._meta.get_field("contact").related_model
-    return f"thresholds_deadline d LEFT JOIN {contact._meta.db_table} c ON c.id = d.contact_id"
+    return (
+        f"thresholds_deadline d LEFT JOIN {contact._meta.db_table} c ON c.id = d.contact_id "
+        "LEFT JOIN unnest(%(kinds)s::text[], %(labels)s::text[]) k(kind, label) ON k.kind = d.kind"
+    )
 
 
-# A clock's notice title, body and link (d: the clock, c: its contact, if any).
-_TITLE = (
-    "%(prefix)s || ': ' || coalesce((SELECT k.label FROM unnest(%(kinds)s::text[], "
-    "%(labels)s::text[]) k(kind, label) WHERE k.kind = d.kind), d.kind) "
-    "|| coalesce(' for contact ' || c.reference, '')"
-)
-_LINK = "coalesce(%(link_before)s || d.contact_id || %(link_after)s, '')"
+# A clock's notice title and link: "Overdue: <kind> for contact <reference>", never a name.
+_TITLE = "%(prefix)s::text || ': ' || coalesce(k.label, d.kind) || coalesce(' for contact ' || c.reference, '')"
+_LINK = "coalesce(%(link_before)s::text || d.contact_id || %(link_after)s::text, '')"
 
 
 def _breach_notices(ids: list[Any], params: dict[str, Any], marked: list[tuple]) -> None:
@@ -215,14 +215,16 @@ def _breach_notices(ids: list[Any], params: dict[str, Any], marked: list[tuple])
         for user in users
     ]
     manager_roles = [r.value for r in MANAGER_ROLES]
+    # Each clock's words once (MATERIALIZED: not once per manager), then one row per manager.
     select = (
-        f"SELECT m.user_id, {_TITLE} AS title, "
+        "WITH t AS MATERIALIZED (SELECT d.id, d.due_at, coalesce(d.team_id, 0) AS team_key, "
+        "CASE WHEN d.responsible_role = ANY(%(manager_roles)s::text[]) THEN d.responsible_role "
+        f"ELSE '' END AS role_key, {_TITLE} AS title, "
         f"'This clock was due ' || {_govuk_datetime_sql('d.due_at')} || '.' AS body, "
-        f"{_LINK} AS url FROM {_clocks()} JOIN unnest(%(m_team)s::bigint[], %(m_role)s::text[], "
-        "%(m_user)s::bigint[]) m(team_id, role, user_id) "
-        "ON m.team_id = coalesce(d.team_id, 0) AND m.role = CASE WHEN d.responsible_role = "
-        "ANY(%(manager_roles)s) THEN d.responsible_role ELSE '' END "
-        "WHERE d.id = ANY(%(ids)s) ORDER BY d.due_at, d.id, m.user_id"
+        f"{_LINK} AS url FROM {_clocks()} WHERE d.id = ANY(%(ids)s::bigint[])) "
+        "SELECT m.user_id, t.title, t.body, t.url FROM t JOIN unnest(%(m_team)s::bigint[], "
+        "%(m_role)s::text[], %(m_user)s::bigint[]) m(team_id, role, user_id) "
+        "ON m.team_id = t.team_key AND m.role = t.role_key ORDER BY t.due_at, t.id, m.user_id"
     )
     notify_select(
         select=select,
@@ -242,7 +244,7 @@ def _due_soon_notices(ids: list[Any], params: dict[str, Any], marked: list[tuple
     select = (
         f"SELECT d.responsible_id AS user_id, {_TITLE} AS title, "
         f"'Due ' || {_govuk_datetime_sql('d.due_at')} || '.' AS body, {_LINK} AS url "
-        f"FROM {_clocks()} WHERE d.id = ANY(%(ids)s) AND d.responsible_id IS NOT NULL "
+        f"FROM {_clocks()} WHERE d.id = ANY(%(ids)s::bigint[]) AND d.responsible_id IS NOT NULL "
         "ORDER BY d.warn_at, d.id"
     )
     notify_select(select=select, params={**params, "ids": ids, "prefix": "Due soon"}, email=False)
@@ -321,9 +323,9 @@ def _mark(ids: list[Any], *, phase: _Phase, params: dict[str, Any]) -> int:
         f.column for f in history._meta.concrete_fields if not f.column.startswith("history_")
     ]
     marks = ", ".join(f"{q(column)} = %(now)s" for column in phase.marks)
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(
-            f"WITH d AS (UPDATE thresholds_deadline SET {marks} WHERE id = ANY(%(ids)s) "
+            f"WITH d AS (UPDATE thresholds_deadline SET {marks} WHERE id = ANY(%(ids)s::bigint[]) "
             f"RETURNING *) INSERT INTO {q(history._meta.db_table)} "
             f"({', '.join(map(q, tracked))}, history_date, history_change_reason, "
             "history_type, history_user_id) "
