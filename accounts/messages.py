@@ -7,10 +7,12 @@ public's template, for instance, is never given the outcome, so no edit can reve
 """
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
+from django.template.base import TextNode, Variable, VariableNode
 
 from .models import MessagePurpose, MessageTemplate
 
@@ -108,12 +110,53 @@ def render_message(
     sources: tuple[str, str] | None = None,
 ) -> RenderedMessage:
     """Render the purpose's template (`sources` from message_sources, read here if not given)."""
+    return message_renderer(purpose, sources=sources)(context)
+
+
+def message_renderer(
+    purpose: MessagePurpose | str, *, sources: tuple[str, str] | None = None
+) -> Callable[[dict[str, str]], RenderedMessage]:
+    """render_message for many contexts: the templates are compiled once, not per message."""
     allowed = PLACEHOLDERS[purpose]
     subject_source, body_source = sources or message_sources(purpose)
-    ctx = Context({name: str(context.get(name, "") or "") for name in allowed}, autoescape=False)
-    subject = " ".join(_engine.from_string(subject_source).render(ctx).split())
-    body = _engine.from_string(body_source).render(ctx).strip()
-    return RenderedMessage(subject=subject, body=body)
+    subject_render = _compiled(_engine.from_string(subject_source), allowed)
+    body_render = _compiled(_engine.from_string(body_source), allowed)
+
+    def render(context: dict[str, str]) -> RenderedMessage:
+        values = {name: str(context.get(name, "") or "") for name in allowed}
+        subject = " ".join(subject_render(values).split())
+        return RenderedMessage(subject=subject, body=body_render(values).strip())
+
+    return render
+
+
+def _compiled(template: Template, allowed: Iterable[str]) -> Callable[[dict[str, str]], str]:
+    """The template as a function of its (string) values.
+
+    A template of text and bare placeholders only (as shipped, and as most edits are) renders
+    to its pieces joined, which is what Django's rendering gives with autoescape off and
+    string values, a hundred times faster (a sweep words thousands of emails); anything else
+    (a filter, a tag) is rendered by the engine.
+    """
+    pieces: list[tuple[bool, str]] = []
+    for node in template.nodelist:
+        if isinstance(node, TextNode):
+            pieces.append((False, node.s))
+            continue
+        var = node.filter_expression.var if isinstance(node, VariableNode) else None
+        if (
+            isinstance(var, Variable)
+            and not node.filter_expression.filters
+            and var.literal is None
+            and not var.translate
+            and var.lookups is not None
+            and len(var.lookups) == 1
+            and var.lookups[0] in allowed
+        ):
+            pieces.append((True, var.lookups[0]))
+            continue
+        return lambda values: template.render(Context(values, autoescape=False))
+    return lambda values: "".join(values[text] if named else text for named, text in pieces)
 
 
 # The shipped wording, used until an administrator edits it (the data migration seeds

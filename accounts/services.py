@@ -6,17 +6,20 @@ import re
 import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.db import server_bound_cursor
+
 from .audit import save_audited
-from .messages import message_sources, render_message
+from .messages import RenderedMessage, message_renderer, message_sources, render_message
 from .models import (
     AccessAction,
     AccessLog,
@@ -180,6 +183,103 @@ def notify_many(*, notices: Sequence[Notice]) -> list[Notification]:
     return rows
 
 
+def notify_select(*, select: str, params: dict[str, Any], email: bool = True) -> int:
+    """notify() for every row of a SELECT yielding user_id, title, body and url, in its order.
+
+    Set-based, for a sweep that notifies thousands at once: one statement writes the notices
+    and their history, one the outbox emails and theirs (rendered once per distinct notice),
+    and one task queues their sending. `select` is SQL using `params` (named, %(name)s);
+    the caller runs this inside its transaction. Returns the number of notices.
+    """
+    at = timezone.now()
+    notice = _insert_with_history(
+        Notification,
+        columns=["user_id", "created_at", "title", "body", "url", "read_at"],
+        values=f"SELECT s.user_id, %(_at)s, s.title, s.body, s.url, NULL FROM ({select}) s",  # noqa: S608
+        returning="{new}.id, {new}.title, {new}.body, {new}.url, {new}.user_id",
+        reason="Notification raised",
+    )
+    user = User._meta.db_table
+    with server_bound_cursor() as cursor:
+        cursor.execute(
+            f"WITH {notice} SELECT n.id, n.title, n.body, n.url, u.email FROM written n "  # noqa: S608
+            f"JOIN {user} u ON u.id = n.user_id",
+            {**params, "_at": at, "_reason": "Notification raised"},
+        )
+        rows = cursor.fetchall()
+    addressed = [row for row in rows if email and row[4]]
+    if not addressed:
+        return len(rows)
+    render = message_renderer(MessagePurpose.NOTIFICATION)
+    messages: dict[tuple[str, str, str], RenderedMessage] = {}
+    columns: tuple[list, list, list, list] = ([], [], [], [])
+    for pk, title, body, url, to in addressed:
+        message = messages.get((title, body, url))
+        if message is None:
+            context = {
+                "title": title,
+                "body": body,
+                "url": absolute_url(url),
+                "service_name": settings.SERVICE_NAME,
+            }
+            message = messages[(title, body, url)] = render(context)
+            _check_subject(message.subject)
+        for column, value in zip(columns, (to, message.subject, message.body, pk), strict=True):
+            column.append(value)
+    purpose = MessagePurpose.NOTIFICATION
+    email_rows = _insert_with_history(
+        OutboundEmail,
+        columns=["to", "subject", "body", "purpose", "content_type_id", "object_id", "status"]
+        + ["attempts", "last_error", "created_at", "next_attempt_at", "sent_at"],
+        values="SELECT e.to, e.subject, e.body, %(_purpose)s, %(_type)s, e.about, "
+        "%(_pending)s, 0, '', %(_at)s, %(_next)s, NULL FROM unnest(%(_to)s::text[], "
+        '%(_subject)s::text[], %(_body)s::text[], %(_about)s::bigint[]) e("to", subject, body, about)',
+        returning="{new}.id",
+        reason=f"Queued: {purpose}",
+    )
+    with server_bound_cursor() as cursor:
+        cursor.execute(
+            f"WITH {email_rows} SELECT id FROM written",  # noqa: S608
+            {
+                "_at": at,
+                "_next": at + SWEEP_GRACE,
+                "_reason": f"Queued: {purpose}",
+                "_purpose": purpose.value,
+                "_type": ContentType.objects.get_for_model(Notification).pk,
+                "_pending": EmailStatus.PENDING.value,
+                "_to": columns[0],
+                "_subject": columns[1],
+                "_body": columns[2],
+                "_about": columns[3],
+            },
+        )
+        _send_after_commit([row[0] for row in cursor.fetchall()])
+    return len(rows)
+
+
+def _insert_with_history(
+    model: type[models.Model], *, columns: list[str], values: str, returning: str, reason: str
+) -> str:
+    """Common table expressions inserting `values` (a SELECT for `columns`) into the model's
+    table and a history row for each ('+', no user, %(_reason)s at %(_at)s), ending in
+    `written`, the new rows' `returning` columns."""
+    history = model.history.model  # type: ignore[attr-defined]
+    tracked = [
+        f.column for f in history._meta.concrete_fields if not f.column.startswith("history_")
+    ]
+    q = connection.ops.quote_name
+    # Only names from the models' metadata and the caller's SQL are interpolated.
+    return (
+        f"inserted AS (INSERT INTO {q(model._meta.db_table)} ({', '.join(map(q, columns))}) "  # noqa: S608
+        f"{values} RETURNING *), "
+        f"_history AS (INSERT INTO {q(history._meta.db_table)} ({', '.join(map(q, tracked))}, "
+        "history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {', '.join('i.' + q(c) for c in tracked)}, %(_at)s, %(_reason)s, '+', NULL "
+        f"FROM inserted i), "
+        f"written AS (SELECT {returning.format(new='inserted')} FROM inserted)"
+    )
+
+
 def notification_mark_read(*, notification: Notification, by: User) -> None:
     """Mark one of the user's notices as read."""
     if notification.read_at is None:
@@ -256,11 +356,7 @@ def _outbound(
     forbidden_names: Iterable[str] = (),
 ) -> OutboundEmail:
     """An unsaved outbox row, its subject checked."""
-    if "\n" in subject or "\r" in subject or len(subject) > 200:
-        raise ValueError("An email subject must be one line of at most 200 characters.")
-    if names_in(subject, forbidden_names):
-        # Subjects show in inboxes, previews and mail logs: never a child's name [DOMAIN §3].
-        raise ValueError("An email subject must not contain a child's name.")
+    _check_subject(subject, forbidden_names)
     now = timezone.now()
     return OutboundEmail(
         to=to,
@@ -274,12 +370,25 @@ def _outbound(
     )
 
 
+def _check_subject(subject: str, forbidden_names: Iterable[str] = ()) -> None:
+    if "\n" in subject or "\r" in subject or len(subject) > 200:
+        raise ValueError("An email subject must be one line of at most 200 characters.")
+    if names_in(subject, forbidden_names):
+        # Subjects show in inboxes, previews and mail logs: never a child's name [DOMAIN §3].
+        raise ValueError("An email subject must not contain a child's name.")
+
+
 def _send_after_commit(ids: list[int]) -> None:
-    from .tasks import send_outbound_email
+    from .tasks import send_outbound_email, send_outbound_emails
 
     def enqueue() -> None:
-        for pk in ids:
-            send_outbound_email.delay(pk)
+        if len(ids) > 1:
+            # One message however many emails (a sweep queues thousands): the worker fans
+            # them out into one task each, so each still retries on its own.
+            send_outbound_emails.delay(ids)
+        else:
+            for pk in ids:
+                send_outbound_email.delay(pk)
 
     # robust: with the broker down the row is safe in the outbox and the sweep sends it
     # later; the request that queued it must not fail after its commit.

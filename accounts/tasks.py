@@ -20,6 +20,13 @@ def send_outbound_email(self, email_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def send_outbound_emails(email_ids: list[int]) -> None:
+    """Queue one send task per email of a batch (queued as one message by a bulk sender)."""
+    for email_id in email_ids:
+        send_outbound_email.delay(email_id)
+
+
+@shared_task(ignore_result=True)
 def resend_due_emails() -> None:
     """Beat's outbox sweep: re-queue pending emails whose task was lost."""
     services.email_resend_due()

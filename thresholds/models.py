@@ -241,9 +241,16 @@ class Deadline(models.Model):
         indexes = [
             # The sweep and every dashboard read open clocks by due time.
             models.Index(fields=["due_at"], condition=OPEN, name="deadline_open_due"),
+            # The sweep's two claims, over exactly the clocks still to mark, so a sweep with
+            # nothing due reads no index entry however many clocks are open or overdue.
+            models.Index(
+                fields=["due_at"],
+                condition=OPEN & Q(breached_at__isnull=True),
+                name="deadline_to_breach",
+            ),
             models.Index(
                 fields=["warn_at"],
-                condition=OPEN & Q(due_soon_at__isnull=True),
+                condition=OPEN & Q(due_soon_at__isnull=True, breached_at__isnull=True),
                 name="deadline_to_warn",
             ),
             models.Index(

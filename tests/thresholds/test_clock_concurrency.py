@@ -105,7 +105,7 @@ def test_two_sweeps_at_once_mark_and_notify_each_breached_clock_exactly_once(
             started_at=START,
         )
     # Small batches, so the two sweeps take turns claiming rows.
-    monkeypatch.setattr(services, "BATCH", 3)
+    monkeypatch.setattr("thresholds.sweep.BATCH", 3)
     ready = threading.Barrier(2)
     now = START + dt.timedelta(days=2)
 

@@ -1,4 +1,7 @@
-"""The sweep: a constant number of queries per batch, one bad row logged and skipped."""
+"""The sweep: a constant number of queries per batch, one bad row logged and skipped.
+
+A batch that fails is halved until the failing row is found (thresholds.sweep._write).
+"""
 
 import datetime as dt
 import logging
@@ -9,22 +12,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Notification, OutboundEmail
+from accounts.models import MessagePurpose, MessageTemplate, Notification, OutboundEmail
 from accounts.roles import Role
-from referrals.models import Contact
-from tests.factories import PersonFactory, UserFactory, complete_contact
+from tests.factories import PersonFactory, complete_contact
 from thresholds import services
 from thresholds.models import ClockKind, Deadline
 
 LONDON = ZoneInfo("Europe/London")
 START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 LATER = START + dt.timedelta(days=2)
-
-
-@pytest.fixture
-def managers(social_work_team, mash_manager):
-    second = UserFactory(roles=[Role.TEAM_MANAGER], team=social_work_team)
-    return [UserFactory(roles=[Role.TEAM_MANAGER], team=social_work_team), second]
 
 
 def overdue_clocks(profile, officer, team, n: int, **kwargs) -> list[Deadline]:
@@ -87,31 +83,32 @@ def test_breach_and_due_soon_alerts_go_to_whoever_managers_for_names(
     assert services.managers_for(role_clock) == [mash_manager]
 
 
-def test_a_row_that_fails_is_logged_and_skipped_and_the_batch_goes_on(
-    camden, screening_officer, social_work_team, managers, monkeypatch, caplog
+def test_a_clock_whose_notice_cannot_be_written_is_logged_and_skipped_and_the_batch_goes_on(
+    camden, screening_officer, social_work_team, managers, caplog
 ):
     clocks = overdue_clocks(camden, screening_officer, social_work_team, 4)
     bad = clocks[1].contact
-    real = Contact.get_absolute_url
-
-    def broken(self):
-        if self.pk == bad.pk:
-            raise RuntimeError("simulated failure for one clock")
-        return real(self)
-
-    monkeypatch.setattr(Contact, "get_absolute_url", broken)
-    with caplog.at_level(logging.ERROR, logger="thresholds.services"):
+    # An administrator's edit that makes one clock's email subject too long to send.
+    template = MessageTemplate.objects.get(purpose=MessagePurpose.NOTIFICATION)
+    shipped = template.subject
+    four_times = " ".join(["{{ title }}"] * 4)
+    template.subject = f'{{% if "{bad.reference}" in title %}}{four_times}{{% endif %}}{shipped}'
+    template.save()
+    with caplog.at_level(logging.WARNING, logger="thresholds.sweep"):
         result = services.deadline_sweep(now=LATER)
     assert (result.breached, result.skipped) == (3, 1)
     assert f"clock {clocks[1].pk} skipped" in caplog.text
-    assert "simulated failure" in caplog.text
+    assert "at most 200 characters" in caplog.text
     unmarked = Deadline.objects.filter(breached_at__isnull=True)
     assert list(unmarked) == [clocks[1]]
     assert Notification.objects.count() == 3 * 2
+    assert OutboundEmail.objects.count() == 3 * 2
     # Mended, the next run catches it up, once.
-    monkeypatch.setattr(Contact, "get_absolute_url", real)
+    template.subject = shipped
+    template.save()
     assert services.deadline_sweep(now=LATER).breached == 1
     assert services.deadline_sweep(now=LATER).breached == 0
+    assert Notification.objects.count() == 4 * 2
 
 
 @pytest.fixture
@@ -140,7 +137,7 @@ def test_a_row_the_database_refuses_is_skipped_and_the_others_are_written(
 ):
     clocks = overdue_clocks(camden, screening_officer, social_work_team, 3)
     refuse_one_update(clocks[2].pk)
-    with caplog.at_level(logging.WARNING, logger="thresholds.services"):
+    with caplog.at_level(logging.WARNING, logger="thresholds.sweep"):
         result = services.deadline_sweep(now=LATER)
     assert (result.breached, result.skipped) == (2, 1)
     assert f"clock {clocks[2].pk} refused" in caplog.text
