@@ -31,9 +31,11 @@ def _direct_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
     return user_model, group_model
 
 
-def grant_filter(user, perm: str, model: type[Model]) -> Q:
+def grant_filter(user, perm: str, model: type[Model], *, on: str = "pk") -> Q:
     """`model` rows on which `user` holds `perm` ("app_label.codename") through an object
-    permission of their own or of one of their groups, as a filter for a queryset of `model`.
+    permission of their own or of one of their groups, as a filter for a queryset of `model`;
+    or, with `on` (a foreign key's column, "contact_id"), a filter for rows of another model
+    whose `on` points at such a record (a dashboard's clocks, each probed on its contact).
 
     Two correlated EXISTS probes, each served by the grant table's index on the record: the
     queue's own filter (a status, a team, an ordering index) picks the few rows to look at and
@@ -52,13 +54,13 @@ def grant_filter(user, perm: str, model: type[Model]) -> Q:
         ).values("pk")[:1]
     )
     mine = user_model.objects.filter(
-        content_object=OuterRef("pk"), user_id=user.pk, permission_id=permission
+        content_object=OuterRef(on), user_id=user.pk, permission_id=permission
     )
     group_ids = list(user.groups.values_list("pk", flat=True))
     if not group_ids:
         return Q(Exists(mine))
     theirs = group_model.objects.filter(
-        content_object=OuterRef("pk"), group_id__in=group_ids, permission_id=permission
+        content_object=OuterRef(on), group_id__in=group_ids, permission_id=permission
     )
     return Q(Exists(mine)) | Q(Exists(theirs))
 

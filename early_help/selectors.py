@@ -57,10 +57,12 @@ def has_early_help_consent(contact: Contact) -> bool:
 
 # The one definition of "awaiting the early help referral decision": with the duty manager, not
 # decided, and not a step-down (those go to the panel instead). The queue filters on it; the
-# contact page and the decision page ask `is_awaiting_decision`.
-AWAITING_DECISION = Q(
-    status=ContactStatus.WITH_EARLY_HELP, early_help_decision__isnull=True, step_down__isnull=True
-)
+# contact page and the decision page ask `is_awaiting_decision`. `early_help_decided` is set
+# by the move that settles it (the decision, a step-up to the MASH, a step-down), in the same
+# transaction as the decision or step-down row, so the queue reads only the waiting contacts
+# through index contact_early_help_awaiting instead of joining every decided contact early
+# help still holds to its decision and throwing it away.
+AWAITING_DECISION = Q(status=ContactStatus.WITH_EARLY_HELP, early_help_decided=False)
 
 
 def is_awaiting_decision(contact: Contact) -> bool:

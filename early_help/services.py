@@ -137,9 +137,9 @@ def _carry_out(
         reason=reason,
         worker=worker if keeps_worker else None,
         profile=profile,
-        facts={"signposting": service}
+        facts={"signposting": service, "early_help_decided": True}
         if outcome in (Outcome.SIGNPOSTING, Outcome.TARGETED_SERVICE)
-        else None,
+        else {"early_help_decided": True},
         at=now,
     )
     url = contact.get_absolute_url()
@@ -292,7 +292,7 @@ def early_help_step_up_to_mash(
         team=profile_team(profile, TeamKind.MASH),
         worker=None,
         profile=profile,
-        facts={"rag": rag},
+        facts={"rag": rag, "early_help_decided": True},
         at=now,
     )
     url = contact.get_absolute_url()

@@ -116,6 +116,8 @@ def step_down_request(
         team=front_door(profile),
         worker=None,
         profile=profile,
+        # The panel decides a step-down: it never waits in the decision queue.
+        facts={"early_help_decided": True},
         at=now,
     )
     item = panel_add(

@@ -57,8 +57,13 @@ def partner_requests_for(user: User) -> QuerySet[PartnerRequest]:
 def partner_inbox_requests(user: User) -> QuerySet[PartnerRequest]:
     """The agency's inbox in order of urgency: requests awaiting an answer first, then the
     soonest due by the request's own clock (a 3-hour red above a 23-hour amber), then red
-    before amber (index partner_request_urgency)."""
-    return partner_requests_for(user).order_by(inbox_order(), "due_at", rag_order(), "pk")
+    before amber (index partner_request_agency_urgency). The user's agency narrows the index
+    to its own requests (a grant to the agency's group is only ever on a request to that
+    agency); the grants still decide what is shown."""
+    qs = partner_requests_for(user)
+    if user.agency_id is not None:
+        qs = qs.filter(agency_id=user.agency_id)
+    return qs.order_by(inbox_order(), "due_at", rag_order(), "pk")
 
 
 def may_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> bool:

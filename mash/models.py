@@ -260,17 +260,19 @@ class PartnerRequest(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status"], name="partner_request_inbox"),
-            # The inbox pages in urgency order (open first, then the soonest due, then red
-            # before amber): walking the index and probing each row's grants stops after one
-            # page, instead of sorting every request the agency ever had.
+            # An agency's inbox pages in urgency order (open first, then the soonest due, then
+            # red before amber): walking the agency's range of the index and probing each
+            # row's grants stops after one page, instead of sorting every request the agency
+            # ever had, or walking every agency's requests to find this one's.
             models.Index(
+                "agency",
                 inbox_order(),
                 # Ascending puts a missing due time last on PostgreSQL (and no NULLS LAST:
                 # SQLite, the demo's database, cannot index it).
                 "due_at",
                 rag_order(),
                 "id",
-                name="partner_request_urgency",
+                name="partner_request_agency_urgency",
             ),
         ]
 

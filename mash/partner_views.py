@@ -6,13 +6,13 @@ question); nothing of the MASH record and nothing of other agencies' answers.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.services import access_record
 from core.forms import add_service_errors
+from core.paging import lookahead_page
 from referrals.models import ContactRole
 from referrals.person_warnings import selectors as warning_selectors
 
@@ -27,9 +27,8 @@ PAGE_SIZE = 50
 def partner_inbox(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("mash.answer_partnerrequest"):
         raise PermissionDenied
-    page = Paginator(partner_inbox_requests(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Every request the agency was ever sent: counted only a few pages ahead.
+    page = lookahead_page(partner_inbox_requests(request.user), PAGE_SIZE, request.GET.get("page"))
     page.object_list = list(page.object_list)
     selectors.attach_partner_clocks(page.object_list)
     return render(request, "mash/partner/inbox.html", {"page": page, "now": timezone.now()})

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from referrals import rating
@@ -44,14 +45,27 @@ def mash_queue(user: User, view: str = "all") -> QuerySet[Contact]:
         qs = qs.filter(enquiry__worker=user)
     elif view == "awaiting_decision":
         qs = qs.filter(AWAITING_DECISION)
-    return qs.select_related("enquiry__worker").annotate(
-        agencies_asked=Count("enquiry__requests", distinct=True),
-        agencies_answered=Count(
-            "enquiry__requests",
-            filter=Q(enquiry__requests__status=RequestStatus.ANSWERED),
-            distinct=True,
-        ),
+    # Correlated counts, not Count() over a join: a join's GROUP BY counted every request of
+    # every contact with the MASH before the page was cut; a subquery in the select list runs
+    # for the rows shown only.
+    # The enquiry and its worker are fetched for the page's rows (prefetch), not joined to every
+    # contact with the MASH before the page is cut.
+    return qs.prefetch_related("enquiry__worker").annotate(
+        agencies_asked=_requests_count(),
+        agencies_answered=_requests_count(status=RequestStatus.ANSWERED),
     )
+
+
+def _requests_count(**filters) -> Coalesce:
+    """How many requests the contact's enquiry made (with `filters`), per contact."""
+    counted = (
+        PartnerRequest.objects.filter(enquiry__contact=OuterRef("pk"), **filters)
+        .order_by()
+        .values("enquiry__contact")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def attach_partner_clocks(requests: list[PartnerRequest]) -> None:

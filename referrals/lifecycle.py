@@ -186,7 +186,15 @@ MEETS: dict[ContactStatus, tuple[ClockKind, ...]] = {
 }
 # Facts the decision making a move records on the contact in the same save (not user input).
 MOVE_FACTS = frozenset(
-    {"screened_at", "screened_by", "screening_rationale", "signposting", "rag", "level"}
+    {
+        "screened_at",
+        "screened_by",
+        "screening_rationale",
+        "signposting",
+        "rag",
+        "level",
+        "early_help_decided",
+    }
 )
 
 

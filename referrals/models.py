@@ -580,6 +580,12 @@ class Contact(models.Model):
     # Set when the contact was destroyed at the end of retention (privacy, ADR 0014): the row
     # stays, emptied of personal data, so the figures and returns for its year still count it.
     destroyed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the move that settles early help's referral decision (the decision itself, a
+    # step-up to the MASH, or a step-down, which goes to the panel instead). The contact keeps
+    # its status (WITH_EARLY_HELP still means early help holds it, for the figures and
+    # retention), but it leaves the decision queue, whose index (contact_early_help_awaiting)
+    # holds only the contacts still waiting.
+    early_help_decided = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -601,11 +607,25 @@ class Contact(models.Model):
                 fields=["assigned_team", "status", "received_at"], name="contact_team_queue"
             ),
             # The team queue lists every status but a draft, oldest first, a page at a time:
-            # walking this index and probing each row's grants stops after one page.
-            models.Index(fields=["assigned_team", "received_at"], name="contact_team_received"),
+            # walking this index and probing each row's grants stops after one page. Partial,
+            # so `status <> 'draft'` is the index's own condition rather than a filter.
+            models.Index(
+                fields=["assigned_team", "received_at"],
+                condition=~Q(status="draft"),
+                name="contact_team_submitted",
+            ),
+            # The early help decision queue: only the contacts still waiting for the decision,
+            # not the years of decided ones early help still holds.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status="with_early_help", early_help_decided=False),
+                name="contact_early_help_awaiting",
+            ),
             models.Index(
                 fields=["assigned_to", "status", "received_at"], name="contact_worker_queue"
             ),
+            # A worker's tray: the contacts passed to them, newest first, whatever their status.
+            models.Index(fields=["assigned_to", "received_at"], name="contact_worker_received"),
             # The new-contacts queue: urgent first, then red and amber police MERLINs, oldest first.
             models.Index(
                 fields=["status", "-urgent", "screening_priority", "received_at"],

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.grants import granted
+from accounts.grants import grant_filter, granted
 from accounts.models import Team, TeamKind, User
 from core.enums import RatingOutcome
 from thresholds.models import Deadline
@@ -23,6 +23,7 @@ from .models import (
     Involvement,
     KnownStatus,
     Person,
+    Rating,
     Service,
 )
 from .person_warnings.selectors import contact_has_warning
@@ -191,28 +192,31 @@ def known_summary(person: Person, *, user: User, today: dt.date, months: int = 1
     )
     closed = [i for i in involvements if i.closed_on]
     last_closed = max(closed, key=lambda i: i.closed_on) if closed else None
-    contacts = list(
-        Contact.objects.filter(contact_people__person=person, destroyed_at__isnull=True)
-        .exclude(status=ContactStatus.DRAFT)
-        .annotate(to_mash=Count("ratings", filter=Q(ratings__outcome=RatingOutcome.MASH)))
-        .distinct()
-        .order_by("-received_at")
-    )
+    # Counted by the database, not by loading every contact of an adult's 25 years of records.
+    contacts = Contact.objects.filter(
+        contact_people__person=person, destroyed_at__isnull=True
+    ).exclude(status=ContactStatus.DRAFT)
     since = timezone.now() - relativedelta(months=months)
-    visible = visible_ids(user, contacts)
+    to_mash = Exists(Rating.objects.filter(contact=OuterRef("pk"), outcome=RatingOutcome.MASH))
+    counts = contacts.aggregate(
+        total=Count("pk"),
+        recent=Count("pk", filter=Q(received_at__gt=since)),
+        to_mash=Count("pk", filter=Q(to_mash) | Q(status=ContactStatus.WITH_MASH)),
+        with_early_help=Count("pk", filter=Q(status=ContactStatus.WITH_EARLY_HELP)),
+    )
+    in_progress = list(contacts.filter(status__in=IN_PROGRESS_STATUSES).order_by("-received_at"))
+    visible = visible_ids(user, in_progress)
     return KnownSummary(
         status=status,
         open=open_,
         last_closed=last_closed,
         known_to_early_help=any(i.service == Service.EARLY_HELP for i in involvements)
-        or any(c.status == ContactStatus.WITH_EARLY_HELP for c in contacts),
-        contacts_total=len(contacts),
-        contacts_recent=sum(1 for c in contacts if c.received_at > since),
+        or counts["with_early_help"] > 0,
+        contacts_total=counts["total"],
+        contacts_recent=counts["recent"],
         recent_months=months,
-        rated_to_mash=sum(1 for c in contacts if c.to_mash or c.status == ContactStatus.WITH_MASH),
-        in_progress=tuple(
-            c for c in contacts if c.status in IN_PROGRESS_STATUSES and c.pk in visible
-        ),
+        rated_to_mash=counts["to_mash"],
+        in_progress=tuple(c for c in in_progress if c.pk in visible),
     )
 
 
@@ -267,16 +271,32 @@ def contacts_visible_to(user: User) -> QuerySet[Contact]:
     return granted(user, "referrals.view_contact", Contact.objects.all())
 
 
-def previous_contacts_for(contact: Contact, people: list[Person]) -> list[Contact]:
-    """Earlier contacts about any of these people, newest first."""
-    return list(
+def contact_visibility(user: User, *, on: str) -> Q:
+    """A filter for rows of another model whose contact (the foreign key `on`, "contact") the
+    user may see, probed row by row on the grant tables' index (accounts.grants.grant_filter),
+    rather than `contact__in=<every visible contact>`, which read the contacts table whole."""
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if user.has_perm("referrals.view_contact"):
+        return Q(**{f"{on}__isnull": False})
+    return grant_filter(user, "referrals.view_contact", Contact, on=f"{on}_id")
+
+
+def previous_contacts_of(contact: Contact, people: list[Person]) -> QuerySet[Contact]:
+    """Earlier contacts about any of these people, newest first (a page at a time)."""
+    return (
         Contact.objects.filter(contact_people__person__in=people)
         .exclude(pk=contact.pk)
         .exclude(status=ContactStatus.DRAFT)
         .select_related("assigned_team")
-        .order_by("-received_at")
-        .distinct()[:50]
+        .order_by("-received_at", "-pk")
+        .distinct()
     )
+
+
+def previous_contacts_for(contact: Contact, people: list[Person]) -> list[Contact]:
+    """The 50 newest earlier contacts about any of these people."""
+    return list(previous_contacts_of(contact, people)[:50])
 
 
 def visible_ids(user: User, contacts: list[Contact]) -> set[int]:
@@ -305,14 +325,23 @@ def queue(qs: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
+def next_due() -> Subquery:
+    """The contact's earliest open clock: one probe of index deadline_open_contact_due per
+    contact, where a `Min` over the joined clocks grouped every clock of every contact in the
+    queue before the page was cut."""
+    return Subquery(
+        Deadline.objects.open()
+        .filter(contact=OuterRef("pk"))
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+
+
 def _most_urgent_first(qs: QuerySet[Contact]) -> QuerySet[Contact]:
     """Order by the earliest open clock (contacts without one last), then arrival."""
-    return qs.annotate(
-        next_due=Min(
-            "deadlines__due_at",
-            filter=Q(deadlines__met_at__isnull=True, deadlines__closed_at__isnull=True),
-        )
-    ).order_by(F("next_due").asc(nulls_last=True), "received_at")
+    return qs.annotate(next_due=next_due()).order_by(
+        F("next_due").asc(nulls_last=True), "received_at"
+    )
 
 
 def queue_for_status(user: User, status: ContactStatus) -> QuerySet[Contact]:
@@ -375,7 +404,7 @@ def previous_contacts(person: Person, *, exclude: Contact | None = None) -> Quer
     qs = Contact.objects.filter(contact_people__person=person).exclude(status=ContactStatus.DRAFT)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return qs.select_related("assigned_team").order_by("-received_at").distinct()
+    return qs.select_related("assigned_team").order_by("-received_at", "-pk").distinct()
 
 
 def repeat_contact_count(person: Person, *, at: dt.datetime, months: int) -> int:

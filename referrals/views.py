@@ -19,6 +19,7 @@ from accounts.models import AccessAction
 from accounts.services import access_record
 from core.enums import Rag
 from core.forms import add_service_errors, bool_initial, with_version
+from core.paging import lookahead_page
 from core.text import plural
 from thresholds.selectors import current_profile, threshold_levels
 
@@ -79,6 +80,12 @@ PAGE_SIZE = 50
 LATEST = 10
 
 
+def _paged(rows, request: HttpRequest, param: str):
+    """One page of a list that grows with a child's history; a junk, zero, negative or too
+    large page number shows the first or last page, as every paged list here does."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+
+
 def _require_perm(request: HttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
@@ -96,8 +103,16 @@ def _queue(
     empty: str,
     order: str = "",
     show_police_rag: bool = False,
+    count_ahead: bool = False,
 ) -> HttpResponse:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    # A queue of one step of the process is counted whole (its index holds only that step); a
+    # team's queue holds the team's whole history, so it is counted only a few pages ahead.
+    page = (
+        lookahead_page(qs, PAGE_SIZE, number)
+        if count_ahead
+        else Paginator(qs, PAGE_SIZE).get_page(number)
+    )
     return render(
         request,
         "referrals/queue.html",
@@ -170,6 +185,7 @@ def queue_team(request: HttpRequest) -> HttpResponse:
         title=f"Contacts for {request.user.team}" if request.user.team else "Team contacts",
         description="Contacts passed or assigned to your team, oldest first.",
         empty="There are no contacts for your team.",
+        count_ahead=True,
     )
 
 
@@ -538,7 +554,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _log_read(request, contact)
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = selectors.previous_contacts_for(contact, people)
+    # Both lists grow with the children's history: each pages on its own parameter.
+    previous_page = _paged(selectors.previous_contacts_of(contact, people), request, "previous")
+    previous = list(previous_page.object_list)
+    history = _paged(selectors.contact_timeline(contact), request, "history")
     referrals = list(contact.referrals.select_related("team"))
     census = cin.census_rows(request.user, contact) if referrals else []
     return render(
@@ -555,7 +574,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
             "visible": selectors.visible_ids(request.user, previous),
-            "timeline": selectors.contact_timeline(contact),
+            "previous_page": previous_page,
+            "timeline": history.object_list,
+            "history_page": history,
+            # The history is numbered newest = highest, across pages.
+            "history_start": history.paginator.count - history.start_index() + 1,
             "can_screen": contact.status == ContactStatus.SUBMITTED
             and may_contact(request.user, "screen_contact", contact),
             "can_rate": contact.status == ContactStatus.AWAITING_RATING
@@ -903,7 +926,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("household__address")
         .prefetch_related("household__members__person")
     )
-    contacts = list(selectors.previous_contacts(person))
+    contacts_page = _paged(selectors.previous_contacts(person), request, "contacts")
+    contacts = list(contacts_page.object_list)
     warnings = warning_selectors.on_person(person)
     return render(
         request,
@@ -918,6 +942,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships": relationships,
             "households": households,
             "contacts": contacts,
+            "contacts_page": contacts_page,
             "visible": selectors.visible_ids(request.user, contacts),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": may_person(request.user, "change_person", person),

@@ -264,6 +264,17 @@ class Deadline(models.Model):
                 name="deadline_open_person",
             ),
             models.Index(fields=["contact", "kind"], name="deadline_contact_kind"),
+            # A queue's "most urgent clock first": each contact's earliest open clock is the
+            # first entry of its range here (referrals.selectors.next_due).
+            models.Index(
+                fields=["contact", "due_at"], condition=OPEN, name="deadline_open_contact_due"
+            ),
+            # A work tray's clocks answered by a role (no one named).
+            models.Index(
+                fields=["responsible_role", "due_at"],
+                condition=OPEN & Q(responsible__isnull=True),
+                name="deadline_open_role_due",
+            ),
             # Management information reads the clocks started in a period (reporting.figures).
             models.Index(fields=["started_at"], name="deadline_started"),
             # ... and of one kind (the partner checks per agency).

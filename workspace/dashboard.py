@@ -14,11 +14,12 @@ from accounts.models import Team
 from core.enums import Rag
 from core.forms import GovukForm
 from privacy import selectors as privacy_selectors
-from referrals.selectors import contacts_visible_to
+from referrals.selectors import contact_visibility
 from thresholds import selectors
 from thresholds.models import ClockKind
 
 PAGE_SIZE = 50
+WORKERS_PAGE_SIZE = 25
 
 
 class DashboardFilterForm(GovukForm):
@@ -75,22 +76,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if sort not in selectors.SORTS:
         sort = "due"
     # Counts follow the team/kind/RAG filters but not the state one: they show the split.
-    visible = contacts_visible_to(request.user)
+    visible = contact_visibility(request.user, on="contact")
     counted = {k: v for k, v in filters.items() if k != "state"}
     counts = selectors.deadline_counts(
         selectors.open_deadlines_for(visible, now=now, **counted), now=now
     )
     rows = selectors.open_deadlines_for(visible, now=now, sort=sort, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(rows, request.GET.get("page"), count=_shown(counts, filters.get("state")))
+    # A row per worker grows with the service: the table pages on its own.
+    workers = Paginator(counts.by_responsible, WORKERS_PAGE_SIZE).get_page(
+        request.GET.get("workers")
+    )
     context = {
         "form": form,
         "counts": counts,
         "page": page,
+        "workers": workers,
         "sort": sort,
         "now": now,
         "count_tables": [
             ("By team", "by-team", "Team", counts.by_team),
-            ("By responsible worker", "by-responsible", "Worker", counts.by_responsible),
+            ("By responsible worker", "by-responsible", "Worker", workers.object_list),
             ("By clock", "by-kind", "Clock", counts.by_kind),
             ("By RAG rating", "by-rag", "RAG", counts.by_rag),
         ],
@@ -113,6 +119,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The same address answers with a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _shown(counts: selectors.DeadlineCounts, state: str | None) -> int:
+    """How many clocks the list shows: the counts already have it, so the page costs no
+    second count of every open clock."""
+    if state == selectors.OVERDUE:
+        return counts.overdue
+    if state == selectors.DUE_SOON:
+        return counts.due_soon
+    return counts.total
+
+
+def _page(rows, number: str | None, *, count: int):
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = count  # a cached_property: set, it is not counted again
+    return paginator.get_page(number)
 
 
 def _subject_access_panel() -> dict:

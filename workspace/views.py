@@ -5,10 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Notification
+from core.paging import lookahead_page
 from mash import selectors as mash_selectors
 from referrals import selectors as referral_selectors
 from referrals.person_warnings import selectors as warning_selectors
 from thresholds import selectors as threshold_selectors
+
+TRAY_PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,11 +30,21 @@ def work_tray(request: HttpRequest) -> HttpResponse:
     """What is waiting on this user: unread notices, contacts passed to them, their clocks."""
     now = timezone.now()
     notices = list(Notification.objects.filter(user=request.user, read_at__isnull=True)[:50])
-    contacts = list(referral_selectors.queue_assigned_to(request.user)[:100])
-    clocks = list(
+    # Both lists grow with the years a worker has been here: each pages on its own parameter,
+    # counted only a few pages ahead (core.paging).
+    contacts_page = lookahead_page(
+        referral_selectors.queue_assigned_to(request.user),
+        TRAY_PAGE_SIZE,
+        request.GET.get("contacts"),
+    )
+    clocks_page = lookahead_page(
         threshold_selectors.clocks_for_user(
-            request.user, contacts=referral_selectors.contacts_visible_to(request.user), now=now
-        )[:100]
+            request.user,
+            visible=referral_selectors.contact_visibility(request.user, on="contact"),
+            now=now,
+        ),
+        TRAY_PAGE_SIZE,
+        request.GET.get("clocks"),
     )
     # A partner agency's clocks are on its requests for checks, not on contacts it may see.
     partner_requests = (
@@ -44,8 +57,10 @@ def work_tray(request: HttpRequest) -> HttpResponse:
         "accounts/work_tray.html",
         {
             "notices": notices,
-            "contacts": contacts,
-            "clocks": clocks,
+            "contacts": list(contacts_page.object_list),
+            "contacts_page": contacts_page,
+            "clocks": list(clocks_page.object_list),
+            "clocks_page": clocks_page,
             "partner_requests": partner_requests,
             "now": now,
             # A manager's warnings to agree and to review (case numbers only: no names).

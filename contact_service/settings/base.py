@@ -101,7 +101,19 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+
+def oltp(db: dict) -> dict:
+    """PostgreSQL without JIT compilation for the pages' connections: JIT compiled a queue's
+    or a dashboard's plan for 80-900 ms whenever its cost estimate passed jit_above_cost,
+    several times the query's own run time (benchmarks/README.md, grants section). The MI
+    figures and the sweeps already turn it off for their transactions."""
+    if "postgresql" in db.get("ENGINE", ""):
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return db
+
+
+DATABASES = {"default": oltp(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

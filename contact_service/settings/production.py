@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST, EMAIL_USE_SSL, EMAIL_USE_TLS, SILENCED_SYSTEM_CHECKS, env
+from .base import EMAIL_HOST, EMAIL_USE_SSL, EMAIL_USE_TLS, SILENCED_SYSTEM_CHECKS, env, oltp
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
@@ -21,7 +21,7 @@ if not env("CELERY_BROKER_URL", default=""):
 DEBUG = False
 # Every user signs in with a password and a code from their authenticator app.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": oltp(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

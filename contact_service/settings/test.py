@@ -1,7 +1,7 @@
 """The test suite: a real PostgreSQL and a real Redis (see `make test`)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, oltp
 
 DATABASES = {
     "default": env.db(
@@ -9,6 +9,7 @@ DATABASES = {
         default="postgres://contact_service:contact_service@127.0.0.1:5432/contact_service",
     )
 }
+oltp(DATABASES["default"])
 # Several suites may share one server (parallel CI jobs, developers): name the test database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_contact_service")}
 CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")

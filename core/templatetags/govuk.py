@@ -138,3 +138,12 @@ def error_summary_items(form) -> list[tuple[str, str]]:
                 seen.add(str(error))
                 items.append((_first_input_id(bound_field), str(error)))
     return items
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int, param: str = "page") -> str:
+    """This page's address with `param` set to another page number, the other parameters
+    (filters, sort, another table's page) kept: for a page with more than one paged list."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"

@@ -26,6 +26,7 @@ def test_grants_benchmark_runs_and_explains_each_queue():
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
-    for queue in ("early help decision queue", "partner inbox, first page", "team queue"):
-        assert f"EXPLAIN (ANALYZE, BUFFERS): {queue}" in done.stdout
+    for page in ("early help decision queue", "partner inbox", "team queue", "MASH queue"):
+        assert f"EXPLAIN (ANALYZE, BUFFERS), the slowest query of: {page}" in done.stdout
+    assert "dashboard, early help" in done.stdout and "work tray, worker" in done.stdout
     assert "loaded 300 contacts" in done.stdout

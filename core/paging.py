@@ -1,0 +1,49 @@
+"""Paging for lists that grow with the years of records behind them.
+
+Every paged list here uses Django's `Paginator.get_page`: a junk, zero or negative page number
+shows the first page and one past the end shows the last, never an error.
+"""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+# How far past the page asked for a `LookaheadPaginator` counts.
+PAGES_AHEAD = 10
+# A page number beyond this is treated as "the last page" without counting further digits.
+MAX_PAGE = 10**7
+
+
+def _page_number(number) -> int:
+    try:
+        return min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+class LookaheadPaginator(Paginator):
+    """A paginator that counts rows only as far as a few pages past the one asked for.
+
+    An inbox or a team's queue holds every request or contact it ever had; counting them all
+    (with each row's grant probes) cost more than the page itself. This counts at most
+    `PAGES_AHEAD` pages beyond `number`, so page 1 counts at most 551 rows; `more` says there
+    are further rows past the count ("Page 1 of more than 11"). Asking for a page past the end
+    counts that far, and shows the real last page."""
+
+    def __init__(self, object_list, per_page, *, number, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.more = False
+        self._bound = (_page_number(number) + PAGES_AHEAD) * self.per_page + 1
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self._bound].count()
+        if counted >= self._bound:
+            self.more = True
+            return self._bound - 1
+        return counted
+
+
+def lookahead_page(object_list, per_page: int, number):
+    """The page `number` (as it came in the query string) of `object_list`, counted ahead."""
+    return LookaheadPaginator(object_list, per_page, number=number).get_page(number)

@@ -1,0 +1,72 @@
+"""The queues, inbox, dashboards and trays keep to their indexes: on a generated council of a
+modest size, no query a page runs reads contacts, partner requests or clocks sequentially.
+
+The data comes from benchmarks/grants_benchmark.py (the same INSERT ... SELECT over
+generate_series that the benchmark runs at 100,000 contacts), then ANALYZE, so the planner
+sees the tables' real proportions: a few open contacts and clocks among years of closed ones.
+Each page's queries are captured as the page's reads run them and EXPLAINed.
+"""
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+GUARDED = ("referrals_contact", "mash_partnerrequest", "thresholds_deadline")
+CONTACTS = 20_000
+
+
+def _benchmark():
+    sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(
+        "grants_benchmark", BENCHMARKS / "grants_benchmark.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def council(django_db_setup, django_db_blocker):
+    """A council of 20,000 contacts loaded once for the module (and removed after it)."""
+    bench = _benchmark()
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            people = bench.make_people()
+            bench.load(argparse.Namespace(contacts=CONTACTS), people)
+            yield bench, people
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_no_page_reads_contacts_requests_or_clocks_sequentially(council):
+    bench, people = council
+    scanned = {name: bench.seq_scans(read, GUARDED) for name, read in bench.pages(people)}
+
+    assert {name: tables for name, tables in scanned.items() if tables} == {}
+    assert len(scanned) == 10
+
+
+@pytest.mark.django_db
+def test_each_page_reads_a_page_not_the_whole_queue(council):
+    """The early help queue reads only the contacts waiting for a decision (its partial index),
+    never the years of decided contacts early help still holds."""
+    bench, people = council
+    pages = dict(bench.pages(people))
+    plans = [bench.explain(sql) for sql in bench.captured(pages["early help decision queue"])]
+
+    assert any("contact_early_help_awaiting" in plan for plan in plans)
+    team = [bench.explain(sql) for sql in bench.captured(pages["team queue"])]
+    assert any("contact_team_submitted" in plan for plan in team)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM referrals_contact WHERE status = 'with_early_help' "
+            "AND early_help_decided"
+        )
+        assert cursor.fetchone()[0] > 0  # decided contacts exist for the queue to skip

@@ -1,0 +1,103 @@
+"""The dashboard's table of workers and a work tray's lists page (each on its own parameter),
+in the same number of queries however long they grow; junk page numbers never fail."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from core.enums import Rag
+from tests.factories import UserFactory, complete_contact
+from thresholds import services
+from thresholds.models import ClockKind
+from workspace import dashboard, views
+
+JUNK = ["abc", "0", "-1", "99999999", ""]
+
+
+def clock(profile, by, responsible, minutes=0):
+    return services.deadline_start(
+        profile=profile,
+        kind=ClockKind.RED_CHECKS,
+        by=None,
+        contact=complete_contact(by=by, children=[]),
+        responsible=responsible,
+        rag=Rag.RED,
+        started_at=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC) - dt.timedelta(minutes=minutes),
+    )
+
+
+def counted(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+def test_the_table_of_workers_pages_in_a_fixed_number_of_queries(
+    client, monkeypatch, camden, screening_officer, mash_manager
+):
+    monkeypatch.setattr(dashboard, "WORKERS_PAGE_SIZE", 2)
+    workers = [UserFactory(roles=[Role.MASH_SOCIAL_WORKER]) for _ in range(5)]
+    clock(camden, screening_officer, workers[0])
+    client.force_login(mash_manager)
+    client.get("/dashboard/")  # warm the process caches
+    few, _ = counted(client, "/dashboard/")
+    for minutes, worker in enumerate(workers[1:], start=1):
+        clock(camden, screening_officer, worker, minutes)
+
+    many, response = counted(client, "/dashboard/")
+
+    assert many == few
+    assert len(response.context["workers"].object_list) == 2
+    html = response.content.decode()
+    assert 'aria-label="Pages of workers"' in html and "Page 1 of 3" in html
+    _, last = counted(client, "/dashboard/", workers=3)
+    assert len(last.context["workers"].object_list) == 1
+
+
+@pytest.mark.parametrize("number", JUNK)
+def test_junk_worker_and_clock_page_numbers_show_a_page(client, mash_manager, number):
+    client.force_login(mash_manager)
+
+    _, response = counted(client, "/dashboard/", workers=number, page=number)
+
+    assert response.context["workers"].number == 1
+
+
+def test_a_work_tray_pages_its_clocks_in_a_fixed_number_of_queries(
+    client, monkeypatch, camden, screening_officer, senior_practitioner
+):
+    monkeypatch.setattr(views, "TRAY_PAGE_SIZE", 2)
+    clock(camden, screening_officer, senior_practitioner)
+    client.force_login(senior_practitioner)
+    url = reverse("work_tray")
+    client.get(url)
+    few, _ = counted(client, url)
+    for minutes in range(1, 5):
+        clock(camden, screening_officer, senior_practitioner, minutes)
+
+    many, response = counted(client, url)
+
+    assert many == few
+    assert len(response.context["clocks"]) == 2
+    assert 'aria-label="Pages of your clocks"' in response.content.decode()
+    _, last = counted(client, url, clocks=3)
+    assert len(last.context["clocks"]) == 1
+
+
+@pytest.mark.parametrize("number", JUNK)
+def test_a_work_tray_survives_junk_page_numbers(
+    client, monkeypatch, camden, screening_officer, senior_practitioner, number
+):
+    monkeypatch.setattr(views, "TRAY_PAGE_SIZE", 1)
+    for minutes in range(2):
+        clock(camden, screening_officer, senior_practitioner, minutes)
+    client.force_login(senior_practitioner)
+
+    _, response = counted(client, reverse("work_tray"), clocks=number, contacts=number)
+
+    assert len(response.context["clocks"]) == 1
