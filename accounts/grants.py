@@ -16,6 +16,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from .permissions import request_cached
+
 
 def _direct_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
     user_model = get_user_obj_perms_model(model)
@@ -56,7 +58,10 @@ def grant_filter(user, perm: str, model: type[Model], *, on: str = "pk") -> Q:
     mine = user_model.objects.filter(
         content_object=OuterRef(on), user_id=user.pk, permission_id=permission
     )
-    group_ids = list(user.groups.values_list("pk", flat=True))
+    # A page filters several lists by grants (a person page: one per chronology source).
+    group_ids = request_cached(
+        "group_ids", user, lambda: list(user.groups.values_list("pk", flat=True))
+    )
     if not group_ids:
         return Q(Exists(mine))
     theirs = group_model.objects.filter(

@@ -9,6 +9,8 @@ write it. See docs/adr/0009-every-read-is-logged.md.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
@@ -59,6 +61,45 @@ class CaseDataModelBackend(ModelBackend):
         return super()._get_permissions(user_obj, obj, from_name)
 
 
+# A page asks several questions of one record (may this user view the contact, change it,
+# oversee it, correct it, decide its duplicates...). guardian answers each with a new checker
+# and two queries; a checker already remembers every permission the user holds on a record, so
+# one per user for the whole request answers them all from the first two queries. Only for
+# GET and HEAD: a page that only reads writes no grant, so nothing it asks can go stale.
+_request_checkers: ContextVar[dict[tuple[str, int], object] | None] = ContextVar(
+    "object_permission_checkers", default=None
+)
+
+
+def request_cached(name: str, user, compute):
+    """`compute()`, remembered for this user until the end of a GET or HEAD request (computed
+    afresh outside one, or for a request that may write)."""
+    cache = _request_checkers.get()
+    if cache is None or getattr(user, "pk", None) is None:
+        return compute()
+    key = (name, user.pk)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+class ObjectPermissionCacheMiddleware:
+    """One guardian checker (and one read of the groups, accounts.grants) per user while a GET
+    or HEAD request is served (see above)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_checkers.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_checkers.reset(token)
+
+
 class CaseDataObjectPermissionBackend(ObjectPermissionBackend):
     """django-guardian's backend, except that being a superuser grants no case record."""
 
@@ -72,7 +113,20 @@ class CaseDataObjectPermissionBackend(ObjectPermissionBackend):
             return codename in checker.get_user_perms(obj) or codename in checker.get_group_perms(
                 obj
             )
-        return super().has_perm(user_obj, perm, obj)
+        checkers = _request_checkers.get()
+        app_label = perm.rpartition(".")[0]
+        if (
+            checkers is None
+            or obj is None
+            or getattr(user_obj, "pk", None) is None
+            or (app_label and app_label != obj._meta.app_label)
+        ):
+            return super().has_perm(user_obj, perm, obj)
+        support, user_obj = check_support(user_obj, obj)
+        if not support:
+            return False
+        checker = request_cached("checker", user_obj, lambda: ObjectPermissionChecker(user_obj))
+        return checker.has_perm(perm, obj)
 
 
 class BreakGlassBackend:

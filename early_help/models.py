@@ -5,11 +5,11 @@ family, the weekly Early Help Panel, and step-ups and step-downs (Camden protoco
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.templatetags.govuk import govuk_date
+from core.urls import reverse_pk
 
 
 class Outcome(models.TextChoices):
@@ -162,7 +162,7 @@ class FamilyWorkCase(models.Model):
         return f"Family work case {self.reference}"
 
     def get_absolute_url(self) -> str:
-        return reverse("early_help:case", args=[self.pk])
+        return reverse_pk("early_help:case", self.pk)
 
     @property
     def reference(self) -> str:

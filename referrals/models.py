@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Team
 from core.enums import Rag, RatingOutcome, YesNoUnknown
 from core.text import lower_in_sentence
+from core.urls import reverse_pk
 from thresholds.models import ThresholdIndicator
 
 
@@ -215,7 +216,7 @@ class Person(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("referrals:person_detail", args=[self.pk])
+        return reverse_pk("referrals:person_detail", self.pk)
 
     @property
     def full_name(self) -> str:
@@ -642,7 +643,7 @@ class Contact(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("referrals:contact_detail", args=[self.pk])
+        return reverse_pk("referrals:contact_detail", self.pk)
 
     @property
     def is_draft(self) -> bool:

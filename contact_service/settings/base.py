@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A read-only request asks guardian about each record once per user (accounts.permissions).
+    "accounts.permissions.ObjectPermissionCacheMiddleware",
     # Gives request.user.is_verified(): whether this session has passed a two-factor code.
     "django_otp.middleware.OTPMiddleware",
     # Ends sessions idle too long or past their absolute lifetime (accounts.sessions).
