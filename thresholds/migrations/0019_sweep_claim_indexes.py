@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('thresholds', '0017_clock_kinds_screening_and_disagreement'),
+        ('thresholds', '0018_open_clock_queue_indexes'),
     ]
 
     operations = [
