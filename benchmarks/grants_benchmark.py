@@ -1,20 +1,23 @@
-"""Whether the queues that filter by object permissions stay on indexes at a large council's size.
+"""Whether the queues, inboxes, dashboards and trays read a page, on indexes, at a large
+council's size.
 
 Run from the project root:
 
     DJANGO_SETTINGS_MODULE=contact_service.settings.test \
-        .venv/bin/python benchmarks/grants_benchmark.py --contacts 500000
+        .venv/bin/python benchmarks/grants_benchmark.py --contacts 100000
 
 It creates a throwaway database beside the configured one (same server and role), migrates
-it, makes a few users through the account services, then clones one contact, enquiry and
-partner request N times with INSERT ... SELECT over generate_series and spreads grants over
-teams, the early help duty managers and partner agencies the way the services do (team groups
-hold view/change on their contacts, the early help role group view on green contacts, agency
-groups view/change on their requests, a worker view/change on their own). After ANALYZE it
-prints EXPLAIN (ANALYZE, BUFFERS) of the early help decision queue, a partner agency's inbox
-page and a team's queue, exactly as the views build them, and exits non-zero if any of those
-plans sequentially scans a contact, enquiry, request or grant table. For comparison it times
-guardian's own `get_objects_for_user` filter over the same direct tables (not checked).
+it, makes a few users through the account services, then clones one contact, enquiry, partner
+request, early help decision and clock N times with INSERT ... SELECT over generate_series and
+spreads grants over teams, the early help duty managers and partner agencies the way the
+services do (team groups hold view/change on their contacts, the early help role group view on
+green contacts, agency groups view/change on their requests, a worker view/change on their
+own). After ANALYZE it runs each page's reads as its view does (`pages`), times them, EXPLAINs
+every query they run and exits non-zero if any plan sequentially scans a contact, enquiry,
+request, clock or grant table; then prints EXPLAIN (ANALYZE, BUFFERS) of each page's slowest
+query. tests/performance/test_queue_plans.py loads the same data (`make_people`, `load`) at
+20,000 contacts and checks the same plans. For comparison it times guardian's own
+`get_objects_for_user` filter over the same direct tables (not checked).
 
 Cloning rows with SQL bypasses the services (and so history): this is a measurement harness,
 not domain flow.

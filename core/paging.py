@@ -15,10 +15,13 @@ MAX_PAGE = 10**7
 
 
 def _page_number(number) -> int:
+    """How far to count for `number`: junk shows page 1; zero, a negative number or a huge one
+    shows the last page (as `get_page` does), which needs the whole count."""
     try:
-        return min(max(int(number), 1), MAX_PAGE)
+        number = int(number)
     except (TypeError, ValueError):
         return 1
+    return MAX_PAGE if number < 1 else min(number, MAX_PAGE)
 
 
 class LookaheadPaginator(Paginator):

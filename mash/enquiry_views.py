@@ -110,7 +110,11 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = enquiry.contact
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = contact_selectors.previous_contacts_for(contact, people)
+    # Grows with the children's history: a page at a time (the same list as the contact page's).
+    previous_page = Paginator(
+        contact_selectors.previous_contacts_of(contact, people), PAGE_SIZE
+    ).get_page(request.GET.get("previous"))
+    previous = list(previous_page.object_list)
     requests = selectors.enquiry_requests(enquiry)
     answered = sum(1 for r in requests if r.current is not None)
     referrals = list(contact.referrals.select_related("team"))
@@ -129,6 +133,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": contact_selectors.known_statuses(people, contact=contact),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
+            "previous_page": previous_page,
             "visible": contact_selectors.visible_ids(user, previous),
             "consents": list(enquiry.consent_decisions.select_related("recorded_by")),
             "consent": consent,

@@ -294,11 +294,6 @@ def previous_contacts_of(contact: Contact, people: list[Person]) -> QuerySet[Con
     )
 
 
-def previous_contacts_for(contact: Contact, people: list[Person]) -> list[Contact]:
-    """The 50 newest earlier contacts about any of these people."""
-    return list(previous_contacts_of(contact, people)[:50])
-
-
 def visible_ids(user: User, contacts: list[Contact]) -> set[int]:
     """Which of these contacts the user may open (others are listed without a link)."""
     return set(

@@ -797,7 +797,8 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(contact.get_absolute_url())
     links = list(contact.contact_people.select_related("person", "person__address"))
     people = [link.person for link in links]
-    previous = selectors.previous_contacts_for(contact, people)
+    previous_page = _paged(selectors.previous_contacts_of(contact, people), request, "previous")
+    previous = list(previous_page.object_list)
     return render(
         request,
         "referrals/contact_rate.html",
@@ -808,6 +809,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": selectors.known_statuses(people, contact=contact),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
             "previous": previous,
+            "previous_page": previous_page,
             "visible": selectors.visible_ids(request.user, previous),
             "levels": levels,
         },

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -182,7 +182,10 @@ def deadline_counts(qs: QuerySet[Deadline], *, now: dt.datetime | None = None) -
         )
         .values(*_GROUPS, "is_overdue", "is_due_soon")
     )
-    inner, params = flagged.query.sql_with_params()
+    try:
+        inner, params = flagged.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
+        return DeadlineCounts(0, 0, 0, [], [], [], [])
     columns = ", ".join(_GROUPS)
     grouping = ", ".join(f"GROUPING({c})" for c in _GROUPS)
     sets = ", ".join(["()", *(f"({c})" for c in _GROUPS)])

@@ -130,3 +130,20 @@ def test_history_is_numbered_newest_highest_across_pages(
     second = client.get(url, {"history": 2}).content.decode()
 
     assert f'<ol class="app-timeline" reversed start="{total - 3}">' in second
+
+
+@pytest.mark.parametrize("number", ["1", "2", *JUNK])
+def test_the_rating_page_pages_previous_contacts(
+    client, small_pages, screening_officer, senior_practitioner, camden, number
+):
+    child = PersonFactory()
+    earlier = [submitted(screening_officer, camden, child) for _ in range(4)]
+    contact = submitted(screening_officer, camden, child)
+    services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
+    client.force_login(senior_practitioner)
+
+    _, html = queries(client, reverse("referrals:contact_rate", args=[contact.pk]), previous=number)
+
+    listed = sum(c.reference in html for c in earlier)
+    assert 'aria-label="Pages of previous contacts"' in html
+    assert listed == (3 if number in ("1", "abc", "", "1.5") else 1)

@@ -101,3 +101,15 @@ def test_a_work_tray_survives_junk_page_numbers(
     _, response = counted(client, reverse("work_tray"), clocks=number, contacts=number)
 
     assert len(response.context["clocks"]) == 1
+
+
+def test_counts_over_a_filter_that_matches_nothing_are_zero(camden, screening_officer):
+    from django.db.models import Q
+
+    from thresholds import selectors
+
+    clock(camden, screening_officer, None)
+
+    counts = selectors.deadline_counts(selectors.open_deadlines_for(Q(pk__in=[])))
+
+    assert (counts.total, counts.by_team, counts.by_responsible) == (0, [], [])
