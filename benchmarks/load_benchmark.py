@@ -20,6 +20,7 @@ import csv
 import os
 import platform
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,8 +131,16 @@ class Processes:
         self.started.clear()
 
 
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+def manage(env: dict, log: Path, *args: str) -> None:
+    with log.open("ab") as out:
+        subprocess.run(  # noqa: S603 (this venv's python, manage.py and fixed arguments)
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def wait_for_health(base: str, timeout: float, processes: Processes) -> str:
@@ -282,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
     }
     processes = Processes()
     created = False
-    interrupted = False
+    finished = False  # a clean run leaves no logs behind
 
     def on_term(signum, frame):  # a TERM from outside cleans up like Ctrl-C does
         raise KeyboardInterrupt
@@ -293,9 +302,9 @@ def run(args: argparse.Namespace) -> int:
             recreate_database(db, name)
             created = True
             started = time.perf_counter()
-            manage(env, "migrate", "-v0")
+            manage(env, work / "setup.log", "migrate", "-v0")
             seed = ["seed_demo", "--force"] + ([] if args.with_year else ["--without-year"])
-            manage(env, *seed)
+            manage(env, work / "setup.log", *seed)
             print(f"migrated and seeded in {time.perf_counter() - started:.0f} s")
         processes.start(
             "gunicorn",
@@ -392,20 +401,22 @@ def run(args: argparse.Namespace) -> int:
         print(message)
         if args.csv_dir:
             print(f"Locust CSV files: {csv_dir}")
+        finished = ok
         return 0 if ok or args.report_only else 1
     except KeyboardInterrupt:
-        interrupted = True
         print("interrupted: stopping everything this run started", file=sys.stderr)
         return 130
     except Exception as exc:
-        print(f"FAIL: {exc} (logs in {work})", file=sys.stderr)
+        print(f"FAIL: {exc}", file=sys.stderr)
         return 1
     finally:
         processes.stop_all()
         if created and not args.keep:
             recreate_database(db, name, drop_only=True)
-        if interrupted:
-            print(f"logs in {work}", file=sys.stderr)
+        if finished and csv_dir != work:
+            shutil.rmtree(work, ignore_errors=True)
+        elif not finished:
+            print(f"server, worker and Locust logs in {work}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
