@@ -234,7 +234,7 @@ def work_summary(entries: list[dict]) -> dict:
 
 def verdict(work: dict, all_failures: int, target_p95: float) -> tuple[bool, str]:
     if work["requests"] == 0:
-        return False, "FAIL: no requests were made"
+        return False, f"FAIL: no requests after signing in; {all_failures} failed in all"
     summary = (
         f"{work['requests']} requests after signing in, p50 {work['p50']:.0f} ms, "
         f"p95 {work['p95']:.0f} ms, p99 {work['p99']:.0f} ms; {all_failures} failed in all"
@@ -391,13 +391,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"  failure: {row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}")
         import json
 
-        work = work_summary(json.loads(Path(f"{prefix}.json").read_text()))
+        summary = work_summary(json.loads(Path(f"{prefix}.json").read_text()))
         total = next(r for r in rows if r["Name"] == "Aggregated")
         print(
-            f"{'work (all but signing in)':<42} {work['requests']:>8} {work['failures']:>6} "
-            f"{work['p50']:>6.0f} {work['p95']:>6.0f} {work['p99']:>6.0f}"
+            f"{'work (all but signing in)':<42} {summary['requests']:>8} "
+            f"{summary['failures']:>6} {summary['p50']:>6.0f} {summary['p95']:>6.0f} "
+            f"{summary['p99']:>6.0f}"
         )
-        ok, message = verdict(work, int(total["Failure Count"]), args.target_p95)
+        ok, message = verdict(summary, int(total["Failure Count"]), args.target_p95)
         print(message)
         if args.csv_dir:
             print(f"Locust CSV files: {csv_dir}")
@@ -413,7 +414,7 @@ def run(args: argparse.Namespace) -> int:
         processes.stop_all()
         if created and not args.keep:
             recreate_database(db, name, drop_only=True)
-        if finished and csv_dir != work:
+        if finished:  # --csv-dir, if given, is elsewhere and kept
             shutil.rmtree(work, ignore_errors=True)
         elif not finished:
             print(f"server, worker and Locust logs in {work}", file=sys.stderr)

@@ -200,3 +200,9 @@ def test_the_report_fails_a_run_with_errors_or_a_slow_p95(failed, p95, why):
     work = load_benchmark.work_summary([_entry("MASH queue", 100, failed, {p95: 100})])
     ok, message = load_benchmark.verdict(work, failed, 300)
     assert not ok and why in message
+
+
+def test_the_report_fails_a_run_where_nobody_got_past_signing_in():
+    work = load_benchmark.work_summary([_entry("sign in", 2, 2, {900: 2})])
+    ok, message = load_benchmark.verdict(work, 2, 300)
+    assert not ok and "no requests after signing in; 2 failed" in message
