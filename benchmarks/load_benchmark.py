@@ -206,7 +206,8 @@ def work_summary(entries: list[dict]) -> dict:
     buckets: dict[int, int] = {}
     requests = failures = 0
     for entry in entries:
-        if entry["name"].startswith(SIGN_IN):
+        # RACE rows count a refusal because another user got there first, not a request.
+        if entry["name"].startswith(SIGN_IN) or entry["method"] == "RACE":
             continue
         requests += entry["num_requests"]
         failures += entry["num_failures"]

@@ -142,9 +142,19 @@ class StaffUser(HttpUser):
                 return fill(form, overrides)
         return []
 
-    def submit(self, page_path: str, html: str, overrides: dict, name: str, action: str = ""):
+    def submit(
+        self,
+        page_path: str,
+        html: str,
+        overrides: dict,
+        name: str,
+        action: str = "",
+        lost_race: str = "",
+    ):
         """POST the page's form (the one whose action is `action`, default the page itself) as a
-        user who answered it; re-rendered with an error summary counts as a failure."""
+        user who answered it; re-rendered with an error summary counts as a failure, except the
+        service's refusal `lost_race` (another user of the same role got there first: the
+        service working, not an error), counted on its own as a RACE row."""
         target = action or page_path
         data = self._form_data(html, target, overrides)
         if not data:
@@ -158,6 +168,17 @@ class StaffUser(HttpUser):
             if FORM_ERRORS in r.text and r.url.split("?")[0].endswith(target.split("?")[0]):
                 summary = re.search(r'govuk-error-summary__list">(.*?)</ul>', r.text, re.S)
                 text = re.sub(r"<[^>]+>|\s+", " ", summary.group(1) if summary else "").strip()
+                if lost_race and lost_race in text:
+                    r.success()
+                    self.environment.events.request.fire(
+                        request_type="RACE",
+                        name=f"{name} (someone else first)",
+                        response_time=0,
+                        response_length=0,
+                        exception=None,
+                        context={},
+                    )
+                    return None
                 r.failure(f"form refused: {text[:200]}")
                 return None
             r.success()
@@ -266,7 +287,13 @@ class SeniorPractitioner(StaffUser):
         page = f"{contact}rate/"
         html = self.read(page, "contact: rate (form)")
         if 'name="rag"' in html:  # still awaiting rating (else the contact page says so)
-            self.submit(page, html, {}, "contact: rate")
+            self.submit(
+                page,
+                html,
+                {},
+                "contact: rate",
+                lost_race="not waiting for an initial rating",
+            )
 
 
 class MashSocialWorker(StaffUser):
