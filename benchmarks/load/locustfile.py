@@ -255,7 +255,7 @@ class ScreeningOfficer(StaffUser):
 
 
 class SeniorPractitioner(StaffUser):
-    """Rates the contacts screened for rating; reads the front door's queues and dashboard."""
+    """Rates the contacts screened for rating; reads the front door's queues and the work tray."""
 
     role = "senior_practitioner"
     weight = 4
@@ -332,7 +332,7 @@ class MashSocialWorker(StaffUser):
 
 
 class MashManager(StaffUser):
-    """Oversees the MASH: queue, dashboard, workers' trays, disagreements."""
+    """Oversees the MASH: queue, enquiries, dashboard, work tray, disagreements, discussion."""
 
     role = "mash_manager"
     weight = 2
@@ -386,7 +386,7 @@ class PartnerAgencyUser(StaffUser):
 
 
 class EarlyHelpDutyManager(StaffUser):
-    """Decides the contacts sent to early help; watches the dashboard and cases."""
+    """Reads the contacts sent to early help (deciding them is not modelled), dashboard, cases."""
 
     role = "early_help_duty_manager"
     weight = 3
