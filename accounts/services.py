@@ -183,13 +183,15 @@ def notify_many(*, notices: Sequence[Notice]) -> list[Notification]:
     return rows
 
 
+@transaction.atomic
 def notify_select(*, select: str, params: dict[str, Any], email: bool = True) -> int:
     """notify() for every row of a SELECT yielding user_id, title, body and url, in its order.
 
     Set-based, for a sweep that notifies thousands at once: one statement writes the notices
     and their history, one the outbox emails and theirs (rendered once per distinct notice),
-    and one task queues their sending. `select` is SQL using `params` (named, %(name)s);
-    the caller runs this inside its transaction. Returns the number of notices.
+    and one task queues their sending after commit. `select` is SQL using `params` (named,
+    %(name)s; names starting with an underscore are this function's own). Returns the
+    number of notices.
     """
     at = timezone.now()
     notice = _insert_with_history(

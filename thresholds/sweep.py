@@ -102,7 +102,7 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     """Mark open clocks due soon or breached, once each, and tell who answers for them.
 
     One sweep at a time: a PostgreSQL advisory lock is taken first, and a sweep that finds
-    another running returns at once (the running one will find everything). Rows are also
+    another running returns at once (the next run finds what it would have). Rows are also
     claimed with SKIP LOCKED; a clock marked once is never marked again, so running the
     sweep twice changes nothing, and a sweep after downtime catches up on everything that
     fell due meanwhile, a batch per transaction.

@@ -90,5 +90,5 @@ def test_notices_without_email_and_the_same_few_statements_for_any_number():
         with CaptureQueriesContext(connection) as ctx:
             assert notices_for(users, email=False) == len(users)
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] == 1
+    assert counts[0] == counts[1] <= 3  # the statement, in a savepoint
     assert not OutboundEmail.objects.filter(purpose=MessagePurpose.NOTIFICATION).exists()

@@ -30,3 +30,4 @@ def test_sweep_benchmark_runs_and_checks_what_the_sweep_wrote():
     assert "due: 100 breached and 100 due soon" in done.stdout
     assert "catch-up sweep: 100 breached, 100 due soon, 0 skipped" in done.stdout
     assert "OK: 200 clocks marked" in done.stdout
+    assert "sweeps with nothing due, once the clocks are vacuumed" in done.stdout
