@@ -11,8 +11,9 @@ the lifecycle's own tables (`demo.scale.replay`) and the rows are COPYed
 - `demo.scale.staff`: staff of every role through `accounts.services.user_create`;
 - `demo.scale.people`: families (addresses, households, parents, siblings, partners);
 - `demo.scale.replay`: the paths, and a path's grants and clocks from `referrals.lifecycle`;
-- `demo.scale.work`: contacts, ratings, referrals, MASH enquiries with partner requests and
-  answers, early help decisions, clocks, grants, history and reads.
+- `demo.scale.work`: contacts, ratings, referrals, early help decisions, clocks, grants,
+  history and reads; `demo.scale.enquiries`: MASH enquiries with partner requests and answers;
+- `demo.scale.bulk`: into an empty database, indexes and foreign keys built after the load.
 
 It only ever writes into an empty database or one it alone filled (`guard`), recording the
 id ranges of each run in `demo.ScaleRun`.
@@ -36,6 +37,7 @@ from demo.models import ScaleRun
 from referrals.models import Contact, NumberSequence, Person
 from thresholds.models import CouncilProfile
 
+from .bulk import LooseLoad, empty_tables
 from .copying import Loader
 from .people import YEAR, People
 from .replay import HISTORIC, OPEN, THROUGH_MASH
@@ -180,6 +182,8 @@ def generate(
             f"staff: {sum(len(v) for v in staff.by_role.values())} users in "
             f"{sum(len(v) for v in staff.teams.values())} teams and {len(staff.agencies)} agencies"
         )
+        # Into an empty database, index upkeep is most of the load's time: build them after.
+        loose = LooseLoad(empty_tables() if not ScaleRun.objects.exists() else [], report)
         loader = Loader(now=now, report=report)
         first_ids = (loader[Person].next_id, loader[Contact].next_id)
         run = ScaleRun.objects.create(
@@ -191,29 +195,33 @@ def generate(
             first_contact=first_ids[1],
             last_contact=first_ids[1] - 1,
         )
-        people = People(loader, rng, now=now, years=options.years)
-        families = []
-        while people.made < options.people:
-            families.append(people.family(options.people - people.made))
-            if len(families) % FAMILIES_PER_BATCH == 0:
-                _commit(loader, run, f"people {people.made:,}")
-        _commit(loader, run, f"people {people.made:,}")
-        work = Work(
-            loader,
-            rng,
-            profile=profile,
-            staff=staff,
-            now=now,
-            swept_at=now - dt.timedelta(hours=options.unswept_hours),
-        )
-        work.next_reference = _sequence("contact") + 1
-        for n, (received, i, path, open_work) in enumerate(
-            _contact_plan(families, options, rng, now), start=1
-        ):
-            work.contact(families[i], path, received, open_work=open_work)
-            if n % CONTACTS_PER_BATCH == 0:
-                _commit(loader, run, f"contacts {n:,}")
-        _commit(loader, run, "contacts, all")
+        loose.drop()
+        try:
+            people = People(loader, rng, now=now, years=options.years)
+            families = []
+            while people.made < options.people:
+                families.append(people.family(options.people - people.made))
+                if len(families) % FAMILIES_PER_BATCH == 0:
+                    _commit(loader, run, f"people {people.made:,}")
+            _commit(loader, run, f"people {people.made:,}")
+            work = Work(
+                loader,
+                rng,
+                profile=profile,
+                staff=staff,
+                now=now,
+                swept_at=now - dt.timedelta(hours=options.unswept_hours),
+            )
+            work.next_reference = _sequence("contact") + 1
+            for n, (received, i, path, open_work) in enumerate(
+                _contact_plan(families, options, rng, now), start=1
+            ):
+                work.contact(families[i], path, received, open_work=open_work)
+                if n % CONTACTS_PER_BATCH == 0:
+                    _commit(loader, run, f"contacts {n:,}")
+            _commit(loader, run, "contacts, all")
+        finally:
+            loose.restore()
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in person_grants_sql(run.first_contact, run.last_contact):
                 cursor.execute(statement)
