@@ -13,6 +13,7 @@ the lifecycle's own tables (`demo.scale.replay`) and the rows are COPYed
 - `demo.scale.replay`: the paths, and a path's grants and clocks from `referrals.lifecycle`;
 - `demo.scale.work`: contacts, ratings, referrals, early help decisions, clocks, grants,
   history and reads; `demo.scale.enquiries`: MASH enquiries with partner requests and answers;
+  `demo.scale.involvements`: children open to social care and the screening routes it causes;
 - `demo.scale.bulk`: into an empty database, indexes and foreign keys built after the load.
 
 It only ever writes into an empty database or one it alone filled (`guard`), recording the
@@ -34,11 +35,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from demo.models import ScaleRun
-from referrals.models import Contact, NumberSequence, Person
+from referrals.models import Contact, Involvement, NumberSequence, Person
 from thresholds.models import CouncilProfile
 
 from .bulk import LooseLoad, empty_tables
 from .copying import Loader
+from .involvements import involvement_grants_sql
 from .people import YEAR, People
 from .replay import HISTORIC, OPEN, THROUGH_MASH
 from .staff import ensure_staff
@@ -213,6 +215,7 @@ def generate(
                 swept_at=now - dt.timedelta(hours=options.unswept_hours),
             )
             work.next_reference = _sequence("contact") + 1
+            first_involvement = loader[Involvement].next_id
             for n, (received, i, path, open_work) in enumerate(
                 _contact_plan(families, options, rng, now), start=1
             ):
@@ -225,6 +228,7 @@ def generate(
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in person_grants_sql(run.first_contact, run.last_contact):
                 cursor.execute(statement)
+            cursor.execute(*involvement_grants_sql(first_involvement))
             _set_sequence("person", loader[Person].next_id - 1)
             _set_sequence("contact", work.next_reference - 1)
         loader.finish()

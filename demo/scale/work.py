@@ -45,6 +45,7 @@ from thresholds.models import ClockKind, CouncilProfile, Deadline, Rag
 
 from .copying import Loader
 from .enquiries import Enquiries
+from .involvements import Involvements
 from .people import Family
 from .replay import LEVEL, Due, Path, Rules, Walk
 from .staff import Staff
@@ -61,7 +62,7 @@ SOURCES = (
 REFERRAL_SOURCES = ("2A", "3A", "3B", "6", "1A", "8", "4", "5C")
 
 
-class Work(Enquiries):
+class Work(Enquiries, Involvements):
     """Writes contacts and everything the services would have written with them."""
 
     def __init__(
@@ -100,6 +101,7 @@ class Work(Enquiries):
         self.open_clocks = 0
         self.by_path: dict[str, int] = {}
         self.known: dict[int, str] = {}  # household -> what a child there was last known as
+        self.involved: dict[int, list] = {}  # child -> social care involvements (`Open`)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -181,6 +183,11 @@ class Work(Enquiries):
         self, family: Family, path: Path, received: dt.datetime, *, open_work: bool
     ) -> None:
         rng = self.rng
+        route = self._route(
+            path, family.children_on(received.date()), received.date(), open_work=open_work
+        )
+        if route is not None:
+            path = route.path
         rag = rng.choice(path.rags)
         contact_id = self.loader[Contact].next_id
         self.loader[Contact].next_id += 1
@@ -189,6 +196,7 @@ class Work(Enquiries):
         times = self._times(path, received, open_work=open_work)
         fields = self._contact_fields(family, path, rag, received, officer)
         people = self._people(family, received, fields["household_id"], bool(path.moves))
+        self._known(people, route)
         came_from, team, worker, enquiry = S.DRAFT, None, None, None
         history = []
         for step, (to, at) in enumerate(zip(path.moves, times, strict=True)):
@@ -247,12 +255,22 @@ class Work(Enquiries):
                 self.known[family.household_id] = KnownStatus.CLOSED_SOCIAL_CARE
             if to == S.WITH_MASH and path.opens_enquiry:
                 worker = self._user(Role.MASH_SOCIAL_WORKER)
+            if to in (S.PASSED_TO_ALLOCATED_WORKER, S.ASSIGNED_TO_PREVIOUS_TEAM):
+                team, worker = route.team, (route.workers or (None,))[0]
             fields.update(
                 status=to, assigned_team_id=team.pk if team else None, assigned_to_id=worker
             )
             if to == S.SUBMITTED:
                 fields["submitted_at"] = at
-            walk.move(came_from, to, at, received=received, team=team, worker=worker)
+            walk.move(
+                came_from,
+                to,
+                at,
+                received=received,
+                team=team,
+                worker=worker,
+                more_workers=route.workers[1:] if to == S.PASSED_TO_ALLOCATED_WORKER else (),
+            )
             if to == S.WITH_MASH and path.opens_enquiry:
                 until = times[step + 1] if step + 1 < len(times) else self.now
                 enquiry = self._open_enquiry(walk, at, until, worker)
@@ -297,6 +315,8 @@ class Work(Enquiries):
             S.WITH_MASH: (0.5, 30),
             S.WITH_EARLY_HELP: (1, 72),
             S.INFORMATION_ONLY: (0.5, 30),
+            S.PASSED_TO_ALLOCATED_WORKER: (0.5, 30),
+            S.ASSIGNED_TO_PREVIOUS_TEAM: (0.5, 30),
             S.INFORMATION_AND_ADVICE: (1, 30),
             S.REFERRED_TO_SOCIAL_WORK: (2, 120),
             S.CLOSED_NFA: (2, 240),
@@ -385,6 +405,7 @@ class Work(Enquiries):
             created_by_id=by,
             created_at=at,
         )
+        worker = self.rng.choice(self.staff.social_workers[team.pk])
         for row in people:
             if row["role"] != ContactRole.CHILD:
                 continue
@@ -403,6 +424,7 @@ class Work(Enquiries):
                 closure_reason="RC8" if ended else "",
                 updated_at=at,
             )
+            self._involve(row["person_id"], team, worker, at, closed if ended else None, by)
 
     # --- reads ---------------------------------------------------------------------------
 
