@@ -11,8 +11,10 @@ the lifecycle's own tables (`demo.scale.replay`) and the rows are COPYed
 - `demo.scale.staff`: staff of every role through `accounts.services.user_create`;
 - `demo.scale.people`: families (addresses, households, parents, siblings, partners);
 - `demo.scale.replay`: the paths, and a path's grants and clocks from `referrals.lifecycle`;
-- `demo.scale.work`: contacts, ratings, referrals, MASH enquiries with partner requests and
-  answers, early help decisions, clocks, grants, history and reads.
+- `demo.scale.work`: contacts, ratings, referrals, early help decisions, clocks, grants,
+  history and reads; `demo.scale.enquiries`: MASH enquiries with partner requests and answers;
+  `demo.scale.involvements`: children open to social care and the screening routes it causes;
+- `demo.scale.bulk`: into an empty database, indexes and foreign keys built after the load.
 
 It only ever writes into an empty database or one it alone filled (`guard`), recording the
 id ranges of each run in `demo.ScaleRun`.
@@ -33,10 +35,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from demo.models import ScaleRun
-from referrals.models import Contact, NumberSequence, Person
+from referrals.models import Contact, Involvement, NumberSequence, Person
 from thresholds.models import CouncilProfile
 
+from .bulk import LooseLoad, empty_tables
 from .copying import Loader
+from .involvements import involvement_grants_sql
 from .people import YEAR, People
 from .replay import HISTORIC, OPEN, THROUGH_MASH
 from .staff import ensure_staff
@@ -180,6 +184,8 @@ def generate(
             f"staff: {sum(len(v) for v in staff.by_role.values())} users in "
             f"{sum(len(v) for v in staff.teams.values())} teams and {len(staff.agencies)} agencies"
         )
+        # Into an empty database, index upkeep is most of the load's time: build them after.
+        loose = LooseLoad(empty_tables() if not ScaleRun.objects.exists() else [], report)
         loader = Loader(now=now, report=report)
         first_ids = (loader[Person].next_id, loader[Contact].next_id)
         run = ScaleRun.objects.create(
@@ -191,32 +197,38 @@ def generate(
             first_contact=first_ids[1],
             last_contact=first_ids[1] - 1,
         )
-        people = People(loader, rng, now=now, years=options.years)
-        families = []
-        while people.made < options.people:
-            families.append(people.family(options.people - people.made))
-            if len(families) % FAMILIES_PER_BATCH == 0:
-                _commit(loader, run, f"people {people.made:,}")
-        _commit(loader, run, f"people {people.made:,}")
-        work = Work(
-            loader,
-            rng,
-            profile=profile,
-            staff=staff,
-            now=now,
-            swept_at=now - dt.timedelta(hours=options.unswept_hours),
-        )
-        work.next_reference = _sequence("contact") + 1
-        for n, (received, i, path, open_work) in enumerate(
-            _contact_plan(families, options, rng, now), start=1
-        ):
-            work.contact(families[i], path, received, open_work=open_work)
-            if n % CONTACTS_PER_BATCH == 0:
-                _commit(loader, run, f"contacts {n:,}")
-        _commit(loader, run, "contacts, all")
+        loose.drop()
+        try:
+            people = People(loader, rng, now=now, years=options.years)
+            families = []
+            while people.made < options.people:
+                families.append(people.family(options.people - people.made))
+                if len(families) % FAMILIES_PER_BATCH == 0:
+                    _commit(loader, run, f"people {people.made:,}")
+            _commit(loader, run, f"people {people.made:,}")
+            work = Work(
+                loader,
+                rng,
+                profile=profile,
+                staff=staff,
+                now=now,
+                swept_at=now - dt.timedelta(hours=options.unswept_hours),
+            )
+            work.next_reference = _sequence("contact") + 1
+            first_involvement = loader[Involvement].next_id
+            for n, (received, i, path, open_work) in enumerate(
+                _contact_plan(families, options, rng, now), start=1
+            ):
+                work.contact(families[i], path, received, open_work=open_work)
+                if n % CONTACTS_PER_BATCH == 0:
+                    _commit(loader, run, f"contacts {n:,}")
+            _commit(loader, run, "contacts, all")
+        finally:
+            loose.restore()
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in person_grants_sql(run.first_contact, run.last_contact):
                 cursor.execute(statement)
+            cursor.execute(*involvement_grants_sql(first_involvement))
             _set_sequence("person", loader[Person].next_id - 1)
             _set_sequence("contact", work.next_reference - 1)
         loader.finish()

@@ -40,6 +40,7 @@ class Table:
 
     def __init__(self, model: type[models.Model], *, now: dt.datetime) -> None:
         self.model = model
+        self.history = hasattr(model, "instance_type")  # simple-history's historical models
         self.fields = list(model._meta.concrete_fields)
         self.columns = [f.column for f in self.fields]
         self.position = {f.attname: i for i, f in enumerate(self.fields)}
@@ -48,6 +49,9 @@ class Table:
         }
         self.template = [_default(f, now) for f in self.fields]
         self.pk = model._meta.pk.attname
+        # A history table's key is its own (`history_id`, an identity column): COPY leaves it
+        # to PostgreSQL, so rows copied and rows inserted from the live table share it.
+        self.copied = [i for i, f in enumerate(self.fields) if not (self.history and f.primary_key)]
         self.rows: list[list[Any]] = []
         self.next_id = 1
         self.written = 0
@@ -82,11 +86,13 @@ class Table:
             return 0
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(self.model._meta.db_table),
-            sql.SQL(", ").join(sql.Identifier(c) for c in self.columns),
+            sql.SQL(", ").join(sql.Identifier(self.columns[i]) for i in self.copied),
         )
+        copied = self.copied
+        every = len(copied) == len(self.columns)
         with cursor.copy(statement) as copy:
             for row in self.rows:
-                copy.write_row(row)
+                copy.write_row(row if every else [row[i] for i in copied])
         count = len(self.rows)
         self.written += count
         self.rows = []
@@ -101,6 +107,9 @@ class Loader:
         self.report = report
         self.tables: dict[type[models.Model], Table] = {}
         self.historical: dict[type[models.Model], type[models.Model]] = {}
+        # model -> (id, history_date, history_user_id, reason, history_type) of history rows
+        # that repeat the row as written: inserted from the table once it is loaded.
+        self.repeats: dict[type[models.Model], list[tuple]] = {}
         self.started = time.perf_counter()
 
     def __getitem__(self, model: type[models.Model]) -> Table:
@@ -118,12 +127,83 @@ class Loader:
             historical = self.historical[model] = model.history.model
         return self[historical]
 
+    def history_of(
+        self,
+        model: type[models.Model],
+        pk: int,
+        *,
+        at: dt.datetime,
+        by: int | None,
+        reason: str,
+        kind: str = "+",
+    ) -> None:
+        """A history row holding the row `pk` exactly as it is written (its creation, or a
+        change after which nothing changed): built in SQL from the loaded row at `flush`, not
+        in Python (half the generator's rows are history)."""
+        spec = (pk, at, by, reason[:300], kind)
+        rows = self.repeats.get(model)
+        if rows is None:
+            rows = self.repeats[model] = []
+            self.history(model)  # its table is known (ids, sequence reset, counts)
+        rows.append(spec)
+
+    def _insert_repeats(self, cursor) -> None:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS scale_history_spec (id bigint, "
+            "history_date timestamptz, history_user_id bigint, reason text, kind varchar(1))"
+        )
+        for model, specs in self.repeats.items():
+            if not specs:
+                continue
+            cursor.execute("TRUNCATE scale_history_spec")
+            with cursor.copy("COPY scale_history_spec FROM STDIN") as copy:
+                for spec in specs:
+                    copy.write_row(spec)
+            history = self.history(model)
+            live = {f.column for f in model._meta.concrete_fields}
+            from_spec = {
+                "history_date": "s.history_date",
+                "history_user_id": "s.history_user_id",
+                "history_change_reason": "s.reason",
+                "history_type": "s.kind",
+            }
+            columns, values = [], []
+            for i in history.copied:
+                column = history.columns[i]
+                columns.append(sql.Identifier(column))
+                if column in from_spec:
+                    values.append(sql.SQL(from_spec[column]))
+                elif column in live:
+                    values.append(sql.SQL("t.{}").format(sql.Identifier(column)))
+                else:
+                    raise ValueError(f"{history.model.__name__}.{column} is not in {model}")
+            ids = [spec[0] for spec in specs]
+            pk = sql.Identifier(model._meta.pk.column)
+            cursor.execute(
+                sql.SQL(
+                    "INSERT INTO {} ({}) SELECT {} FROM scale_history_spec s JOIN {} t "
+                    "ON t.{} = s.id WHERE t.{} BETWEEN %s AND %s ORDER BY s.history_date, s.id"
+                ).format(
+                    sql.Identifier(history.model._meta.db_table),
+                    sql.SQL(", ").join(columns),
+                    sql.SQL(", ").join(values),
+                    sql.Identifier(model._meta.db_table),
+                    pk,
+                    pk,
+                ),
+                [min(ids), max(ids)],
+            )
+            history.written += cursor.rowcount
+            specs.clear()
+
     def flush(self, what: str = "") -> None:
         """COPY every buffered row (parents before children: tables were first used in that
-        order) and print the rows written so far and the rate."""
+        order), insert the history rows that repeat them, and print the rows written so far
+        and the rate."""
         with connection.cursor() as cursor:
             for table in self.tables.values():
                 table.flush(cursor.cursor)
+            self._insert_repeats(cursor.cursor)
         total = sum(t.written for t in self.tables.values())
         elapsed = time.perf_counter() - self.started
         if what:

@@ -144,14 +144,8 @@ class People:
         return address.pk, frozenset(search.address_parts(address))
 
     def _history(self, model, pk: int, **values) -> None:
-        self.loader.history(model).add(
-            id=pk,
-            history_date=self.now,
-            history_type="+",
-            history_change_reason=REASON,
-            history_user_id=None,
-            **values,
-        )
+        """Its creation history (`values` are the row's: the row is repeated in SQL)."""
+        self.loader.history_of(model, pk, at=self.now, by=None, reason=REASON)
 
     def _person(
         self, *, sex: str, last: str, born: dt.date | None, address: tuple[int, frozenset]
@@ -183,7 +177,7 @@ class People:
         keys = self.loader[PersonSearchKey]
         for part in _name_parts(first, middle, last, ""):
             keys.add(person_id=pk, kind=SearchKeyKind.NAME.value, value=part)
-        for part in address[1]:
+        for part in sorted(address[1]):  # a set: sorted, so a seed gives the same ids
             keys.add(person_id=pk, kind=SearchKeyKind.ADDRESS.value, value=part)
         self.made += 1
         return pk

@@ -278,7 +278,9 @@ class Walk:
 
     # --- grants --------------------------------------------------------------------------
 
-    def holders(self, to, *, team: Team | None, worker: int | None) -> dict[tuple[str, int], str]:
+    def holders(
+        self, to, *, team: Team | None, worker: int | None, more_workers: tuple[int, ...] = ()
+    ) -> dict[tuple[str, int], str]:
         """`lifecycle.holders_for` on ids: who holds a contact in state `to`."""
         holds = lifecycle.HOLDS.get(to, lifecycle.Holds())
         out = {}
@@ -286,8 +288,9 @@ class Walk:
             out[("group", self.rules.role_groups[holds.role.value])] = lifecycle.Access.READ
         if holds.team is not None and team is not None:
             out[("group", self.rules.team_groups[team.pk])] = holds.team
-        if holds.worker is not None and worker is not None:
-            out[("user", worker)] = holds.worker
+        if holds.worker is not None:
+            for who in dict.fromkeys(w for w in (worker, *more_workers) if w is not None):
+                out[("user", who)] = holds.worker
         return out
 
     def _regrant(self, to, new: dict) -> None:
@@ -315,8 +318,9 @@ class Walk:
         received: dt.datetime,
         team: Team | None,
         worker: int | None,
+        more_workers: tuple[int, ...] = (),
     ) -> None:
         """`contact_move` from `came_from` to `to` at `at`: grants, then clocks."""
-        self._regrant(to, self.holders(to, team=team, worker=worker))
+        self._regrant(to, self.holders(to, team=team, worker=worker, more_workers=more_workers))
         if came_from != to:
             self._clocks(came_from, to, at, received, team)

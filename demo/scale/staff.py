@@ -33,6 +33,7 @@ PER_ROLE: dict[Role, tuple[int, TeamKind | None]] = {
     Role.ADMINISTRATOR: (2, None),
 }
 TEAM_MANAGERS_PER_TEAM = 2
+SOCIAL_WORKERS_PER_TEAM = 8  # allocated workers of the children open to the team (no role)
 PARTNER_USERS_PER_AGENCY = 6
 
 
@@ -50,6 +51,7 @@ class Staff:
     agency_users: dict[int, list[int]] = field(default_factory=dict)  # agency id -> user ids
     team_groups: dict[int, int] = field(default_factory=dict)  # team id -> group id
     agency_groups: dict[int, int] = field(default_factory=dict)  # agency id -> group id
+    social_workers: dict[int, list[int]] = field(default_factory=dict)  # team id -> user ids
 
     def team(self, kind: TeamKind) -> Team:
         return self.teams[kind][0]
@@ -67,25 +69,32 @@ def _team_of(teams: dict[str, list[Team]], kind: TeamKind | None) -> Team | None
     return options[0] if options else None
 
 
+def social_worker_username(number: int) -> str:
+    return f"{USERNAME_PREFIX}social-worker-{number}"
+
+
 def _make(
-    role: Role,
+    role: Role | None,
     number: int,
     *,
     password: str,
     team: Team | None = None,
     agency: PartnerAgency | None = None,
 ) -> User:
-    existing = User.objects.filter(username=username(role, number)).first()
+    """A user of `role`; with none, a social worker (in a social work team: no front-door
+    role, they hold the children allocated to them)."""
+    name = username(role, number) if role else social_worker_username(number)
+    existing = User.objects.filter(username=name).first()
     if existing is not None:
         return existing
-    label = role.label
+    label = role.label if role else "Social worker"
     return account_services.user_create(
-        username=username(role, number),
+        username=name,
         password=password,
         first_name=label.split()[0],
         last_name=f"{' '.join(label.split()[1:]) or 'Staff'} {number}",
-        email=f"{username(role, number)}@scale.invalid",
-        roles=[role],
+        email=f"{name}@scale.invalid",
+        roles=[role] if role else [],
         team=team,
         agency=agency,
         job_title=label,
@@ -131,6 +140,13 @@ def ensure_staff(*, profile: CouncilProfile, password: str, staff_scale: float) 
             number += 1
             managers.append(_make(Role.TEAM_MANAGER, number, password=password, team=team).pk)
     staff.by_role[Role.TEAM_MANAGER] = managers
+    number = 0
+    for team in staff.teams[TeamKind.SOCIAL_WORK]:
+        workers = []
+        for _ in range(_count(SOCIAL_WORKERS_PER_TEAM, staff_scale)):
+            number += 1
+            workers.append(_make(None, number, password=password, team=team).pk)
+        staff.social_workers[team.pk] = workers
     partners, number = [], 0
     for agency in staff.agencies:
         group = account_services.agency_group(agency=agency)

@@ -3,10 +3,11 @@
 A contact walks one `Path` through `referrals.lifecycle` (a tuple of states after DRAFT);
 `demo.scale.replay.Walk` works out its grants and clocks from the lifecycle's own tables,
 and this module writes them with the records each step's service writes (ratings,
-referrals and CIN episodes, MASH enquiries, consent, partner requests and answers, early
-help decisions), a history row for each, and the reads the access log would hold. People's `view_person` grants follow from the
-contacts' (whoever reads a contact reads its people, and only then) and are written in one
-statement afterwards (`person_grants_sql`).
+referrals and CIN episodes, MASH enquiries in `demo.scale.enquiries`, early help
+decisions), a history row for each (rows that repeat the row as written are made in SQL:
+`Loader.history_of`), and the reads the access log would hold. People's `view_person`
+grants follow from the contacts' (whoever reads a contact reads its people, and only then)
+and are written in one statement afterwards (`person_grants_sql`).
 """
 
 import datetime as dt
@@ -20,16 +21,7 @@ from accounts.models import AccessAction, AccessLog, TeamKind
 from accounts.roles import Role
 from early_help.models import EarlyHelpDecision, Outcome
 from mash.models import (
-    AnswerStatus,
-    ConsentDecision,
-    ConsentOutcome,
-    Enquiry,
-    EnquiryStatus,
-    EnquiryUserObjectPermission,
-    PartnerAnswer,
     PartnerRequest,
-    PartnerRequestGroupObjectPermission,
-    RequestStatus,
 )
 from referrals import lifecycle
 from referrals.models import (
@@ -52,6 +44,8 @@ from referrals.models import (
 from thresholds.models import ClockKind, CouncilProfile, Deadline, Rag
 
 from .copying import Loader
+from .enquiries import Enquiries
+from .involvements import Involvements
 from .people import Family
 from .replay import LEVEL, Due, Path, Rules, Walk
 from .staff import Staff
@@ -68,7 +62,7 @@ SOURCES = (
 REFERRAL_SOURCES = ("2A", "3A", "3B", "6", "1A", "8", "4", "5C")
 
 
-class Work:
+class Work(Enquiries, Involvements):
     """Writes contacts and everything the services would have written with them."""
 
     def __init__(
@@ -107,6 +101,7 @@ class Work:
         self.open_clocks = 0
         self.by_path: dict[str, int] = {}
         self.known: dict[int, str] = {}  # household -> what a child there was last known as
+        self.involved: dict[int, list] = {}  # child -> social care involvements (`Open`)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -137,7 +132,7 @@ class Work:
     def _create(self, model, *, at: dt.datetime, by: int | None, note: str, **values) -> int:
         """A row and its creation history, as `save_audited` writes them."""
         pk = self.loader[model].add(**values)
-        self._history(model, pk, values, at=at, by=by, reason=note)
+        self.loader.history_of(model, pk, at=at, by=by, reason=note)
         return pk
 
     def _write_clocks(self, walk: Walk, by: int) -> None:
@@ -157,10 +152,9 @@ class Work:
                 **row,
             )
             if finished:
-                self._history(
+                self.loader.history_of(
                     Deadline,
                     pk,
-                    row,
                     at=finished,
                     by=by,
                     kind="~",
@@ -189,6 +183,11 @@ class Work:
         self, family: Family, path: Path, received: dt.datetime, *, open_work: bool
     ) -> None:
         rng = self.rng
+        route = self._route(
+            path, family.children_on(received.date()), received.date(), open_work=open_work
+        )
+        if route is not None:
+            path = route.path
         rag = rng.choice(path.rags)
         contact_id = self.loader[Contact].next_id
         self.loader[Contact].next_id += 1
@@ -197,6 +196,7 @@ class Work:
         times = self._times(path, received, open_work=open_work)
         fields = self._contact_fields(family, path, rag, received, officer)
         people = self._people(family, received, fields["household_id"], bool(path.moves))
+        self._known(people, route)
         came_from, team, worker, enquiry = S.DRAFT, None, None, None
         history = []
         for step, (to, at) in enumerate(zip(path.moves, times, strict=True)):
@@ -255,12 +255,22 @@ class Work:
                 self.known[family.household_id] = KnownStatus.CLOSED_SOCIAL_CARE
             if to == S.WITH_MASH and path.opens_enquiry:
                 worker = self._user(Role.MASH_SOCIAL_WORKER)
+            if to in (S.PASSED_TO_ALLOCATED_WORKER, S.ASSIGNED_TO_PREVIOUS_TEAM):
+                team, worker = route.team, (route.workers or (None,))[0]
             fields.update(
                 status=to, assigned_team_id=team.pk if team else None, assigned_to_id=worker
             )
             if to == S.SUBMITTED:
                 fields["submitted_at"] = at
-            walk.move(came_from, to, at, received=received, team=team, worker=worker)
+            walk.move(
+                came_from,
+                to,
+                at,
+                received=received,
+                team=team,
+                worker=worker,
+                more_workers=route.workers[1:] if to == S.PASSED_TO_ALLOCATED_WORKER else (),
+            )
             if to == S.WITH_MASH and path.opens_enquiry:
                 until = times[step + 1] if step + 1 < len(times) else self.now
                 enquiry = self._open_enquiry(walk, at, until, worker)
@@ -305,6 +315,8 @@ class Work:
             S.WITH_MASH: (0.5, 30),
             S.WITH_EARLY_HELP: (1, 72),
             S.INFORMATION_ONLY: (0.5, 30),
+            S.PASSED_TO_ALLOCATED_WORKER: (0.5, 30),
+            S.ASSIGNED_TO_PREVIOUS_TEAM: (0.5, 30),
             S.INFORMATION_AND_ADVICE: (1, 30),
             S.REFERRED_TO_SOCIAL_WORK: (2, 120),
             S.CLOSED_NFA: (2, 240),
@@ -393,6 +405,7 @@ class Work:
             created_by_id=by,
             created_at=at,
         )
+        worker = self.rng.choice(self.staff.social_workers[team.pk])
         for row in people:
             if row["role"] != ContactRole.CHILD:
                 continue
@@ -411,141 +424,7 @@ class Work:
                 closure_reason="RC8" if ended else "",
                 updated_at=at,
             )
-
-    def _open_enquiry(self, walk: Walk, at: dt.datetime, until: dt.datetime, worker: int) -> dict:
-        """Open the enquiry, record consent and ask three agencies (the always-asked first),
-        all early in its time with the MASH (`at` to `until`, its decision or now)."""
-        rng = self.rng
-        manager = self._user(Role.MASH_MANAGER)
-        opened = at + (until - at) * rng.uniform(0.02, 0.1)
-        values = dict(
-            contact_id=walk.contact_id,
-            opened_by_id=manager,
-            opened_at=opened,
-            worker_id=worker,
-            status=EnquiryStatus.OPEN,
-        )
-        enquiry = {"id": self.loader[Enquiry].next_id, "values": values, "requests": []}
-        self.loader[Enquiry].next_id += 1
-        self._create(
-            ConsentDecision,
-            at=opened,
-            by=worker,
-            note="Consent recorded",
-            enquiry_id=enquiry["id"],
-            outcome=ConsentOutcome.SOUGHT_GIVEN,
-            rationale="The family agreed (synthetic).",
-            recorded_by_id=worker,
-            recorded_at=opened,
-        )
-        others = self.staff.agencies[1:]
-        asked = [self.staff.agencies[0], *rng.sample(others, min(2, len(others)))]
-        requested = opened + (until - at) * rng.uniform(0.02, 0.1)
-        for agency in asked:
-            request = dict(
-                enquiry_id=enquiry["id"],
-                agency_id=agency.pk,
-                question="Please share what you know.",
-                requested_by_id=worker,
-                requested_at=requested,
-                status=RequestStatus.OPEN,
-                rag=walk.rag,
-                due_at=self.rules.due(ClockKind.PARTNER_CHECK, requested, walk.rag),
-            )
-            request["id"] = self.loader[PartnerRequest].next_id
-            self.loader[PartnerRequest].next_id += 1
-            walk.start(
-                ClockKind.PARTNER_CHECK,
-                requested,
-                team=self.staff.team(TeamKind.MASH),
-                role=Role.MASH_MANAGER,
-                subject=request["id"],
-                description=f"Checks from {agency}",
-            )
-            answered = requested + HOUR * rng.uniform(1, 40)
-            enquiry["requests"].append((request, agency, answered))
-        return enquiry
-
-    def _decide_enquiry(
-        self, enquiry: dict | None, walk: Walk, path: Path, at, by: int | None, *, open_work: bool
-    ) -> None:
-        """Write the enquiry, its requests and answers as of its decision at `at` (or, open,
-        as of now): answers that came before stand, unanswered requests close with the
-        decision; the worker's grants on the enquiry end when it is decided."""
-        if enquiry is None:
-            return
-        cut = self.now if open_work else at
-        values = enquiry["values"]
-        answered_all = True
-        for request, agency, answered in enquiry["requests"]:
-            key = f"{ClockKind.PARTNER_CHECK}:{request['id']}"
-            if answered < cut:
-                request["status"] = RequestStatus.ANSWERED
-                author = self.rng.choice(self.staff.agency_users[agency.pk])
-                walk.end(key, answered, met=True)
-                self._create(
-                    PartnerAnswer,
-                    at=answered,
-                    by=author,
-                    note="Answer submitted",
-                    request_id=request["id"],
-                    version=1,
-                    information_held="Known to us (synthetic).",
-                    share_with_receiving_service=True,
-                    status=AnswerStatus.SUBMITTED,
-                    author_id=author,
-                    updated_at=answered,
-                    submitted_at=answered,
-                )
-            else:
-                answered_all = False
-                if not open_work:
-                    request["status"] = RequestStatus.CLOSED
-                    walk.end(
-                        key,
-                        at,
-                        met=False,
-                        reason=f"The MASH made its decision before {agency} answered.",
-                    )
-            self._create(
-                PartnerRequest,
-                at=request["requested_at"],
-                by=request["requested_by_id"],
-                note=f"Checks requested from {agency}",
-                **request,
-            )
-            for codename in ("view_partnerrequest", "change_partnerrequest"):
-                self.loader[PartnerRequestGroupObjectPermission].add(
-                    group_id=self.staff.agency_groups[agency.pk],
-                    content_object_id=request["id"],
-                    permission_id=self.perm[f"mash.{codename}"],
-                )
-        if open_work:
-            values["status"] = EnquiryStatus.ANALYSED if answered_all else EnquiryStatus.OPEN
-            for codename in ("view_enquiry", "change_enquiry"):
-                self.loader[EnquiryUserObjectPermission].add(
-                    user_id=values["worker_id"],
-                    content_object_id=enquiry["id"],
-                    permission_id=self.perm[f"mash.{codename}"],
-                )
-        else:
-            values.update(
-                status=EnquiryStatus.DECIDED,
-                final_rag=walk.rag,
-                next_step=path.next_step,
-                final_rationale="Decided on the checks (synthetic).",
-                decided_by_id=by,
-                decided_at=at,
-                recommended_level=LEVEL[walk.rag],
-            )
-        self._create(
-            Enquiry,
-            at=values["opened_at"],
-            by=values["opened_by_id"],
-            note="MASH enquiry opened",
-            id=enquiry["id"],
-            **values,
-        )
+            self._involve(row["person_id"], team, worker, at, closed if ended else None, by)
 
     # --- reads ---------------------------------------------------------------------------
 

@@ -15,15 +15,25 @@ from guardian.shortcuts import get_groups_with_perms, get_users_with_perms
 from accounts.models import User
 from accounts.roles import Role
 from demo.scale.replay import Due
-from demo.scale.staff import username
+from demo.scale.staff import social_worker_username, username
 from early_help.models import EarlyHelpDecision
 from early_help.selectors import decision_queue
 from mash.access import partner_inbox_requests
 from mash.models import Enquiry, PartnerRequest
 from referrals import lifecycle, matching, search
 from referrals.access import may_contact
-from referrals.models import Contact, ContactStatus, NumberSequence, Person, PersonSearchKey
-from referrals.selectors import queue_new
+from referrals.models import (
+    CinEpisode,
+    Contact,
+    ContactRole,
+    ContactStatus,
+    NumberSequence,
+    Person,
+    PersonSearchKey,
+    Referral,
+)
+from referrals.oversight import team_workers, worker_tray
+from referrals.selectors import involvements_for, queue_for_team, queue_new
 from referrals.services import person_create
 from thresholds import clock
 from thresholds.models import Deadline
@@ -221,3 +231,83 @@ def test_open_clocks_are_marked_as_the_sweep_left_them_unless_asked_to_leave_som
     assert not overdue.filter(breached_at__isnull=True).exists()
     generate("--seed", "11", "--unswept-hours", "72")
     assert overdue.filter(breached_at__isnull=True).exists()
+
+
+def _involvements_on(contact: Contact, day: dt.date) -> list:
+    """The children's social care involvements opened by `day`, as the selectors read them."""
+    children = contact.contact_people.filter(role=ContactRole.CHILD).values_list(
+        "person_id", flat=True
+    )
+    return [
+        inv
+        for invs in involvements_for(list(children)).values()
+        for inv in invs
+        if inv.opened_on <= day
+    ]
+
+
+def test_a_contact_about_a_child_open_to_social_care_is_in_the_allocated_workers_tray(council):
+    passed = list(
+        Contact.objects.filter(status=ContactStatus.PASSED_TO_ALLOCATED_WORKER).select_related(
+            "assigned_to", "assigned_team"
+        )
+    )
+    assert passed
+    for contact in passed:
+        day = contact.received_at.date()
+        current = [
+            i for i in _involvements_on(contact, day) if i.closed_on is None or i.closed_on > day
+        ]
+        assert current, contact.reference
+        assert contact.assigned_to in {i.allocated_worker for i in current}
+        assert contact.assigned_team == current[0].team
+        assert may_contact(contact.assigned_to, "change_contact", contact)
+        for link in contact.contact_people.select_related("person"):
+            assert contact.assigned_to.has_perm("referrals.view_person", link.person)
+    contact = passed[-1]
+    worker = contact.assigned_to
+    assert worker.username.startswith(social_worker_username(0)[:-1])
+    manager = User.objects.filter(
+        team=contact.assigned_team, groups__name=Role.TEAM_MANAGER.value
+    ).first()
+    assert worker in team_workers(manager)
+    tray = set(worker_tray(manager, worker).values_list("pk", flat=True))
+    assert tray == set(Contact.objects.filter(assigned_to=worker).values_list("pk", flat=True))
+    assert contact.pk in tray
+    assert contact.pk in {c.pk for c in queue_for_team(manager)}
+
+
+def test_a_referred_child_is_open_to_the_team_with_an_allocated_worker_until_the_episode_ends(
+    council,
+):
+    checked = 0
+    for referral in Referral.objects.select_related("team").order_by("pk")[:20]:
+        episodes = {e.person_id: e for e in CinEpisode.objects.filter(referral=referral)}
+        by_person = involvements_for(list(episodes))
+        for person_id, episode in episodes.items():
+            (inv,) = [i for i in by_person[person_id] if i.opened_on == episode.referral_date]
+            assert inv.team == referral.team
+            assert inv.allocated_worker.team == referral.team
+            assert inv.allocated_worker.has_perm("referrals.view_person", inv.person)
+            assert inv.closed_on == episode.closed_on
+            assert inv.history.earliest().closed_on is None  # opened, then closed
+            checked += 1
+    assert checked
+
+
+def test_a_contact_about_a_child_whose_case_closed_recently_goes_to_the_previous_team(havering):
+    call_command("generate_council", *TINY, "--profile", "havering", stdout=StringIO())
+    assigned = list(Contact.objects.filter(status=ContactStatus.ASSIGNED_TO_PREVIOUS_TEAM))
+    assert assigned
+    for contact in assigned:
+        day = contact.received_at.date()
+        involvements = _involvements_on(contact, day)
+        assert all(i.closed_on and i.closed_on <= day for i in involvements)
+        latest = max(involvements, key=lambda i: i.closed_on)
+        assert day - latest.closed_on <= dt.timedelta(days=31 * havering.recently_closed_months)
+        assert contact.assigned_team == latest.team
+        assert contact.assigned_to is None
+        manager = User.objects.filter(
+            team=contact.assigned_team, groups__name=Role.TEAM_MANAGER.value
+        ).first()
+        assert contact.pk in {c.pk for c in queue_for_team(manager)}
