@@ -38,10 +38,15 @@ def test_a_referrer_notice_is_sent_once_and_retried_while_the_mail_server_is_dow
         expect(notices).to_contain_text("In the outbox")
         expect(notices).to_contain_text("1 attempt so far")
 
+        referrer = [PROFESSIONAL_REFERRER["referrer_email"]]
         with smtp_server(port) as inbox:
+
+            def told() -> int:  # the team's duty address is emailed the referral too
+                return sum(1 for m in inbox.messages if m.rcpt_tos == referrer)
+
             email.refresh_from_db()
             email_resend_due(now=email.next_attempt_at)  # beat's sweep, once the retry is due
-            assert wait_for(lambda: len(inbox.messages) == 1)
+            assert wait_for(lambda: told() == 1)
             assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).sent_at is not None)
             page.reload()
             expect(notices).to_contain_text("Sent")
@@ -52,8 +57,7 @@ def test_a_referrer_notice_is_sent_once_and_retried_while_the_mail_server_is_dow
             pages.goto(f"/contacts/{contact.pk}/referrer-notice/")
             expect(page.get_by_text("already been told the latest outcome")).to_be_visible()
             email_resend_due(now=timezone.now())
-            assert not wait_for(lambda: len(inbox.messages) > 1, timeout=1.5)
-    assert inbox.messages[0].rcpt_tos == [PROFESSIONAL_REFERRER["referrer_email"]]
+            assert not wait_for(lambda: told() > 1, timeout=1.5)
 
 
 def test_a_referrer_with_only_a_postal_address_gets_a_letter_to_post(
