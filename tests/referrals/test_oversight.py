@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Notification
 from accounts.roles import Role
@@ -145,7 +146,7 @@ def test_an_action_half_filled_in_is_named_in_the_error_summary(
 def test_the_team_workers_page_lists_the_managers_team(client, team_manager, social_worker):
     client.force_login(team_manager)
     response = client.get(reverse("referrals:team_workers"))
-    assert str(social_worker) in response.text
+    assert escape(str(social_worker)) in response.text
     assert UserFactory(roles=[Role.SCREENING_OFFICER]).pk not in [
         w.pk for w in response.context["workers"]
     ]
