@@ -5,17 +5,16 @@ on the contact's page); a case to whoever may open the case (`early_help.view_fa
 role-wide or on the case, as `may_case` asks)."""
 
 from accounts.grants import granted
-from referrals.chronology import Entry, short, source_register
-from referrals.selectors import contacts_visible_to
+from referrals.chronology import Entry, Scope, short, source_register
 
 from .models import EarlyHelpDecision, FamilyWorkCase, PanelCase, StepUp
 
 
-def decision_entries(*, user, person, limit: int) -> list[Entry]:
+def decision_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.contacts:
+        return []
     rows = (
-        EarlyHelpDecision.objects.filter(
-            contact__in=contacts_visible_to(user).filter(contact_people__person=person)
-        )
+        EarlyHelpDecision.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "decided_by", "worker")
         .order_by("-decided_at")[:limit]
     )
@@ -32,14 +31,13 @@ def decision_entries(*, user, person, limit: int) -> list[Entry]:
     ]
 
 
-def panel_entries(*, user, person, limit: int) -> list[Entry]:
+def panel_entries(*, scope: Scope, limit: int) -> list[Entry]:
     """The Early Help Panel's decisions on the person's contacts (shown on the contact's page,
     so to whoever may open the contact)."""
+    if not scope.contacts:
+        return []
     rows = (
-        PanelCase.objects.filter(
-            contact__in=contacts_visible_to(user).filter(contact_people__person=person),
-            decided_at__isnull=False,
-        )
+        PanelCase.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
         .select_related("contact", "panel", "decided_by")
         .order_by("-decided_at")[:limit]
     )
@@ -65,10 +63,14 @@ def _cases(user, person):
     )
 
 
-def case_entries(*, user, person, limit: int) -> list[Entry]:
+def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    # Most people have no family work case: one probe of ids, then the rows only if any.
+    ids = list(_cases(scope.user, scope.person).order_by().values_list("pk", flat=True))
+    if not ids:
+        return []
     out = []
     for case in (
-        _cases(user, person)
+        FamilyWorkCase.objects.filter(pk__in=ids)
         .select_related("family_worker", "opened_by", "closed_by", "team")
         .order_by("-opened_at")[:limit]
     ):
@@ -96,7 +98,7 @@ def case_entries(*, user, person, limit: int) -> list[Entry]:
                 )
             )
     for step in (
-        StepUp.objects.filter(case__in=_cases(user, person))
+        StepUp.objects.filter(case_id__in=ids)
         .select_related("case", "raised_by", "contact")
         .order_by("-raised_at")[:limit]
     ):

@@ -8,8 +8,7 @@ page; a discussion's decision for those who may open the day's discussion and th
 
 from django.urls import reverse
 
-from referrals.chronology import Entry, short, source_register
-from referrals.selectors import contacts_visible_to
+from referrals.chronology import Entry, Scope, short, source_register
 
 from .access import may_enquiry
 from .models import (
@@ -28,20 +27,28 @@ def _url(enquiry_pk: int) -> str:
     return reverse("mash:enquiry", args=[enquiry_pk])
 
 
-def _enquiries(person):
-    return Enquiry.objects.filter(
-        contact__contact_people__person=person, contact__destroyed_at__isnull=True
+def _enquiries(person) -> list[int]:
+    """The ids of the enquiries on the person's contacts (one query; most people have none)."""
+    return list(
+        Enquiry.objects.filter(
+            contact__contact_people__person=person, contact__destroyed_at__isnull=True
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
     )
 
 
-def enquiry_entries(*, user, person, limit: int) -> list[Entry]:
-    if not may_enquiry(user, "view_enquiry"):
+def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not may_enquiry(scope.user, "view_enquiry"):
+        return []
+    ids = _enquiries(scope.person)
+    if not ids:
         return []
     out = []
     enquiries = list(
-        _enquiries(person)
+        Enquiry.objects.filter(pk__in=ids)
         .select_related("contact", "opened_by", "worker", "decided_by")
-        .distinct()
         .order_by("-opened_at")[:limit]
     )
     for e in enquiries:
@@ -69,7 +76,7 @@ def enquiry_entries(*, user, person, limit: int) -> list[Entry]:
                 )
             )
     consents = (
-        ConsentDecision.objects.filter(enquiry__in=_enquiries(person))
+        ConsentDecision.objects.filter(enquiry_id__in=ids)
         .select_related("enquiry__contact", "recorded_by")
         .order_by("-recorded_at")[:limit]
     )
@@ -85,7 +92,7 @@ def enquiry_entries(*, user, person, limit: int) -> list[Entry]:
             )
         )
     requests = (
-        PartnerRequest.objects.filter(enquiry__in=_enquiries(person))
+        PartnerRequest.objects.filter(enquiry_id__in=ids)
         .select_related("enquiry__contact", "agency", "requested_by")
         .order_by("-requested_at")[:limit]
     )
@@ -101,9 +108,7 @@ def enquiry_entries(*, user, person, limit: int) -> list[Entry]:
             )
         )
     answers = (
-        PartnerAnswer.objects.filter(
-            request__enquiry__in=_enquiries(person), status=AnswerStatus.SUBMITTED
-        )
+        PartnerAnswer.objects.filter(request__enquiry_id__in=ids, status=AnswerStatus.SUBMITTED)
         .select_related("request__agency", "request__enquiry__contact", "author")
         .order_by("-submitted_at")[:limit]
     )
@@ -122,12 +127,13 @@ def enquiry_entries(*, user, person, limit: int) -> list[Entry]:
     return out
 
 
-def shared_entries(*, user, person, limit: int) -> list[Entry]:
+def shared_entries(*, scope: Scope, limit: int) -> list[Entry]:
     """Partner information passed on with a referral: what the receiving team was given."""
+    if not scope.contacts:
+        return []
+    user = scope.user
     rows = (
-        InformationShared.objects.filter(
-            referral__contact__in=contacts_visible_to(user).filter(contact_people__person=person)
-        )
+        InformationShared.objects.filter(referral__contact_id__in=scope.contacts)
         .select_related(
             "referral__team", "referral__contact", "answer__request__agency", "shared_by"
         )
@@ -148,14 +154,11 @@ def shared_entries(*, user, person, limit: int) -> list[Entry]:
     ]
 
 
-def discussion_entries(*, user, person, limit: int) -> list[Entry]:
-    if not user.has_perm("mash.view_dailydiscussion"):
+def discussion_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.user.has_perm("mash.view_dailydiscussion") or not scope.contacts:
         return []
     rows = (
-        DiscussionItem.objects.filter(
-            contact__in=contacts_visible_to(user).filter(contact_people__person=person),
-            decided_at__isnull=False,
-        )
+        DiscussionItem.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
         .select_related("discussion", "contact", "decided_by")
         .order_by("-decided_at")[:limit]
     )

@@ -12,10 +12,14 @@ cutting at `limit` gives the right page without reading a long history whole.
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q
 
 from accounts.models import User
 
-from .models import Person
+from .models import ContactStatus, Person
+from .selectors import contacts_visible_to
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,40 @@ class Entry:
     by: str = ""
 
 
-# source(*, user, person, limit) -> at most `limit` entries the user may open, newest first.
+class Scope:
+    """Whose chronology, for whom: what every source needs, worked out once per timeline.
+
+    `contacts` is the ids of the person's contacts the viewer may open (drafts and destroyed
+    contacts are no history), read in one query the first time anything asks: every source of
+    entries on a contact filters by it, instead of each re-deriving the viewer's grants. The
+    person page shares the same read (`visible`, destroyed contacts included) for its lists."""
+
+    def __init__(self, *, user: User, person: Person):
+        self.user = user
+        self.person = person
+
+    @cached_property
+    def _rows(self) -> list[tuple[int, bool]]:
+        return list(
+            contacts_visible_to(self.user)
+            .filter(contact_people__person=self.person)
+            .exclude(status=ContactStatus.DRAFT)
+            .order_by()
+            .values_list("pk", Q(destroyed_at__isnull=False))
+            .distinct()
+        )
+
+    @cached_property
+    def contacts(self) -> list[int]:
+        return [pk for pk, destroyed in self._rows if not destroyed]
+
+    @cached_property
+    def visible(self) -> set[int]:
+        """Every submitted contact about the person the viewer may open."""
+        return {pk for pk, _ in self._rows}
+
+
+# source(*, scope, limit) -> at most `limit` entries the viewer may open, newest first.
 Source = Callable[..., list[Entry]]
 
 
@@ -63,16 +100,23 @@ def label_of(kind: str) -> str:
 
 
 def chronology(
-    *, user: User, person: Person, kinds: Iterable[str] | None = None, limit: int
+    *,
+    user: User,
+    person: Person,
+    kinds: Iterable[str] | None = None,
+    limit: int,
+    scope: Scope | None = None,
 ) -> list[Entry]:
-    """The newest `limit` entries about the person the user may open, of the chosen kinds."""
+    """The newest `limit` entries about the person the user may open, of the chosen kinds
+    (`scope`: one the caller already has for this user and person, to share its reads)."""
     wanted = set(kinds or ()) or set(_sources)
+    scope = scope or Scope(user=user, person=person)
     entries: list[Entry] = []
     for kind, sources in _sources.items():
         if kind not in wanted:
             continue
         for source in sources:
-            entries.extend(source(user=user, person=person, limit=limit))
+            entries.extend(source(scope=scope, limit=limit))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
 

@@ -1,7 +1,8 @@
 """The front door's own entries in a person's chronology (registered in ReferralsConfig.ready):
 contacts and their source, ratings and who gave them, referrals on, notices to the referrer,
-MERLIN reports and warnings. Each reads only contacts the viewer may open (`contacts_visible_to`,
-the one rule for reading a contact), in one query per kind."""
+MERLIN reports and warnings. Each reads only contacts the viewer may open (`Scope.contacts`:
+`contacts_visible_to`, the one rule for reading a contact, read once per timeline), in one
+query per kind, and none when the viewer may open none of the person's contacts."""
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
@@ -9,27 +10,18 @@ from django.urls import reverse
 
 from core.text import lower_in_sentence
 
-from .chronology import Entry, short, source_register
+from .chronology import Entry, Scope, short, source_register
 from .merlin.models import MerlinReport
-from .models import Contact, ContactStatus, Person, Rating, Referral, ReferrerNotice
+from .models import Contact, Rating, Referral, ReferrerNotice
 from .person_warnings.models import WarningStatus
-from .selectors import contacts_visible_to
 
 
-def _contacts(user, person: Person):
-    """The person's contacts the user may open (drafts and destroyed contacts are no history)."""
-    return (
-        contacts_visible_to(user)
-        .filter(contact_people__person=person, destroyed_at__isnull=True)
-        .exclude(status=ContactStatus.DRAFT)
-    )
-
-
-def contact_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def contact_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.contacts:
+        return []
     rows = (
-        _contacts(user, person)
+        Contact.objects.filter(pk__in=scope.contacts)
         .select_related("created_by")
-        .distinct()
         .order_by("-received_at")[:limit]
     )
     out = []
@@ -50,13 +42,15 @@ def contact_entries(*, user, person: Person, limit: int) -> list[Entry]:
     return out
 
 
-def move_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def move_entries(*, scope: Scope, limit: int) -> list[Entry]:
     """Each time one of the person's contacts moved on (its status changed), from the contact's
     history: where it went, why and who moved it. The status says where the work went, not
     what another service recorded there (so no reason: a MASH decision's reason is MASH content,
     and an early help worker may see the contact it sent them)."""
+    if not scope.contacts:
+        return []
     rows = (
-        Contact.history.filter(id__in=_contacts(user, person).values("pk"))
+        Contact.history.filter(id__in=scope.contacts)
         .annotate(
             before=Window(
                 Lag("status"),
@@ -80,9 +74,11 @@ def move_entries(*, user, person: Person, limit: int) -> list[Entry]:
     ]
 
 
-def rating_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def rating_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.contacts:
+        return []
     rows = (
-        Rating.objects.filter(contact__in=_contacts(user, person))
+        Rating.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "rated_by")
         .order_by("-rated_at")[:limit]
     )
@@ -100,9 +96,11 @@ def rating_entries(*, user, person: Person, limit: int) -> list[Entry]:
     ]
 
 
-def referral_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def referral_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.contacts:
+        return []
     rows = (
-        Referral.objects.filter(contact__in=_contacts(user, person))
+        Referral.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "team", "created_by")
         .order_by("-created_at")[:limit]
     )
@@ -119,9 +117,11 @@ def referral_entries(*, user, person: Person, limit: int) -> list[Entry]:
     ]
 
 
-def notice_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def notice_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.contacts:
+        return []
     rows = (
-        ReferrerNotice.objects.filter(contact__in=_contacts(user, person))
+        ReferrerNotice.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "created_by")
         .order_by("-created_at")[:limit]
     )
@@ -139,9 +139,11 @@ def notice_entries(*, user, person: Person, limit: int) -> list[Entry]:
     ]
 
 
-def merlin_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def merlin_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not scope.contacts:
+        return []
     rows = (
-        MerlinReport.objects.filter(subjects__person=person, contact__in=_contacts(user, person))
+        MerlinReport.objects.filter(subjects__person=scope.person, contact_id__in=scope.contacts)
         .select_related("contact")
         .distinct()
         .order_by("-submitted_at")[:limit]
@@ -160,10 +162,10 @@ def merlin_entries(*, user, person: Person, limit: int) -> list[Entry]:
     ]
 
 
-def warning_entries(*, user, person: Person, limit: int) -> list[Entry]:
+def warning_entries(*, scope: Scope, limit: int) -> list[Entry]:
     """A warning's proposal, agreement and end. Whoever may open the person may open them."""
     out = []
-    rows = person.warnings.select_related("proposed_by", "agreed_by", "ended_by").order_by(
+    rows = scope.person.warnings.select_related("proposed_by", "agreed_by", "ended_by").order_by(
         "-proposed_at"
     )[:limit]
     for w in rows:

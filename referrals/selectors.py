@@ -176,6 +176,8 @@ class KnownSummary:
     recent_months: int
     rated_to_mash: int
     in_progress: tuple[Contact, ...]
+    # Every period, open and closed (the person page lists them all).
+    involvements: tuple[Involvement, ...] = ()
 
     @property
     def known_from_contacts_only(self) -> bool:
@@ -183,8 +185,16 @@ class KnownSummary:
         return self.status.status == KnownStatus.NOT_KNOWN and self.contacts_total > 0
 
 
-def known_summary(person: Person, *, user: User, today: dt.date, months: int = 12) -> KnownSummary:
-    """The person page's "what the service knows", in a constant number of queries."""
+def known_summary(
+    person: Person,
+    *,
+    user: User,
+    today: dt.date,
+    months: int = 12,
+    visible: set[int] | None = None,
+) -> KnownSummary:
+    """The person page's "what the service knows", in a constant number of queries (`visible`:
+    the person's contacts the user may open, when the caller has read them already)."""
     involvements = involvements_for([person.pk]).get(person.pk, [])
     status = status_from_involvements(involvements)
     open_ = tuple(
@@ -205,7 +215,8 @@ def known_summary(person: Person, *, user: User, today: dt.date, months: int = 1
         with_early_help=Count("pk", filter=Q(status=ContactStatus.WITH_EARLY_HELP)),
     )
     in_progress = list(contacts.filter(status__in=IN_PROGRESS_STATUSES).order_by("-received_at"))
-    visible = visible_ids(user, in_progress)
+    if visible is None:
+        visible = visible_ids(user, in_progress)
     return KnownSummary(
         status=status,
         open=open_,
@@ -217,6 +228,7 @@ def known_summary(person: Person, *, user: User, today: dt.date, months: int = 1
         recent_months=months,
         rated_to_mash=counts["to_mash"],
         in_progress=tuple(c for c in in_progress if c.pk in visible),
+        involvements=tuple(involvements),
     )
 
 

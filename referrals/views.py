@@ -916,12 +916,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(
         user=request.user, obj=person, description=f"Person {person.case_number}", path=request.path
     )
-    known = selectors.known_summary(person, user=request.user, today=timezone.localdate())
-    involvements = sorted(
-        selectors.involvements_for([person.pk]).get(person.pk, []),
-        key=lambda inv: inv.opened_on,
-        reverse=True,
+    # The person's contacts the user may open, read once for the lists and the chronology.
+    scope = chronology.Scope(user=request.user, person=person)
+    known = selectors.known_summary(
+        person, user=request.user, today=timezone.localdate(), visible=scope.visible
     )
+    involvements = sorted(known.involvements, key=lambda inv: inv.opened_on, reverse=True)
     relationships = list(person.relationships.select_related("relative"))
     households = list(
         person.household_memberships.filter(left_on__isnull=True)
@@ -945,7 +945,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "households": households,
             "contacts": contacts,
             "contacts_page": contacts_page,
-            "visible": selectors.visible_ids(request.user, contacts),
+            "visible": scope.visible,
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": may_person(request.user, "change_person", person),
             "can_merge": request.user.has_perm("referrals.merge_person"),
@@ -955,7 +955,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The newest entries of the chronology (its own page filters, pages and prints).
             "latest": [
                 (e, chronology.label_of(e.kind))
-                for e in chronology.chronology(user=request.user, person=person, limit=LATEST)
+                for e in chronology.chronology(
+                    user=request.user, person=person, limit=LATEST, scope=scope
+                )
             ],
             "known_warnings": [w for w in warnings if w.is_agreed],
             "can_propose_warning": warning_access.may_propose(request.user, person),
