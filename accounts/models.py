@@ -162,15 +162,19 @@ class User(AbstractUser):
 class Notification(models.Model):
     """An in-app notice for one user (alerts, things passed to them)."""
 
+    # Indexed by notification_inbox (user first); the sweep writes many at once.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["user"])
 
     class Meta:
         ordering = ["-created_at"]

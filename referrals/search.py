@@ -290,6 +290,7 @@ def find_for_user(user, data: dict) -> dict:
     )
     return {
         "candidates": candidates,
+        "candidates_cut": len(candidates) >= MAX_CANDIDATES,
         "statuses": selectors.known_statuses(c.person for c in candidates),
         "contacts": contacts,
         "openable": openable,

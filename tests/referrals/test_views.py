@@ -289,3 +289,29 @@ def test_every_page_showing_a_contact_logs_the_read(
         reverse("referrals:contact_screen", args=[submitted.pk]),
         reverse("referrals:contact_rate", args=[submitted.pk]),
     }
+
+
+def _namesakes(n):
+    for i in range(n):
+        PersonFactory(
+            first_name="Liam", last_name="Jones", date_of_birth=dt.date(2010, 1, 1 + i % 28)
+        )
+
+
+@pytest.mark.parametrize("namesakes, warned", [(26, True), (3, False)])
+def test_a_name_search_with_more_namesakes_than_shown_says_so(
+    client, screening_officer, namesakes, warned
+):
+    """A list cut at its limit must not read as "everyone who matches": the officer could
+    create a duplicate record for a child already known."""
+    _namesakes(namesakes)
+    client.force_login(screening_officer)
+    draft = complete_contact(by=screening_officer, children=[])
+    query = {"search": "1", "first_name": "Liam", "last_name": "Jones"}
+    for url in (
+        reverse("referrals:person_search"),
+        reverse("referrals:contact_find_person", args=[draft.pk]),
+    ):
+        body = client.get(url, query).content.decode()
+        assert "Liam Jones" in body
+        assert ("More people may match these details than the 25 shown" in body) is warned
