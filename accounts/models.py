@@ -245,8 +245,14 @@ class OutboundEmail(models.Model):
     purpose = models.CharField(
         max_length=50, help_text="What the email is for, e.g. notification, referrer_notice."
     )
+    # Indexed with object_id (outbound_email_about), not on its own.
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     object_id = models.BigIntegerField(null=True, blank=True)
     about = GenericForeignKey("content_type", "object_id")
@@ -259,7 +265,8 @@ class OutboundEmail(models.Model):
     # When the resend sweep steps in if the email is still pending (a lost task).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # Read by email (id) and date: the sweep writes one history row per email it queues.
+    history = HistoricalRecords(no_db_index=["content_type"])
 
     class Meta:
         ordering = ["-created_at"]
