@@ -31,7 +31,6 @@ from .conditions import (
     Span,
     _answered_agencies,
     _received_in,
-    bounds,
     breached,
     contacts_in,
     with_consent,
