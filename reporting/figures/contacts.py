@@ -37,7 +37,6 @@ from .conditions import (
     _received_in,
     contacts_in,
     early_help_decided,
-    re_referral,
     referred,
     repeat_contact,
     with_enquiry,
@@ -162,16 +161,20 @@ def conversion_steps(span: Span) -> dict[str, tuple[str, Q]]:
 def repeats_section(period: Period, span: Span) -> Section:
     contacts = contacts_in(period)
     counted = contacts.aggregate(
-        all=Count("pk"),
-        repeat=Count("pk", filter=repeat_contact(period, span)),
-        re_referral=Count("pk", filter=re_referral(span)),
+        all=Count("pk"), repeat=Count("pk", filter=repeat_contact(period, span))
     )
+    # One pass over the episodes of the period's contacts for both re-referral figures: the
+    # contacts with an episode that had an earlier one (what `re_referral` lists) are counted
+    # from the same rows as the episodes themselves.
     episodes = CinEpisode.objects.filter(
         _received_in(period, "referral__contact__"), **span.bounding("referral__contact_id")
-    )
+    ).annotate(earlier=_earlier_episode())
     children = episodes.aggregate(
-        referred=Count("pk"), again=Count("pk", filter=Q(_earlier_episode()))
+        referred=Count("pk"),
+        again=Count("pk", filter=Q(earlier=True)),
+        re_referral=Count("referral__contact", distinct=True, filter=Q(earlier=True)),
     )
+    counted["re_referral"] = children["re_referral"]
     rows = [
         {
             "label": "Contacts received",
