@@ -196,7 +196,7 @@ def repeat_contacts(period: Period, span: Span) -> QuerySet:
     the latest earlier contact of the same child (a window over the child's contacts in date
     order, excluding those at the same instant). Probing each child's earlier contacts instead
     reads all of them, every year back, to learn their dates: at a large council's size that
-    was three quarters of a million contact rows for a quarter's figures."""
+    was over half a million contact rows (582,550) for a quarter's figures."""
     start, end = bounds(period)
     # A day more than the window: Python's calendar arithmetic across a clock change can land an
     # hour away from the database's, and the condition below is the database's.
