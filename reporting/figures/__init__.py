@@ -24,6 +24,7 @@ from ..tables import Period, Section
 from .clocks import mash_section, timeliness_section
 from .conditions import bounds, contacts_in
 from .contacts import (
+    contact_groups,
     contacts_section,
     early_help_section,
     police_section,
@@ -58,12 +59,13 @@ def _reporting_settings():
 
 
 def _sections(period: Period, profile: CouncilProfile, now: dt.datetime) -> list[Section]:
+    groups, span = contact_groups(period)
     return [
-        contacts_section(period, profile),
-        timeliness_section(period, profile, now),
-        mash_section(period, now),
-        repeats_section(period),
-        police_section(period),
-        early_help_section(period),
+        contacts_section(period, groups, span),
+        timeliness_section(period, profile, now, span),
+        mash_section(period, now, span),
+        repeats_section(period, span),
+        police_section(period, span),
+        early_help_section(period, span),
         workload_section(period),
     ]

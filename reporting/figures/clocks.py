@@ -28,10 +28,9 @@ from .build import _counted, _hours, _link, _percent
 from .conditions import (
     NONE,
     ON_TIME,
-    WITH_ENQUIRY,
+    Span,
     _answered_agencies,
     _received_in,
-    bounds,
     breached,
     contacts_in,
     with_consent,
@@ -40,11 +39,11 @@ from .conditions import (
 # --- Timeliness -------------------------------------------------------------------------
 
 
-def clocks_in(period: Period) -> QuerySet:
-    """Clocks on the period's contacts. A contact's clocks start when or after it is received,
-    so `started_at >= start` holds for all of them; saying so lets an index on the start serve."""
-    start, _ = bounds(period)
-    return Deadline.objects.filter(_received_in(period, "contact__"), started_at__gte=start)
+def clocks_in(period: Period, span: Span) -> QuerySet:
+    """Clocks on the period's contacts, read through the (contact, kind) index within the span of
+    their ids. (The start of a clock has no end to bound it by: read by start, a past period's
+    figures would read every clock started since, most of them on later contacts.)"""
+    return Deadline.objects.filter(_received_in(period, "contact__"), **span.bounding("contact_id"))
 
 
 def _clock_stats(deadlines: QuerySet, group: str, now: dt.datetime) -> dict:
@@ -169,8 +168,10 @@ def _clock_stats_sets(deadlines: QuerySet, now: dt.datetime) -> dict[str, dict]:
     return out
 
 
-def timeliness_section(period: Period, profile: CouncilProfile, now: dt.datetime) -> Section:
-    clocks = clocks_in(period)
+def timeliness_section(
+    period: Period, profile: CouncilProfile, now: dt.datetime, span: Span
+) -> Section:
+    clocks = clocks_in(period, span)
     stats = _clock_stats_sets(clocks, now)
     by_kind = stats["kind"]
     profile_kinds = set(profile.timescales.values_list("kind", flat=True))
@@ -235,14 +236,26 @@ def timeliness_section(period: Period, profile: CouncilProfile, now: dt.datetime
 # --- MASH -------------------------------------------------------------------------------
 
 
-def mash_section(period: Period, now: dt.datetime) -> Section:
+def mash_section(period: Period, now: dt.datetime, span: Span) -> Section:
     contacts = contacts_in(period)
-    enquiries = contacts.filter(WITH_ENQUIRY).annotate(agencies=_answered_agencies())
-    counted = enquiries.aggregate(
-        enquiries=Count("pk"),
-        records=Count("pk", filter=Q(agencies__gte=MASH_RECORD_AGENCIES)),
-        decided=Count("pk", filter=Q(enquiry__status=EnquiryStatus.DECIDED)),
+    # One pass over the period's enquiries for every MASH figure: grouped by the consent
+    # decision that stands on each (the groups are few), with the summary's counts in each.
+    standing = list(
+        with_consent(contacts, span)
+        .annotate(agencies=_answered_agencies())
+        .order_by()
+        .values("consent", "consent_ground")
+        .annotate(
+            n=Count("pk"),
+            records=Count("pk", filter=Q(agencies__gte=MASH_RECORD_AGENCIES)),
+            decided=Count("pk", filter=Q(enquiry__status=EnquiryStatus.DECIDED)),
+        )
     )
+    counted = {
+        "enquiries": sum(g["n"] for g in standing),
+        "records": sum(g["records"] for g in standing),
+        "decided": sum(g["decided"] for g in standing),
+    }
     labels = {
         "enquiries": "MASH enquiries",
         "records": f"MASH records ({MASH_RECORD_AGENCIES} or more agencies gave information)",
@@ -274,13 +287,6 @@ def mash_section(period: Period, now: dt.datetime) -> Section:
         links=links,
     )
 
-    # The consent decision that stands on each enquiry, grouped once for both figures.
-    standing = list(
-        with_consent(contacts)
-        .order_by()
-        .values("consent", "consent_ground")
-        .annotate(n=Count("pk"))
-    )
     by_outcome: dict = {}
     for group in standing:
         by_outcome[group["consent"]] = by_outcome.get(group["consent"], 0) + group["n"]
@@ -330,16 +336,18 @@ def mash_section(period: Period, now: dt.datetime) -> Section:
         value_key="total",
         links=ground_links,
     )
-    return Section("mash", "MASH", [summary, consent, ground_table, partner_table(period, now)])
+    return Section(
+        "mash", "MASH", [summary, consent, ground_table, partner_table(period, now, span)]
+    )
 
 
-def partner_table(period: Period, now: dt.datetime) -> Table:
+def partner_table(period: Period, now: dt.datetime, span: Span) -> Table:
     """Partner checks by agency: asked, answered, late, and how long answers took (the
     partner-check clock runs from the request to the agency's answer)."""
     # Every partner-check clock's subject is a PartnerRequest (mash.enquiries starts them),
-    # so the kind alone picks them, through the (kind, started_at) index.
+    # so the kind alone picks them, through the (contact, kind) index.
     checks = (
-        clocks_in(period)
+        clocks_in(period, span)
         .filter(kind=ClockKind.PARTNER_CHECK)
         .annotate(
             agency=Subquery(

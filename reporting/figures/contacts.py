@@ -2,6 +2,8 @@
 
 from django.db.models import (
     Count,
+    Max,
+    Min,
     Q,
 )
 
@@ -21,35 +23,42 @@ from referrals.models import (
     MerlinReport,
     ReferralSource,
 )
-from thresholds.models import CouncilProfile
 
 from ..tables import Column, Period, Section, Table
 from .build import _counted, _grouped, _link, _percent
 from .conditions import (
-    EARLY_HELP_DECIDED,
     INFORMATION_AND_ADVICE,
     INFORMATION_ONLY,
     NFA,
     NONE,
     OPEN_CONTACT_STATUSES,
-    REFERRED,
-    WITH_ENQUIRY,
+    Span,
     _earlier_episode,
     _received_in,
     contacts_in,
-    re_referral,
+    early_help_decided,
+    referred,
     repeat_contact,
+    with_enquiry,
 )
 
 # --- Contacts ---------------------------------------------------------------------------
 
 
-def contacts_section(period: Period, profile: CouncilProfile) -> Section:
-    contacts = contacts_in(period)
-    # One pass over the period's contacts for all three breakdowns: the groups are few.
+def contact_groups(period: Period) -> tuple[list[dict], Span]:
+    """One pass over the period's contacts: how many of each source, referral source and status
+    (the groups are few), and the span of their ids, which the other figures read by."""
     groups = list(
-        contacts.order_by().values("source", "referral_source", "status").annotate(n=Count("pk"))
+        contacts_in(period)
+        .order_by()
+        .values("source", "referral_source", "status")
+        .annotate(n=Count("pk"), first=Min("pk"), last=Max("pk"))
     )
+    return groups, Span.of([g["first"] for g in groups], [g["last"] for g in groups])
+
+
+def contacts_section(period: Period, groups: list[dict], span: Span) -> Section:
+    contacts = contacts_in(period)
     total = sum(g["n"] for g in groups)
 
     def summed(field: str) -> dict:
@@ -94,7 +103,7 @@ def contacts_section(period: Period, profile: CouncilProfile) -> Section:
         total=total,
         keep_zero=False,
     )
-    steps = conversion_steps()
+    steps = conversion_steps(span)
     counted = contacts.aggregate(
         **{code: Count("pk", filter=condition) for code, (_, condition) in steps.items()}
     )
@@ -122,32 +131,50 @@ def contacts_section(period: Period, profile: CouncilProfile) -> Section:
     return Section("contacts", "Contacts", [by_source, by_referral_source, by_outcome, conversion])
 
 
-def conversion_steps() -> dict[str, tuple[str, Q]]:
-    return {
-        "all": ("All contacts", Q()),
-        "referral": ("Referred to a social work team", REFERRED),
-        "mash": ("MASH enquiry", WITH_ENQUIRY),
-        "early_help": ("Early help referral decision", EARLY_HELP_DECIDED),
-        "information_and_advice": ("Provision of information and advice", INFORMATION_AND_ADVICE),
-        "nfa": ("Closed: no further action", NFA),
-        "information_only": ("Closed: information only", INFORMATION_ONLY),
+CONVERSION_LABELS = (
+    ("all", "All contacts"),
+    ("referral", "Referred to a social work team"),
+    ("mash", "MASH enquiry"),
+    ("early_help", "Early help referral decision"),
+    ("information_and_advice", "Provision of information and advice"),
+    ("nfa", "Closed: no further action"),
+    ("information_only", "Closed: information only"),
+)
+
+
+def conversion_steps(span: Span) -> dict[str, tuple[str, Q]]:
+    conditions = {
+        "all": Q(),
+        "referral": referred(span),
+        "mash": with_enquiry(span),
+        "early_help": early_help_decided(span),
+        "information_and_advice": INFORMATION_AND_ADVICE,
+        "nfa": NFA,
+        "information_only": INFORMATION_ONLY,
     }
+    return {code: (label, conditions[code]) for code, label in CONVERSION_LABELS}
 
 
 # --- Repeats, police, early help, workload ----------------------------------------------
 
 
-def repeats_section(period: Period) -> Section:
+def repeats_section(period: Period, span: Span) -> Section:
     contacts = contacts_in(period)
     counted = contacts.aggregate(
-        all=Count("pk"),
-        repeat=Count("pk", filter=repeat_contact()),
-        re_referral=Count("pk", filter=re_referral()),
+        all=Count("pk"), repeat=Count("pk", filter=repeat_contact(period, span))
     )
-    episodes = CinEpisode.objects.filter(_received_in(period, "referral__contact__"))
+    # One pass over the episodes of the period's contacts for both re-referral figures: the
+    # contacts with an episode that had an earlier one (what `re_referral` lists) are counted
+    # from the same rows as the episodes themselves.
+    episodes = CinEpisode.objects.filter(
+        _received_in(period, "referral__contact__"), **span.bounding("referral__contact_id")
+    ).annotate(earlier=_earlier_episode())
     children = episodes.aggregate(
-        referred=Count("pk"), again=Count("pk", filter=Q(_earlier_episode()))
+        referred=Count("pk"),
+        again=Count("pk", filter=Q(earlier=True)),
+        re_referral=Count("referral__contact", distinct=True, filter=Q(earlier=True)),
     )
+    counted["re_referral"] = children["re_referral"]
     rows = [
         {
             "label": "Contacts received",
@@ -211,8 +238,10 @@ def repeats_section(period: Period) -> Section:
     return Section("repeats", "Repeat contacts and re-referrals", [contacts_table, children_table])
 
 
-def police_section(period: Period) -> Section:
-    merlins = MerlinReport.objects.filter(_received_in(period, "contact__"))
+def police_section(period: Period, span: Span) -> Section:
+    merlins = MerlinReport.objects.filter(
+        _received_in(period, "contact__"), **span.bounding("contact_id")
+    )
     table = _counted(
         key="merlin",
         title="Police MERLIN reports by police RAG rating",
@@ -225,8 +254,10 @@ def police_section(period: Period) -> Section:
     return Section("police", "Police MERLIN reports", [table])
 
 
-def early_help_section(period: Period) -> Section:
-    decisions = EarlyHelpDecision.objects.filter(_received_in(period, "contact__"))
+def early_help_section(period: Period, span: Span) -> Section:
+    decisions = EarlyHelpDecision.objects.filter(
+        _received_in(period, "contact__"), **span.bounding("contact_id")
+    )
     decided = _counted(
         key="early_help",
         title="Early help referral decisions by outcome",
@@ -237,7 +268,9 @@ def early_help_section(period: Period) -> Section:
         period=period,
         keep_zero=False,
     )
-    panel_cases = PanelCase.objects.filter(_received_in(period, "contact__"))
+    panel_cases = PanelCase.objects.filter(
+        _received_in(period, "contact__"), **span.bounding("contact_id")
+    )
     panel = _counted(
         key="panel",
         title="Early Help Panel decisions",

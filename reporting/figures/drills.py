@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Exists,
     OuterRef,
-    Q,
     QuerySet,
 )
 from django.utils import timezone
@@ -36,16 +35,18 @@ from ..tables import Period
 from .conditions import (
     NONE,
     OPEN_CONTACT_STATUSES,
-    WITH_ENQUIRY,
+    Scope,
     _answered_agencies,
     _breached_clock,
     _has_clock,
     contacts_in,
     re_referral,
     repeat_contact,
+    span_of,
     with_consent,
+    with_enquiry,
 )
-from .contacts import conversion_steps
+from .contacts import CONVERSION_LABELS, conversion_steps
 
 # --- Click-through: the contacts behind a figure row -------------------------------------
 
@@ -57,7 +58,7 @@ class Drill:
 
     title: str
     label: Callable[[str], str | None]
-    contacts: Callable[[QuerySet, str, dt.datetime], QuerySet]
+    contacts: Callable[[QuerySet, str, Scope], QuerySet]
     in_period: bool = True
 
 
@@ -72,8 +73,8 @@ def _choice(choices, *, none: str | None = None) -> Callable[[str], str | None]:
     return label
 
 
-def _by_field(field: str) -> Callable[[QuerySet, str, dt.datetime], QuerySet]:
-    def contacts(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
+def _by_field(field: str) -> Callable[[QuerySet, str, Scope], QuerySet]:
+    def contacts(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
         return qs.filter(**{field: "" if row == NONE else row})
 
     return contacts
@@ -91,12 +92,12 @@ def _pk_label(model, none: str | None) -> Callable[[str], str | None]:
     return label
 
 
-def _steps(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
-    return qs.filter(conversion_steps()[row][1])
+def _steps(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
+    return qs.filter(conversion_steps(scope.span)[row][1])
 
 
-def _mash(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
-    enquiries = qs.filter(WITH_ENQUIRY)
+def _mash(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
+    enquiries = qs.filter(with_enquiry(scope.span))
     if row == "records":
         return enquiries.annotate(agencies=_answered_agencies()).filter(
             agencies__gte=MASH_RECORD_AGENCIES
@@ -106,32 +107,36 @@ def _mash(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
     return enquiries
 
 
-def _consent(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
-    return with_consent(qs).filter(consent="" if row == NONE else row)
+def _consent(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
+    return with_consent(qs, scope.span).filter(consent="" if row == NONE else row)
 
 
-def _consent_ground(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
-    return with_consent(qs).filter(
+def _consent_ground(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
+    return with_consent(qs, scope.span).filter(
         consent__in=[ConsentOutcome.NOT_SOUGHT, ConsentOutcome.OVERRIDDEN],
         consent_ground="" if row == NONE else row,
     )
 
 
-def _partner(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
+def _partner(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
     return qs.filter(
         Exists(PartnerRequest.objects.filter(enquiry__contact=OuterRef("pk"), agency_id=int(row)))
     )
 
 
-def _repeats(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
-    return qs.filter({"all": Q(), "repeat": repeat_contact(), "re_referral": re_referral()}[row])
+def _repeats(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
+    if row == "repeat":
+        return qs.filter(repeat_contact(scope.period, scope.span))
+    if row == "re_referral":
+        return qs.filter(re_referral(scope.span))
+    return qs
 
 
-def _related(model) -> Callable[[QuerySet, str, dt.datetime], QuerySet]:
+def _related(model) -> Callable[[QuerySet, str, Scope], QuerySet]:
     """Contacts with a `model` row (which has `contact` and the figure's field) matching."""
 
     def build(field: str):
-        def contacts(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
+        def contacts(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
             value = "" if row == NONE else row
             return qs.filter(Exists(model.objects.filter(contact=OuterRef("pk"), **{field: value})))
 
@@ -140,16 +145,16 @@ def _related(model) -> Callable[[QuerySet, str, dt.datetime], QuerySet]:
     return build
 
 
-def _workload(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
+def _workload(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
     open_contacts = Contact.objects.filter(status__in=OPEN_CONTACT_STATUSES)
     if row == NONE:
         return open_contacts.filter(assigned_team__isnull=True)
     return open_contacts.filter(assigned_team_id=int(row))
 
 
-def _breaches_by_team(qs: QuerySet, row: str, now: dt.datetime) -> QuerySet:
+def _breaches_by_team(qs: QuerySet, row: str, scope: Scope) -> QuerySet:
     team = {"team__isnull": True} if row == NONE else {"team_id": int(row)}
-    return qs.filter(_breached_clock(now, **team))
+    return qs.filter(_breached_clock(scope.now, **team))
 
 
 DRILLS: dict[str, Drill] = {
@@ -168,13 +173,13 @@ DRILLS: dict[str, Drill] = {
     ),
     "conversion": Drill(
         "What contacts became",
-        lambda row: conversion_steps()[row][0] if row in conversion_steps() else None,
+        lambda row: dict(CONVERSION_LABELS).get(row),
         _steps,
     ),
     "breaches_by_kind": Drill(
         "Breached clocks",
         _choice(ClockKind.choices),
-        lambda qs, row, now: qs.filter(_has_clock(row, now)),
+        lambda qs, row, scope: qs.filter(_has_clock(row, scope.now)),
     ),
     "breaches_by_team": Drill(
         "Breached clocks by team", _pk_label(Team, "No team (a role answers)"), _breaches_by_team
@@ -238,5 +243,5 @@ def contacts_behind(
     label = drill.label(row)
     if label is None:
         return None
-    now = now or timezone.now()
-    return drill.title, label, drill.contacts(contacts_in(period), row, now)
+    scope = Scope(period, span_of(period), now or timezone.now())
+    return drill.title, label, drill.contacts(contacts_in(period), row, scope)

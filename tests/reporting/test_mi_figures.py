@@ -2,10 +2,11 @@
 
 import pytest
 
+from referrals.models import Contact, ContactPerson
 from reporting.figures import contacts_behind, sections_for
 from reporting.stats import percentile_cont
-from tests.factories import TeamFactory
-from tests.reporting.mi_data import NOW, QUARTER, make_quarter
+from tests.factories import PersonFactory, TeamFactory, UserFactory
+from tests.reporting.mi_data import NOW, QUARTER, at, make_quarter
 
 
 @pytest.fixture
@@ -167,3 +168,32 @@ def test_the_sqlite_fallback_gives_the_same_percentiles_as_postgresql(quarter, c
     monkeypatch.setattr(clocks, "supports_percentiles", lambda queryset: False)
     in_python = [t.rows for s in sections_for(QUARTER, camden, now=NOW) for t in s.tables]
     assert in_python == in_sql
+
+
+def test_a_contact_at_the_same_instant_is_no_repeat_but_one_exactly_a_year_before_is(db, camden):
+    by = UserFactory()
+    twin, yearly = PersonFactory(), PersonFactory()
+    serial = iter(range(1, 10))
+
+    def contact(received_at, child):
+        made = Contact.objects.create(
+            reference=f"TIE{next(serial)}",
+            source="phone",
+            referral_source="2A",
+            received_at=received_at,
+            status="closed_nfa",
+            created_by=by,
+        )
+        ContactPerson.objects.create(contact=made, person=child, role="child")
+        return made
+
+    contact(at(2026, 8, 3, 9), twin)
+    contact(at(2026, 8, 3, 9), twin)  # the same call logged twice: neither came before
+    again = contact(at(2026, 9, 1, 9), yearly)
+    contact(at(2025, 9, 1, 9), yearly)  # 365 days before, to the minute
+
+    _title, _label, repeats = contacts_behind("repeats", "repeat", QUARTER, now=NOW)
+    tables = {t.key: t for s in sections_for(QUARTER, camden, now=NOW) for t in s.tables}
+
+    assert list(repeats) == [again]
+    assert tables["repeats"].rows[1]["count"] == 1
