@@ -25,6 +25,7 @@ from . import selectors
 from .access import may_contact, require_contact
 from .models import (
     Contact,
+    ContactPerson,
     ContactRole,
     Involvement,
     ManagementOversight,
@@ -209,14 +210,23 @@ def worker_tray(manager: User, worker: User, *, limit: int | None = None) -> Que
         rows = Contact.objects.filter(
             pk__in=Subquery(rows.order_by("-received_at").values("pk")[:limit])
         )
+    # What the tray shows and no more (not a queue's clocks, warnings or users): a manager's
+    # tray lists a hundred contacts, and building the rest was most of the page's time.
     return with_oversight_needed(
-        selectors.queue(rows).prefetch_related(
+        rows.prefetch_related(
+            Prefetch(
+                "contact_people",
+                queryset=ContactPerson.objects.filter(role=ContactRole.CHILD).select_related(
+                    "person"
+                ),
+                to_attr="children_links",
+            ),
             Prefetch(
                 "oversights",
                 queryset=ManagementOversight.objects.select_related("recorded_by").order_by(
                     "-recorded_at"
                 ),
                 to_attr="oversight_list",
-            )
+            ),
         )
     ).order_by("-received_at")
