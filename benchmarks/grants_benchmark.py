@@ -385,7 +385,7 @@ def pages(people: dict) -> list[tuple[str, object]]:
 
     def dashboard(user):
         # workspace.dashboard.dashboard's reads, without the template.
-        visible = contact_visibility(user, on="contact")
+        visible = contact_visibility(user, on="contact", many=True)
         counts = clocks.deadline_counts(clocks.open_deadlines_for(visible))
         page = _page(clocks.open_deadlines_for(visible), "1", count=counts.total)
         return counts, list(page.object_list)

@@ -24,6 +24,12 @@ def _page_number(number) -> int:
     return MAX_PAGE if number < 1 else min(number, MAX_PAGE)
 
 
+def lookahead_rows(per_page: int, number) -> int:
+    """The most rows a `LookaheadPaginator` reads for page `number`: its count stops there and
+    its page ends before it, so a list may be cut at this many rows."""
+    return (_page_number(number) + PAGES_AHEAD) * per_page + 1
+
+
 class LookaheadPaginator(Paginator):
     """A paginator that counts rows only as far as a few pages past the one asked for.
 
@@ -36,7 +42,7 @@ class LookaheadPaginator(Paginator):
     def __init__(self, object_list, per_page, *, number, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.more = False
-        self._bound = (_page_number(number) + PAGES_AHEAD) * self.per_page + 1
+        self._bound = lookahead_rows(self.per_page, number)
 
     @cached_property
     def count(self) -> int:

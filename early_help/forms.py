@@ -224,9 +224,21 @@ class StepUpForm(GovukForm):
 
 
 class ChildChoiceField(forms.ModelMultipleChoiceField):
+    """Accepts any child of its queryset; lists only `shown` (a page of them) when set: a
+    team has thousands of children open to it, and listing them all built every row."""
+
+    shown: list[Person] | None = None
+
     def label_from_instance(self, obj: Person) -> str:
         born = f", born {govuk_date(obj.date_of_birth)}" if obj.date_of_birth else ""
         return f"{obj.full_name} ({obj.case_number}{born})"
+
+    def _get_choices(self):
+        if self.shown is not None:
+            return [(person.pk, self.label_from_instance(person)) for person in self.shown]
+        return super()._get_choices()
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 class StepDownForm(GovukForm):
@@ -253,9 +265,13 @@ class StepDownForm(GovukForm):
         widget=forms.Textarea,
     )
 
-    def __init__(self, *args, children, **kwargs):
+    def __init__(self, *args, children, shown: list[Person] | None = None, **kwargs):
+        """`children`: every child that may be chosen; `shown`: the ones listed (a page)."""
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = children
+        field = self.fields["children"]
+        field.queryset = children
+        field.shown = shown
+        field.widget.choices = field.choices
         self.fields["family_agrees"].error_messages["required"] = (
             "Say whether the family agrees to early help"
         )

@@ -42,6 +42,8 @@ from .forms import (
 from .models import CaseStatus, EarlyHelpPanel, Outcome, StepDown
 
 PAGE_SIZE = 50
+# Children listed on one page of the step-down form.
+STEP_DOWN_PAGE_SIZE = 50
 
 
 def _log_read(request: HttpRequest, obj, description: str) -> None:
@@ -475,11 +477,21 @@ def step_down_form(request: HttpRequest) -> HttpResponse:
         team=team, service=Service.SOCIAL_CARE, closed_on__isnull=True
     ).values("person_id")
     children = (
-        Person.objects.filter(pk__in=open_to_team).order_by("last_name", "first_name")
+        Person.objects.filter(pk__in=open_to_team).order_by("last_name", "first_name", "pk")
         if team
         else Person.objects.none()
     )
-    form = StepDownForm(request.POST if request.method == "POST" else None, children=children)
+    # A team has thousands of children open to it: the form lists a page of them (and only
+    # those rows are read and logged); a choice from any page is accepted.
+    paginator = Paginator(children, STEP_DOWN_PAGE_SIZE)
+    # Counted on the involvements' index alone: every involvement's person exists.
+    paginator.count = open_to_team.distinct().count() if team else 0
+    page = paginator.get_page(request.GET.get("page"))
+    form = StepDownForm(
+        request.POST if request.method == "POST" else None,
+        children=children,
+        shown=list(page.object_list),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -511,5 +523,11 @@ def step_down_form(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "early_help/step_down.html",
-        {"form": form, "team": team, "recent": recent, "has_children": children.exists()},
+        {
+            "form": form,
+            "team": team,
+            "recent": recent,
+            "page": page,
+            "has_children": page.paginator.count > 0,
+        },
     )

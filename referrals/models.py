@@ -395,7 +395,16 @@ class Involvement(models.Model):
                 name="involvement_closes_after_opening",
             )
         ]
-        indexes = [models.Index(fields=["person", "closed_on"], name="involvement_person_open")]
+        indexes = [
+            models.Index(fields=["person", "closed_on"], name="involvement_person_open"),
+            # The children open to a team (the step-down form): a few thousand open rows of a
+            # team's decades of closed ones.
+            models.Index(
+                fields=["team", "service", "person"],
+                name="involvement_team_open",
+                condition=Q(closed_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} {self.opened_on:%Y-%m-%d}"

@@ -129,5 +129,5 @@ def worker_tray(request: HttpRequest, pk: int) -> HttpResponse:
     """A worker's tray as their manager reviews it: their contacts, oversight given or needed."""
     worker = oversight.get_worker_for_manager(request.user, pk)
     # Loading the rows logs their reads (accounts.reads): one write for the whole page.
-    contacts = list(oversight.worker_tray(request.user, worker)[:100])
+    contacts = list(oversight.worker_tray(request.user, worker, limit=oversight.TRAY_PAGE))
     return render(request, "referrals/worker_tray.html", {"worker": worker, "contacts": contacts})

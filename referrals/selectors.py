@@ -283,15 +283,16 @@ def contacts_visible_to(user: User) -> QuerySet[Contact]:
     return granted(user, "referrals.view_contact", Contact.objects.all())
 
 
-def contact_visibility(user: User, *, on: str) -> Q:
+def contact_visibility(user: User, *, on: str, many: bool = False) -> Q:
     """A filter for rows of another model whose contact (the foreign key `on`, "contact") the
     user may see, probed row by row on the grant tables' index (accounts.grants.grant_filter),
-    rather than `contact__in=<every visible contact>`, which read the contacts table whole."""
+    rather than `contact__in=<every visible contact>`, which read the contacts table whole.
+    `many`: every candidate row is read, no page cuts them (accounts.grants.grant_filter)."""
     if not (user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     if user.has_perm("referrals.view_contact"):
         return Q(**{f"{on}__isnull": False})
-    return grant_filter(user, "referrals.view_contact", Contact, on=f"{on}_id")
+    return grant_filter(user, "referrals.view_contact", Contact, on=f"{on}_id", many=many)
 
 
 def previous_contacts_of(contact: Contact, people: list[Person]) -> QuerySet[Contact]:

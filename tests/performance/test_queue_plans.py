@@ -70,3 +70,43 @@ def test_each_page_reads_a_page_not_the_whole_queue(council):
             "AND early_help_decided"
         )
         assert cursor.fetchone()[0] > 0  # decided contacts exist for the queue to skip
+
+
+@pytest.mark.django_db
+def test_a_team_managers_lists_probe_each_rows_grants_rather_than_hash_them_all(council):
+    """The team queue, a worker's tray and the manager's clocks check each candidate row's
+    grants by index and stop at the page: PostgreSQL hashed an OR of two EXISTS over every
+    grant the manager's groups hold (280,000 at a large council) before reading one row."""
+    from core.paging import lookahead_page, lookahead_rows
+    from referrals.oversight import worker_tray
+    from referrals.selectors import contact_visibility, queue_for_team
+    from thresholds.selectors import clocks_for_user
+
+    bench, people = council
+    manager = people["team_manager"]
+    worker = next(w for w in people["workers"] if w.team_id == manager.team_id)
+    lists = {
+        "team queue": lambda: list(lookahead_page(queue_for_team(manager), 50, "1").object_list),
+        "worker tray": lambda: list(worker_tray(manager, worker, limit=100)),
+        "manager's clocks": lambda: list(
+            lookahead_page(
+                clocks_for_user(
+                    manager,
+                    visible=contact_visibility(manager, on="contact"),
+                    upto=lookahead_rows(25, "1"),
+                ),
+                25,
+                "1",
+            ).object_list
+        ),
+    }
+    hashed = {
+        name: [
+            plan for plan in map(bench.explain, bench.captured(read)) if "hashed SubPlan" in plan
+        ]
+        for name, read in lists.items()
+    }
+
+    assert {name: plans for name, plans in hashed.items() if plans} == {}
+    tray = [bench.explain(sql) for sql in bench.captured(lists["worker tray"])]
+    assert any("contact_worker_received" in plan for plan in tray)

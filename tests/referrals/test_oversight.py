@@ -150,3 +150,26 @@ def test_the_team_workers_page_lists_the_managers_team(client, team_manager, soc
     assert UserFactory(roles=[Role.SCREENING_OFFICER]).pk not in [
         w.pk for w in response.context["workers"]
     ]
+
+
+def test_the_trays_page_is_its_newest_contacts_with_their_oversight_state(
+    allocated, camden, screening_officer, team_manager, social_worker, social_work_team
+):
+    """The page is cut before it is annotated: the same rows, order and states as the whole
+    tray's first rows."""
+    other = PersonFactory()
+    open_involvement(other, team=social_work_team, worker=social_worker)
+    newer = complete_contact(by=screening_officer, children=[other])
+    services.contact_submit(contact=newer, by=screening_officer, profile=camden)
+    services.contact_screen(contact=newer, by=screening_officer, profile=camden, rationale="")
+    oversight.oversight_record(
+        contact=allocated, by=team_manager, note="Fine.", actions=_actions(social_worker)
+    )
+
+    def rows(tray):
+        return [(c.pk, c.oversight_needed, len(c.oversight_list)) for c in tray]
+
+    whole = rows(oversight.worker_tray(team_manager, social_worker))
+    assert whole == [(newer.pk, True, 0), (allocated.pk, False, 1)]
+    assert rows(oversight.worker_tray(team_manager, social_worker, limit=1)) == whole[:1]
+    assert rows(oversight.worker_tray(team_manager, social_worker, limit=5)) == whole

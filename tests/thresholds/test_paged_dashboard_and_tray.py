@@ -103,6 +103,32 @@ def test_a_work_tray_survives_junk_page_numbers(
     assert len(response.context["clocks"]) == 1
 
 
+def test_a_trays_first_clocks_are_its_whole_list_cut_in_due_order(
+    camden, screening_officer, senior_practitioner
+):
+    """`upto` reads each way of answering for a clock (by name, by role) from its own index:
+    the first clocks are the same rows in the same order as the whole list's."""
+    from django.db.models import Q
+
+    from thresholds import selectors
+
+    other = UserFactory(roles=[Role.SENIOR_PRACTITIONER])
+    named = [clock(camden, screening_officer, senior_practitioner, m) for m in (5, 1)]
+    unnamed = clock(camden, screening_officer, None, 3)
+    unnamed.responsible_role = Role.SENIOR_PRACTITIONER
+    unnamed.save()
+    clock(camden, screening_officer, other, 4)  # another worker's: never listed
+
+    def listed(upto):
+        rows = selectors.clocks_for_user(senior_practitioner, visible=Q(), upto=upto)
+        return [c.pk for c in rows]
+
+    whole = listed(None)
+    assert whole == [named[0].pk, unnamed.pk, named[1].pk]
+    for upto in (1, 2, 3, 10):
+        assert listed(upto)[:upto] == whole[:upto]
+
+
 def test_counts_over_a_filter_that_matches_nothing_are_zero(camden, screening_officer):
     from django.db.models import Q
 
