@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0021_queue_indexes_early_help_decided"),
+        ("referrals", "0022_contact_status_team"),
     ]
 
     operations = [
