@@ -215,10 +215,15 @@ class Loader:
         return {t.model._meta.db_table: t.written for t in self.tables.values() if t.written}
 
     def finish(self, also: Iterable[type[models.Model]] = ()) -> None:
-        """Reset the sequences of every table written (COPY gave explicit keys) and ANALYZE."""
+        """Reset the sequences of every table written (COPY gave explicit keys), then VACUUM
+        ANALYZE them: a council's tables in service have been vacuumed by autovacuum, whose
+        visibility map lets a queue's count or a dashboard be read from an index alone; a table
+        just loaded has none, and its plans would not be the service's. (Inside a transaction,
+        as in a test, only ANALYZE can run.)"""
         written = [t.model for t in self.tables.values() if t.written] + list(also)
+        analyse = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), written):
                 cursor.execute(statement)
             for model in written:
-                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+                cursor.execute(f'{analyse} "{model._meta.db_table}"')
