@@ -81,7 +81,8 @@ class MostUrgentFirst:
         with transaction.atomic(), connection.cursor() as cursor:
             # A walk that stops after a page: parallel workers cost more to start (10-40 ms on
             # a busy two-core server) than the walk takes, and the planner, costing the whole
-            # walk rather than the page, would start them.
+            # walk rather than the page, would start them. (Inside a caller's transaction the
+            # setting lasts until that transaction ends: the pages run in autocommit.)
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             return list(clocks)
 
