@@ -372,6 +372,7 @@ def pages(people: dict) -> list[tuple[str, object]]:
         queue_for_team,
         queue_new,
     )
+    from referrals.urgency import MostUrgentFirst
     from thresholds import selectors as clocks
     from workspace.dashboard import _page
 
@@ -408,8 +409,15 @@ def pages(people: dict) -> list[tuple[str, object]]:
             lambda: first_page(duplicates.with_open_flags(queue_new(people["screener"]))),
         ),
         ("awaiting rating queue", lambda: first_page(queue_awaiting_rating(people["rater"]))),
-        ("MASH queue", lambda: first_page(mash_queue(people["mash_manager"]))),
-        ("early help decision queue", lambda: first_page(decision_queue(people["early_help"]))),
+        # The views' reads: the page found by walking the clocks (referrals.urgency), counted ahead.
+        (
+            "MASH queue",
+            lambda: first_page_ahead(MostUrgentFirst(mash_queue(people["mash_manager"]))),
+        ),
+        (
+            "early help decision queue",
+            lambda: first_page_ahead(MostUrgentFirst(decision_queue(people["early_help"]))),
+        ),
         ("partner inbox", lambda: inbox(people["partner"])),
         ("team queue", lambda: first_page_ahead(queue_for_team(people["team_manager"]))),
         ("dashboard, MASH manager", lambda: dashboard(people["mash_manager"])),

@@ -147,6 +147,7 @@ def detail_pages(user) -> list[tuple[str, str]]:
     from referrals.models import ContactPerson, ContactRole, ContactStatus
     from referrals.oversight import team_workers
     from referrals.selectors import contacts_visible_to
+    from referrals.urgency import MostUrgentFirst
 
     pages: list[tuple[str, str]] = []
     visible = contacts_visible_to(user).filter(destroyed_at__isnull=True)
@@ -174,7 +175,7 @@ def detail_pages(user) -> list[tuple[str, str]]:
         if rate is not None:
             pages.append(("rate contact", reverse("referrals:contact_rate", args=[rate.pk])))
     if user.has_perm("early_help.add_earlyhelpdecision"):
-        awaiting = decision_queue(user).first()
+        awaiting = next(iter(MostUrgentFirst(decision_queue(user))[0:1]), None)
         if awaiting is not None:
             pages.append(("early help decision", reverse("early_help:decide", args=[awaiting.pk])))
     if may_enquiry(user, "view_enquiry"):

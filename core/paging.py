@@ -46,7 +46,12 @@ class LookaheadPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self._bound].count()
+        # A list read in an order of its own (referrals.urgency) counts through its queryset.
+        count_upto = getattr(self.object_list, "count_upto", None)
+        if count_upto is not None:
+            counted = count_upto(self._bound)
+        else:
+            counted = self.object_list[: self._bound].count()
         if counted >= self._bound:
             self.more = True
             return self._bound - 1

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
 from core.forms import add_service_errors
+from core.paging import lookahead_page
 from core.templatetags.govuk import govuk_date
 from referrals import selectors as referral_selectors
 from referrals.access import may_contact
 from referrals.models import Contact, ContactStatus, Involvement, Person, Service
+from referrals.urgency import MostUrgentFirst
 from thresholds import clock
 from thresholds.models import ThresholdLevel
 from thresholds.selectors import current_profile
@@ -57,8 +59,11 @@ def _log_read(request: HttpRequest, obj, description: str) -> None:
 
 def queue(request: HttpRequest) -> HttpResponse:
     access.require_perm(request.user, "early_help.add_earlyhelpdecision")
-    page = Paginator(selectors.decision_queue(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Every contact waiting for a decision is a grant probe to count: counted a few pages ahead.
+    page = lookahead_page(
+        MostUrgentFirst(selectors.decision_queue(request.user)),
+        PAGE_SIZE,
+        request.GET.get("page"),
     )
     for contact in page.object_list:
         contact.early_help_clocks = [

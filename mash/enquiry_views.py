@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Team
 from accounts.services import access_record
 from core.forms import add_service_errors
+from core.paging import lookahead_page
 from core.templatetags.govuk import govuk_datetime
 from core.text import lower_in_sentence
 from referrals import selectors as contact_selectors
@@ -21,6 +22,7 @@ from referrals.access import get_contact_for_user
 from referrals.forms import referral_teams
 from referrals.models import ContactStatus
 from referrals.person_warnings import selectors as warning_selectors
+from referrals.urgency import MostUrgentFirst
 from thresholds.selectors import current_profile, threshold_levels
 
 from . import disagreements, enquiries, selectors, strategy
@@ -59,7 +61,8 @@ def mash_queue(request: HttpRequest) -> HttpResponse:
     if view not in selectors.QUEUE_VIEWS:
         view = "all"
     qs = selectors.mash_queue(request.user, view)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The MASH holds tens of thousands of contacts on a large council: counted a few pages ahead.
+    page = lookahead_page(MostUrgentFirst(qs), PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "mash/enquiry/queue.html",

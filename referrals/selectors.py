@@ -353,7 +353,9 @@ def _most_urgent_first(qs: QuerySet[Contact]) -> QuerySet[Contact]:
 
 
 def queue_for_status(user: User, status: ContactStatus) -> QuerySet[Contact]:
-    """Contacts at one step of the process that the user may see, most urgent first."""
+    """Contacts at one step of the process that the user may see, most urgent first. A page
+    of it is read through referrals.urgency.MostUrgentFirst, which finds the page by the
+    clocks' due-time index instead of ordering every contact in the queue."""
     return queue(_most_urgent_first(contacts_visible_to(user).filter(status=status)))
 
 

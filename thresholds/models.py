@@ -246,8 +246,27 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_at"]
         indexes = [
-            # The sweep and every dashboard read open clocks by due time.
-            models.Index(fields=["due_at"], condition=OPEN, name="deadline_open_due"),
+            # The sweep and every dashboard read open clocks by due time; a queue walks them in
+            # that order (referrals.urgency). It carries what the dashboard counts (overdue, due
+            # soon; by team, worker, kind and RAG) and the contact a grant is probed on, so the
+            # counts read this index alone, not a heap page per clock (100,000 open clocks on a
+            # large council: 85,000 pages). One index, not a second beside it: the sweep writes
+            # every index again each time it marks a clock.
+            models.Index(
+                fields=["due_at"],
+                include=[
+                    "contact",
+                    "team",
+                    "responsible",
+                    "kind",
+                    "rag",
+                    "breached_at",
+                    "due_soon_at",
+                    "warn_at",
+                ],
+                condition=OPEN,
+                name="deadline_open_due_counted",
+            ),
             # The sweep's two claims, over exactly the clocks still to mark, so a sweep with
             # nothing due reads no index entry however many clocks are open or overdue.
             models.Index(
