@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import access_record
+from core.db import without_parallel_workers
 from core.forms import add_service_errors
 from core.paging import lookahead_page
 from core.templatetags.govuk import govuk_date
@@ -492,10 +493,11 @@ def step_down_form(request: HttpRequest) -> HttpResponse:
     # Counted on the involvements' index alone: every involvement's person exists.
     paginator.count = open_to_team.distinct().count() if team else 0
     page = paginator.get_page(request.GET.get("page"))
+    # The page is read in name order (person_name_order) and stops at its rows.
+    with without_parallel_workers():
+        shown = list(page.object_list)
     form = StepDownForm(
-        request.POST if request.method == "POST" else None,
-        children=children,
-        shown=list(page.object_list),
+        request.POST if request.method == "POST" else None, children=children, shown=shown
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

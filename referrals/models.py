@@ -209,6 +209,9 @@ class Person(models.Model):
             models.Index(fields=["date_of_birth"], name="person_dob"),
             models.Index(fields=["expected_date_of_birth"], name="person_expected_dob"),
             models.Index(fields=["last_name_key", "first_initial"], name="person_name_key"),
+            # Lists of people by name a page at a time (a team's open children on the step-down
+            # form): read in name order and stopped at the page, not every one sorted.
+            models.Index(fields=["last_name", "first_name", "id"], name="person_name_order"),
             models.Index(fields=["first_name_key", "date_of_birth"], name="person_first_key_dob"),
         ]
 

@@ -12,9 +12,9 @@ open clock follow, oldest first. Then the page's 50 contacts are read with every
 shows.
 """
 
-from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from core.db import without_parallel_workers
 from thresholds.models import Deadline
 
 from .models import Contact
@@ -78,12 +78,8 @@ class MostUrgentFirst:
             .order_by("due_at", "contact__received_at", "contact_id")
             .values_list("contact_id", flat=True)[offset : offset + limit]
         )
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A walk that stops after a page: parallel workers cost more to start (10-40 ms on
-            # a busy two-core server) than the walk takes, and the planner, costing the whole
-            # walk rather than the page, would start them. (Inside a caller's transaction the
-            # setting lasts until that transaction ends: the pages run in autocommit.)
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # A walk that stops after a page.
+        with without_parallel_workers():
             return list(clocks)
 
     def _clocked_count(self) -> int:
