@@ -17,7 +17,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # Unit tests run tasks in-process; tests/accounts/test_celery_worker.py runs a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# MD5 hashes quickly for the tests' users; PBKDF2 (the service's own) is accepted too, so a
+# generated council's staff (demo/scale/staff.py portable_hash) sign in under either settings.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 DEBUG = False
