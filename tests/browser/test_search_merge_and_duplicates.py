@@ -169,3 +169,15 @@ def test_a_duplicate_contact_is_flagged_in_the_queue_and_handled_together(
         f"Handled together with {police.reference}"
     )
     pages.check()
+
+
+def test_a_name_search_cut_at_its_limit_warns_that_more_may_match(pages, screening_officer):
+    for day in range(26):
+        PersonFactory(first_name="Liam", last_name="Jones", date_of_birth=dt.date(2012, 3, day + 1))
+    page = pages.page
+    pages.sign_in("screener")
+    _search(pages, **{"First name or initial": "Liam", "Last name": "Jones"})
+    warning = page.locator("#more-matches")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("More people may match these details than the 25 shown")
+    expect(page.locator("#search-results")).to_contain_text("Liam Jones")
