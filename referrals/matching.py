@@ -441,6 +441,11 @@ def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
     )
 
 
+def cut_at_limit(candidates: list) -> bool:
+    """Whether a ranked list stopped at MAX_CANDIDATES (more people may match than it shows)."""
+    return len(candidates) >= MAX_CANDIDATES
+
+
 def find_candidates(
     terms: SearchTerms, *, limit: int = MAX_CANDIDATES, minimum: int = 40
 ) -> list[Candidate]:

@@ -21,6 +21,7 @@ from .matching import (
     SearchTerms,
     _compact,
     _parts,
+    cut_at_limit,
     find_candidates,
     normalise_name,
     score,
@@ -290,7 +291,7 @@ def find_for_user(user, data: dict) -> dict:
     )
     return {
         "candidates": candidates,
-        "candidates_cut": len(candidates) >= MAX_CANDIDATES,
+        "candidates_cut": cut_at_limit(candidates),
         "statuses": selectors.known_statuses(c.person for c in candidates),
         "contacts": contacts,
         "openable": openable,

@@ -61,7 +61,7 @@ from .forms import (
     ScreenForm,
     WrittenFollowUpForm,
 )
-from .matching import MAX_CANDIDATES, SearchTerms
+from .matching import SearchTerms, cut_at_limit
 from .merlin.models import MerlinReport
 from .models import (
     Contact,
@@ -418,8 +418,7 @@ def contact_find_person(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "searched": searched and form.is_valid(),
             "candidates": candidates,
-            # The list stops at MAX_CANDIDATES: namesakes beyond it are not shown.
-            "candidates_cut": len(candidates) >= MAX_CANDIDATES,
+            "candidates_cut": cut_at_limit(candidates),
             "statuses": statuses,
             "on_contact": on_contact,
             "new_person_query": request.GET.urlencode(),
