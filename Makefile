@@ -7,6 +7,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per logical CPU by default (`auto` would count physical cores:
+# one on a VM whose two vCPUs are one core's threads); PYTEST_WORKERS=0 runs in this one process.
+PYTEST_WORKERS ?= logical
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format assets clean
@@ -16,7 +19,7 @@ help:
 	@echo "              CIN census validator in its own venv (var/cin-validator-venv)"
 	@echo "make run      migrate, seed demo data, run a Celery worker+beat and runserver on 127.0.0.1:8000"
 	@echo "make test     check the import layers (lint-imports), start/install PostgreSQL, Redis and"
-	@echo "              Chromium if needed, then pytest (PYTEST_ARGS=...)"
+	@echo "              Chromium if needed, then pytest on every core (PYTEST_WORKERS=, PYTEST_ARGS=...)"
 	@echo "make lint     ruff check + ruff format --check + lint-imports"
 	@echo "make format   ruff check --fix + ruff format"
 	@echo "make assets   refresh static/ from the pinned npm packages (needs npm; the result is committed)"
@@ -53,7 +56,7 @@ run: install
 test: install
 	$(BIN)/lint-imports --no-cache
 	scripts/ensure-test-services.sh
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

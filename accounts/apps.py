@@ -18,6 +18,13 @@ class AccountsConfig(AppConfig):
 
 
 def _sync_after_migrate(sender, using="default", **kwargs):
+    """Once per migrate (or flush), after the last app's permissions exist: post_migrate is
+    sent once for each app, in order."""
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if with_models and sender is not with_models[-1]:
+        return
     from .roles import sync_role_permissions
 
     sync_role_permissions(using=using)

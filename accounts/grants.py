@@ -33,6 +33,14 @@ def _direct_models(model: type[Model]) -> tuple[type[Model], type[Model]]:
     return user_model, group_model
 
 
+def _group_ids(user) -> list[int]:
+    """The user's groups, read once for the grant filters and the roles (accounts.User);
+    anyone else (an anonymous user) by their groups manager."""
+    if hasattr(user, "read_group_ids"):
+        return user.read_group_ids()
+    return list(user.groups.values_list("pk", flat=True))
+
+
 def grant_filter(user, perm: str, model: type[Model], *, on: str = "pk", many: bool = False) -> Q:
     """`model` rows on which `user` holds `perm` ("app_label.codename") through an object
     permission of their own or of one of their groups, as a filter for a queryset of `model`;
@@ -63,9 +71,7 @@ def grant_filter(user, perm: str, model: type[Model], *, on: str = "pk", many: b
         content_object=OuterRef(on), user_id=user.pk, permission_id=permission
     )
     # A page filters several lists by grants (a person page: one per chronology source).
-    group_ids = request_cached(
-        "group_ids", user, lambda: list(user.groups.values_list("pk", flat=True))
-    )
+    group_ids = request_cached("group_ids", user, lambda: _group_ids(user))
     if not group_ids:
         return Q(Exists(mine))
     theirs = group_model.objects.filter(

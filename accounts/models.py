@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import (
     AbstractUser,
     Group,
@@ -133,16 +134,47 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def read_group_ids(self) -> list[int]:
+        """The user's group ids, read now; the names read with them are kept for `roles`, so a
+        page that filters by grants (accounts.grants) and shows the navigation reads the
+        groups once."""
+        rows = list(self.groups.values_list("pk", "name"))
+        self._group_rows_cache = rows
+        return [pk for pk, _ in rows]
+
     @property
     def roles(self) -> frozenset[Role]:
         """The user's roles, from their groups (cached per instance)."""
         if not hasattr(self, "_roles_cache"):
-            names = {g.name for g in self.groups.all()}
+            rows = getattr(self, "_group_rows_cache", None)
+            if rows is None:  # all(): a list of users may have prefetched their groups
+                rows = [(g.pk, g.name) for g in self.groups.all()]
+            names = {name for _, name in rows}
             self._roles_cache = frozenset(r for r in Role if r.value in names)
         return self._roles_cache
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
+
+    def check_password(self, raw_password: str) -> bool:
+        """Django's check, with a hash upgrade (a stronger work factor, a new hasher) that two
+        sign-ins at once cannot turn against each other. Django re-hashes a right password
+        and saves it; each hash has its own salt, and a session is tied to the hash its
+        sign-in saw (`get_session_auth_hash`), so the sign-in whose hash was overwritten was
+        signed out on its next request. The upgrade is written only over the hash that was
+        checked; a sign-in that finds it already upgraded takes the stored one instead."""
+        checked = self.password
+
+        def upgrade(raw: str) -> None:
+            self.set_password(raw)
+            self._password = None  # an upgrade is not a password change
+            if self.pk is None:
+                return
+            users = type(self).objects.filter(pk=self.pk)
+            if not users.filter(password=checked).update(password=self.password):
+                self.password = users.values_list("password", flat=True).get()
+
+        return check_password(raw_password, self.password, upgrade)
 
     # A superuser configures the service but reads no case record by being one: case-data
     # permissions are asked of the backends (accounts.permissions) like anyone else's.

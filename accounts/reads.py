@@ -16,6 +16,7 @@ shows the best few) wraps the loading in `unlogged()` and notes what it shows.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -23,9 +24,10 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.db.models.signals import post_init
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 # Fields that name a record without naming a child; read from the instance's __dict__ so
 # describing a row never costs a query (a deferred field is simply skipped).
@@ -120,6 +122,9 @@ class ReadLog:
         kept += [e for e in self.entries.values() if e.explicit] + self.unkeyed
         if not kept:
             return 0
+        if connection.vendor == "postgresql":
+            _insert(user.pk, kept, extra or {})
+            return len(kept)
         AccessLog.objects.bulk_create(
             [
                 AccessLog(
@@ -135,6 +140,35 @@ class ReadLog:
             ]
         )
         return len(kept)
+
+
+# Every page writes its read log: on PostgreSQL one fixed statement with an array per column
+# (no SQL built per request, and no BEGIN/COMMIT around a single INSERT), about a millisecond
+# less than bulk_create for the same rows. tests/test_access_logging*.py read what it wrote.
+_INSERT = (
+    "INSERT INTO accounts_accesslog "
+    "(user_id, at, action, content_type_id, object_id, description, path, details) "
+    "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::varchar[], %s::int[], "
+    "%s::bigint[], %s::varchar[], %s::varchar[], %s::jsonb[])"
+)
+
+
+def _insert(user_id: int, kept: list[_Entry], extra: dict) -> None:
+    n = len(kept)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT,
+            [
+                [user_id] * n,
+                [timezone.now()] * n,
+                [e.action for e in kept],
+                [e.content_type_id for e in kept],
+                [e.object_id for e in kept],
+                [e.description for e in kept],
+                [e.path for e in kept],
+                [json.dumps({**e.details, **extra}) for e in kept],
+            ],
+        )
 
 
 _current: ContextVar[ReadLog | None] = ContextVar("access_read_log", default=None)

@@ -206,19 +206,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def sync_role_permissions(using: str = "default") -> None:
-    """Give each role group exactly the permissions listed in ROLE_PERMISSIONS."""
+    """Give each role group exactly the permissions listed in ROLE_PERMISSIONS.
+
+    All the permissions are read in one query: this runs after every migrate and after every
+    flush of a transactional test (post_migrate), so a query per permission added up."""
     from django.contrib.auth.models import Group, Permission
 
+    app_labels = {dotted.split(".")[0] for listed in ROLE_PERMISSIONS.values() for dotted in listed}
+    by_dotted: dict[str, Permission] = {}
+    for perm in (
+        Permission.objects.using(using)
+        .filter(content_type__app_label__in=app_labels)
+        .select_related("content_type")
+    ):
+        by_dotted.setdefault(f"{perm.content_type.app_label}.{perm.codename}", perm)
     for role in Role:
         group, _ = Group.objects.using(using).get_or_create(name=role.value)
-        wanted = []
-        for dotted in ROLE_PERMISSIONS.get(role, []):
-            app_label, codename = dotted.split(".")
-            perm = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if perm is not None:
-                wanted.append(perm)
+        wanted = [
+            by_dotted[dotted] for dotted in ROLE_PERMISSIONS.get(role, []) if dotted in by_dotted
+        ]
         group.permissions.set(wanted)

@@ -359,6 +359,7 @@ def pages(people: dict) -> list[tuple[str, object]]:
     view reads for its first page (counts, the page, its prefetches), so every query the page
     runs is timed and explained."""
     from django.core.paginator import Paginator
+    from django.utils import timezone
 
     from core.paging import lookahead_page
     from early_help.selectors import decision_queue
@@ -374,7 +375,7 @@ def pages(people: dict) -> list[tuple[str, object]]:
     )
     from referrals.urgency import MostUrgentFirst
     from thresholds import selectors as clocks
-    from workspace.dashboard import _page
+    from workspace.dashboard import _page, _sorted_rows, watched
 
     def first_page(qs):
         page = Paginator(qs, 50).get_page(1)
@@ -386,9 +387,12 @@ def pages(people: dict) -> list[tuple[str, object]]:
 
     def dashboard(user):
         # workspace.dashboard.dashboard's reads, without the template.
-        visible = contact_visibility(user, on="contact", many=True)
-        counts = clocks.deadline_counts(clocks.open_deadlines_for(visible))
-        page = _page(clocks.open_deadlines_for(visible), "1", count=counts.total)
+        parts = watched(user)
+        counts = clocks.deadline_counts(*(clocks.open_deadlines_for(part) for part in parts))
+        rows = _sorted_rows(
+            parts, user, shown=counts.total, now=timezone.now(), sort="due", filters={}
+        )
+        page = _page(rows, "1", count=counts.total)
         return counts, list(page.object_list)
 
     def inbox(user):

@@ -18,7 +18,7 @@ import argparse
 import contextlib
 import csv
 import os
-import platform
+import resource
 import secrets
 import shutil
 import signal
@@ -74,6 +74,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--wait",
         default="2,6",
         help="each user's think time between tasks, 'min,max' seconds (default 2,6)",
+    )
+    p.add_argument(
+        "--work-from-start",
+        action="store_true",
+        help="each user works as soon as it has signed in (by default the users start working "
+        "once all of them have signed in, so the work is timed in the steady state)",
+    )
+    p.add_argument(
+        "--no-catch-up",
+        action="store_true",
+        help="do not run beat's periodic tasks once before the clock starts",
     )
     p.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers")
     p.add_argument("--port", type=int, default=8765)
@@ -131,6 +142,84 @@ class Processes:
         self.started.clear()
 
 
+class CpuMeter:
+    """CPU seconds spent during the run by each part on this machine (Linux /proc): the
+    processes this run started with their children, PostgreSQL's server processes (every
+    database's: run it on a quiet machine), Locust, and how busy the cores were in all. On a
+    two-core machine everything shares the cores, so this says whether requests queued for one."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, processes: Processes) -> None:
+        self.processes = processes
+        self.available = Path("/proc/stat").exists()
+        self.before: dict[str, float] = {}
+
+    @staticmethod
+    def _stats() -> dict[int, tuple[int, str, float]]:
+        """pid -> (parent pid, command, CPU seconds) of every process now."""
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                raw = (entry / "stat").read_text()
+            except OSError:
+                continue
+            command = raw[raw.index("(") + 1 : raw.rindex(")")]
+            fields = raw[raw.rindex(")") + 2 :].split()
+            # fields[1] is the parent; utime, stime, cutime, cstime are fields[11:15]
+            ticks = sum(int(x) for x in fields[11:15])
+            found[int(entry.name)] = (int(fields[1]), command, ticks / CpuMeter.TICK)
+        return found
+
+    @staticmethod
+    def _machine() -> tuple[float, float]:
+        values = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = values[3] + values[4]
+        return (sum(values) - idle) / CpuMeter.TICK, sum(values) / CpuMeter.TICK
+
+    def read(self) -> dict[str, float]:
+        stats = self._stats()
+        children: dict[int, list[int]] = {}
+        for pid, (parent, _, _) in stats.items():
+            children.setdefault(parent, []).append(pid)
+
+        def tree(pid: int) -> float:
+            todo, total = [pid], 0.0
+            while todo:
+                current = todo.pop()
+                total += stats.get(current, (0, "", 0.0))[2]
+                todo.extend(children.get(current, []))
+            return total
+
+        parts = {name: tree(proc.pid) for name, proc in self.processes.started}
+        parts["PostgreSQL"] = sum(
+            c for _, (_, command, c) in stats.items() if command == "postgres"
+        )
+        parts["locust"] = sum(
+            c for pid, (_, command, c) in stats.items() if command.startswith("locust")
+        )
+        parts["busy"], parts["all"] = self._machine()
+        return parts
+
+    def start(self) -> None:
+        if self.available:
+            self.before = self.read()
+
+    def report(self, locust_cpu: float) -> str:
+        if not self.available or not self.before:
+            return ""
+        after = self.read()
+        used = {k: after[k] - self.before.get(k, 0.0) for k in after}
+        used["locust"] = locust_cpu
+        shown = ", ".join(
+            f"{name} {used[name]:.0f}" for name in used if name not in {"busy", "all"}
+        )
+        busy = 100 * used["busy"] / used["all"] if used["all"] else 0.0
+        return f"CPU seconds during the run: {shown}; the machine's cores {busy:.0f} % busy"
+
+
 def manage(env: dict, log: Path, *args: str) -> None:
     with log.open("ab") as out:
         subprocess.run(  # noqa: S603 (this venv's python, manage.py and fixed arguments)
@@ -141,6 +230,41 @@ def manage(env: dict, log: Path, *args: str) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+# Every periodic task once, to the end, before the clock starts: a live database is one that
+# beat has kept up with, so the first sweep of a freshly generated council (a retention sweep
+# over 25 years of records, 3.5 minutes; a week of unusual-access checks) is catching up, not
+# the load of a working day, and would otherwise run on the same cores as the timed requests.
+CATCH_UP = """
+import time
+from django.conf import settings
+from contact_service.celery import app
+app.loader.import_default_modules()
+for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+    started = time.perf_counter()
+    app.tasks[entry["task"]].apply(throw=True)
+    print(f"{name} {time.perf_counter() - started:.1f}")
+"""
+
+
+def catch_up(env: dict, log: Path) -> list[tuple[str, float]]:
+    """Run every beat task once; (name, seconds) of each."""
+    result = subprocess.run(  # noqa: S603 (this venv's python, manage.py and fixed code)
+        [str(BIN / "python"), "manage.py", "shell", "-c", CATCH_UP],
+        cwd=ROOT,
+        env={**env, "LOG_LEVEL": "WARNING"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    log.write_text(result.stdout + result.stderr)
+    times = []
+    for line in result.stdout.splitlines():
+        name, _, seconds = line.rpartition(" ")
+        with contextlib.suppress(ValueError):
+            times.append((name, float(seconds)))
+    return times
 
 
 def wait_for_health(base: str, timeout: float, processes: Processes) -> str:
@@ -255,7 +379,7 @@ def verdict(work: dict, all_failures: int, target_p95: float) -> tuple[bool, str
 
 def run(args: argparse.Namespace) -> int:
     from django.conf import settings
-    from throwaway import recreate_database
+    from throwaway import machine, recreate_database
 
     db = dict(settings.DATABASES["default"])
     if "postgresql" not in db["ENGINE"]:
@@ -263,12 +387,11 @@ def run(args: argparse.Namespace) -> int:
     name = args.existing or args.db_name
     if not args.existing and not name.startswith("load_bench"):
         sys.exit("The throwaway database is dropped afterwards: its name must start load_bench.")
-    cores = os.cpu_count()
     print(
-        f"{platform.node()}: {platform.processor() or platform.machine()}, {cores} CPUs, "
-        f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}; "
-        f"{args.users} users, spawn {args.spawn_rate}/s, {args.run_time}; "
-        f"gunicorn {args.workers} workers; database {name}"
+        f"{machine()}; load average {os.getloadavg()[0]:.1f}; "
+        f"{args.users} users, spawn {args.spawn_rate}/s, {args.run_time}, "
+        + ("working as each signs in; " if args.work_from_start else "working once all signed in; ")
+        + f"gunicorn {args.workers} workers; database {name}"
         + (" (existing)" if args.existing else " (seed_demo)")
     )
     work = Path(tempfile.mkdtemp(prefix="load_bench_"))
@@ -283,6 +406,7 @@ def run(args: argparse.Namespace) -> int:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "DATABASE_URL": database_url(db, name),
+        "CONN_MAX_AGE": "60",  # as production keeps its connections
         "CELERY_BROKER_URL": args.broker,
         "TWO_FACTOR_REQUIRED": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
@@ -307,6 +431,14 @@ def run(args: argparse.Namespace) -> int:
             seed = ["seed_demo", "--force"] + ([] if args.with_year else ["--without-year"])
             manage(env, work / "setup.log", *seed)
             print(f"migrated and seeded in {time.perf_counter() - started:.0f} s")
+        if not args.no_catch_up:
+            started = time.perf_counter()
+            done = catch_up(env, work / "catch-up.log")
+            slowest = ", ".join(f"{n} {t:.1f} s" for n, t in sorted(done, key=lambda x: -x[1])[:3])
+            print(
+                f"beat's {len(done)} periodic tasks run once first in "
+                f"{time.perf_counter() - started:.0f} s (slowest: {slowest})"
+            )
         processes.start(
             "gunicorn",
             [
@@ -350,8 +482,12 @@ def run(args: argparse.Namespace) -> int:
             "LOAD_USERNAMES": args.usernames or ("scale" if args.existing else "demo"),
             "LOAD_SCALE_STAFF": str(args.scale_staff),
             "LOAD_WAIT": args.wait,
+            "LOAD_USERS": "0" if args.work_from_start else str(args.users),
         }
         prefix = csv_dir / "load"
+        meter = CpuMeter(processes)
+        meter.start()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         locust = subprocess.run(  # noqa: S603
             [
@@ -383,6 +519,11 @@ def run(args: argparse.Namespace) -> int:
             stderr=(work / "locust.log").open("wb"),
         )
         print(f"locust ran {time.perf_counter() - started:.0f} s (exit {locust.returncode})")
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        locust_cpu = (children_after.ru_utime - children_before.ru_utime) + (
+            children_after.ru_stime - children_before.ru_stime
+        )
+        cpu = meter.report(locust_cpu)
         rows = read_stats(Path(f"{prefix}_stats.csv"))
         print("\nmilliseconds (Locust's client-side times, loopback):")
         print(format_table(rows))
@@ -400,6 +541,8 @@ def run(args: argparse.Namespace) -> int:
             f"{summary['p99']:>6.0f}"
         )
         ok, message = verdict(summary, int(total["Failure Count"]), args.target_p95)
+        if cpu:
+            print(cpu)
         print(message)
         if args.csv_dir:
             print(f"Locust CSV files: {csv_dir}")

@@ -23,7 +23,7 @@ import random
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,6 +44,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20250601)
     parser.add_argument("--db-name", default="contact_service_bench")
     parser.add_argument("--keep", action="store_true", help="do not drop the database afterwards")
+    parser.add_argument(
+        "--names",
+        choices=("london", "en_GB"),
+        default="london",
+        help="london: names in the mix of a London borough (demo/names.py); en_GB: Faker's "
+        "en_GB pool alone, as before (500 surnames, for comparison)",
+    )
     return parser.parse_args()
 
 
@@ -63,11 +70,14 @@ def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
-def synthetic_people(count: int, seed: int) -> list[dict]:
+def synthetic_people(count: int, seed: int, names: str = "london") -> list[dict]:
     """People over 25 years of referrals: mostly children, some parents, a few unborn.
 
-    Keys come from `person_keys`, as `person_create` would set them.
+    Keys come from `person_keys`, as `person_create` would set them. `names` is "london"
+    (demo/names.py: each person's names from one origin, in London's mix) or "en_GB" (Faker's
+    en_GB pool alone, drawn exactly as the benchmark did before).
     """
+    from demo import names as pools
     from referrals.matching import person_keys
 
     fake = Faker("en_GB")
@@ -78,7 +88,11 @@ def synthetic_people(count: int, seed: int) -> list[dict]:
     people = []
     for i in range(count):
         sex = rng.choice("MF")
-        first = fake.first_name_male() if sex == "M" else fake.first_name_female()
+        if names == "en_GB":
+            first = fake.first_name_male() if sex == "M" else fake.first_name_female()
+        else:
+            pool = pools.london(rng)
+            first = pool.first(rng, female=sex == "F")
         roll = rng.random()
         dob = expected = None
         if roll < 0.70:  # children referred at any time over 25 years
@@ -92,13 +106,20 @@ def synthetic_people(count: int, seed: int) -> list[dict]:
                 rng, TODAY - dt.timedelta(days=25 * 365), TODAY + dt.timedelta(days=270)
             )
             first, sex = "Unborn", "U"
+        nhs_number = next(numbers) if rng.random() < 0.85 else None  # drawn in the old order
+        if names == "en_GB":
+            middle = fake.first_name() if rng.random() < 0.4 else ""
+            last = fake.last_name()
+        else:
+            middle = pool.first(rng, female=sex == "F") if rng.random() < 0.4 else ""
+            last = pool.last(rng)
         people.append(
             {
                 "case_number": f"B{i:08d}",
-                "nhs_number": next(numbers) if rng.random() < 0.85 else None,
+                "nhs_number": nhs_number,
                 "first_name": first,
-                "middle_names": fake.first_name() if rng.random() < 0.4 else "",
-                "last_name": fake.last_name(),
+                "middle_names": middle,
+                "last_name": last,
                 "date_of_birth": dob,
                 "expected_date_of_birth": expected,
                 "sex": sex,
@@ -143,8 +164,8 @@ def copy_rows(model, rows: list[dict]) -> float:
             return row[field.attname]
         if field.null:
             return None
-        if field.has_default():
-            return field.get_default()
+        if field.has_default() or field.empty_strings_allowed:
+            return field.get_default()  # "" for a text column without a default
         return now  # created_at / updated_at
 
     columns = sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
@@ -207,6 +228,45 @@ def searches(people: list[dict], count: int, seed: int) -> list[tuple[str, dict,
     return plan
 
 
+def full_name(person: dict) -> tuple[str, str]:
+    """The name as matching compares it ("Zoë O'Brien" and "Zoe OBrien" are the same)."""
+    from referrals.matching import normalise_name
+
+    return normalise_name(person["first_name"]), normalise_name(person["last_name"])
+
+
+def print_misses(misses: list, people: list[dict], namesakes: Counter) -> None:
+    """Why each search that did not list its person missed: how many share the exact name, and
+    whether giving the middle name the record holds (the search form's optional field) lists
+    them. The second search is not timed or counted in the table."""
+    from dataclasses import replace
+
+    from referrals.matching import find_candidates
+
+    if not misses:
+        return
+    print("\nSearches that did not list the person searched for:")
+    for kind, target, terms, shown in misses:
+        name = full_name(target)
+        older = sum(
+            full_name(p) == name for p in people if p["case_number"] < target["case_number"]
+        )
+        dob = terms.date_of_birth or "none"
+        line = (
+            f"  {kind}: {terms.first_name} {terms.last_name} (date of birth {dob}): "
+            f"{namesakes[name]} people have that exact name, the list showed {shown} of them; "
+            f"this person's record is number {older + 1} of the name, oldest first"
+        )
+        middle = target["middle_names"]
+        if middle:
+            again = find_candidates(replace(terms, middle_names=middle))
+            listed = target["case_number"] in [c.person.case_number for c in again]
+            line += f"; with the middle name {middle} given: {'listed' if listed else 'not listed'}"
+        else:
+            line += "; no middle name recorded"
+        print(line)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -216,7 +276,13 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from referrals.matching import MAX_FETCHED, candidate_queryset, find_candidates
+    from referrals.matching import (
+        MAX_CANDIDATES,
+        MAX_FETCHED,
+        candidate_queryset,
+        find_candidates,
+        normalise_name,
+    )
     from referrals.models import Address, Person
 
     started = time.perf_counter()
@@ -224,10 +290,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"migrated in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
-    people = synthetic_people(args.people, args.seed)
+    people = synthetic_people(args.people, args.seed, args.names)
     addresses = synthetic_addresses(max(1, int(args.people / 2.5)), args.seed)
     took = time.perf_counter() - started
     print(f"generated {len(people):,} people, {len(addresses):,} addresses in {took:.1f} s")
+    namesakes = Counter(full_name(p) for p in people)
+    crowded = sum(n for n in namesakes.values() if n > MAX_CANDIDATES)
+    print(
+        f"names ({args.names}): {len({normalise_name(p['last_name']) for p in people}):,} "
+        f"surnames, {len(namesakes):,} full names; {crowded / len(people):.1%} of people share "
+        f"their full name with more than {MAX_CANDIDATES} others"
+    )
     print(f"copied in {copy_rows(Address, addresses) + copy_rows(Person, people):.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE referrals_address")
@@ -245,7 +318,7 @@ def run(args: argparse.Namespace) -> int:
         find_candidates(terms)
 
     timings, fetched, outcomes = defaultdict(list), defaultdict(list), defaultdict(list)
-    seq_scans = []
+    seq_scans, misses = [], []
     for kind, target, terms in plan:
         began = time.perf_counter()
         candidates = find_candidates(terms)
@@ -253,6 +326,9 @@ def run(args: argparse.Namespace) -> int:
         ranks = [c.person.case_number for c in candidates]
         rank = ranks.index(target["case_number"]) + 1 if target["case_number"] in ranks else None
         outcomes[kind].append(rank)
+        if rank is None:
+            shown = sum(full_name(vars(c.person)) == full_name(target) for c in candidates)
+            misses.append((kind, target, terms, shown))
         query = candidate_queryset(terms).select_related("address")[:MAX_FETCHED]
         fetched[kind].append(query.count())
         if "Seq Scan on referrals_person" in query.explain():
@@ -273,6 +349,8 @@ def run(args: argparse.Namespace) -> int:
     times = [f"{t:.1f}" for t in (statistics.median(every), percentile(every, 0.95), max(every))]
     print(line.format("all", len(every), *times, "", "", ""))
 
+    print_misses(misses, people, namesakes)
+
     for kind in ("exact", "names_only"):
         _, _, terms = next(item for item in plan if item[0] == kind)
         query = candidate_queryset(terms).select_related("address")[:MAX_FETCHED]
@@ -292,7 +370,7 @@ def main() -> int:
     return run_in_throwaway_database(
         db_name=args.db_name,
         keep=args.keep,
-        describe=f"{args.people:,} people, seed {args.seed}",
+        describe=f"{args.people:,} people ({args.names} names), seed {args.seed}",
         run=lambda: run(args),
     )
 

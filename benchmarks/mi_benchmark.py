@@ -18,6 +18,10 @@ earlier, so repeat contacts and re-referrals exist. After ANALYZE it times
 `reporting.figures.sections_for` for the last 12 months, prints EXPLAIN (ANALYZE, BUFFERS)
 of its slowest queries, and exits 1 if the median is over the budget (--budget, 1 s) or any
 plan sequentially scans the contact or deadline table (the period's indexes must serve).
+With --existing it times a populated database as it is (e.g. the council `generate_council`
+builds), and --dump writes every figure's rows, so two runs can be compared figure by figure.
+The figures are timed on --at-once connections (default settings.MI_CONNECTIONS); the queries
+listed and explained are those of one more run on one connection, where they can be captured.
 
 Cloning rows with SQL bypasses the services (and so history): this is a measurement harness,
 not domain flow.
@@ -26,6 +30,7 @@ not domain flow.
 # ruff: noqa: S608 -- the SQL built here interpolates only this script's own integers.
 import argparse
 import datetime as dt
+import json
 import os
 import statistics
 import sys
@@ -70,6 +75,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--explain", type=int, default=4, help="slowest queries to explain")
     parser.add_argument("--db-name", default="contact_service_mi_bench")
     parser.add_argument("--keep", action="store_true", help="do not drop the database afterwards")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="time the populated database --db-name as it is (no create, load or drop), e.g. "
+        "one built by manage.py generate_council",
+    )
+    parser.add_argument(
+        "--dump", help="write every figure's rows of the last run to this file (JSON), to compare"
+    )
+    parser.add_argument(
+        "--at-once",
+        type=int,
+        help="database connections the figures run on at once (default settings.MI_CONNECTIONS)",
+    )
     return parser.parse_args(argv)
 
 
@@ -251,8 +270,9 @@ def load(args: argparse.Namespace, people: dict) -> None:
     made["children"] = clone(
         ContactPerson,
         t["link"].pk,
-        f"SELECT contact, person FROM ({child}) c",
-        {"contact_id": "s.contact", "person_id": "s.person"},
+        f"SELECT contact, person, received_at FROM ({child}) c",
+        # No contact here is a draft: every link carries its contact's received time.
+        {"contact_id": "s.contact", "person_id": "s.person", "received_at": "s.received_at"},
     )
     due = "s.received_at + interval '24 hours'"
     met = "CASE WHEN s.n % 10 = 0 THEN NULL ELSE s.received_at + (s.n % 30) * interval '1 hour' END"
@@ -392,6 +412,7 @@ def load(args: argparse.Namespace, people: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -401,11 +422,13 @@ def run(args: argparse.Namespace) -> int:
     from reporting.tables import named_periods
     from thresholds.models import CouncilProfile
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrated in {time.perf_counter() - started:.1f} s")
-    people = make_people()
-    load(args, people)
+    if not args.existing:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrated in {time.perf_counter() - started:.1f} s")
+        people = make_people()
+        load(args, people)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         server = cursor.fetchone()[0]
@@ -423,18 +446,30 @@ def run(args: argparse.Namespace) -> int:
     period = named_periods(timezone.localdate())["last_year"]
     in_period = contacts_in(period).count()
     print(f"period {period}: {in_period:,} contacts received")
-    sections_for(period, profile)  # warm up: the first call loads code and fills caches
+    at_once = settings.MI_CONNECTIONS if args.at_once is None else args.at_once
+    sections_for(period, profile, at_once=at_once)  # warm up: loads code and fills caches
     times = []
     for _ in range(args.repeats):
-        with CaptureQueriesContext(connection) as captured:
-            began = time.perf_counter()
-            sections = sections_for(period, profile)
-            times.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        sections = sections_for(period, profile, at_once=at_once)
+        times.append(time.perf_counter() - began)
     median = statistics.median(times)
     figures = sum(len(s.tables) for s in sections)
+    if args.dump:
+        rows = {t.key: t.rows for s in sections for t in s.tables}
+        Path(args.dump).write_text(json.dumps(rows, indent=1, sort_keys=True, default=str))
+    # The queries of one more run on this connection alone: another connection's are not
+    # captured here.
+    with CaptureQueriesContext(connection) as captured:
+        began = time.perf_counter()
+        sections_for(period, profile, at_once=1)
+        alone = time.perf_counter() - began
     print(
-        f"\nsections_for (last 12 months, {figures} figures, {len(captured)} queries): "
-        f"median {median * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {args.repeats} runs"
+        f"\nsections_for (last 12 months, {figures} figures, {len(captured)} queries, "
+        f"{at_once} connection{'s' if at_once > 1 else ''} at once): median "
+        f"{median * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {args.repeats} runs "
+        f"({', '.join(f'{t * 1000:.0f}' for t in times)}); one more on one connection "
+        f"{alone * 1000:.0f} ms; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
 
     with connection.cursor() as cursor:
@@ -444,7 +479,7 @@ def run(args: argparse.Namespace) -> int:
         )
         big = {row[0] for row in cursor.fetchall()}
     queries = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)
-    print("\nslowest queries of the last run (ms):")
+    print("\nslowest queries of the run on one connection (ms):")
     for query in queries[:10]:
         print(f"{float(query['time']) * 1000:8.0f}  {query['sql'][:100]}")
     queries = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
@@ -484,6 +519,15 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.existing:
+        import django
+        from django.conf import settings
+        from throwaway import machine
+
+        print(machine())
+        settings.DATABASES["default"]["NAME"] = args.db_name
+        django.setup()
+        return run(args)
     return run_in_throwaway_database(
         db_name=args.db_name,
         keep=args.keep,

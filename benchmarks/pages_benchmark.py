@@ -26,11 +26,13 @@ nothing left due.
 """
 
 import argparse
+import contextlib
 import logging
 import math
 import os
 import statistics
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -243,17 +245,39 @@ SESSION_WRITES = ('UPDATE "accounts_stored_session"', 'UPDATE "accounts_usersess
 
 @dataclass
 class SqlMeter:
+    """Counts and times a page's queries on its own connection and on any connection the page
+    opens in other threads while it is served (the MI figures run on several at once: ADR
+    0017), so their count is the page's whatever thread ran which query; their SQL time is
+    summed over the connections, so it can exceed the page's own time there."""
+
     queries: int = 0
     seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - started
-            if not sql.startswith(SESSION_WRITES):
-                self.queries += 1
+            with self.lock:
+                self.seconds += time.perf_counter() - started
+                if not sql.startswith(SESSION_WRITES):
+                    self.queries += 1
+
+    @contextlib.contextmanager
+    def everywhere(self):
+        from django.db import connection
+        from django.db.backends.signals import connection_created
+
+        def attach(sender, connection, **kwargs):
+            connection.execute_wrappers.append(self)
+
+        connection_created.connect(attach, weak=False)
+        try:
+            with connection.execute_wrapper(self):
+                yield
+        finally:
+            connection_created.disconnect(attach)
 
 
 @dataclass
@@ -313,7 +337,6 @@ class Row:
 
 
 def measure(client, row: Row, repeats: int, profile: bool) -> None:
-    from django.db import connection
 
     response = client.get(row.url)  # warm-up: process caches, first template compile
     if response.status_code == 302 and response["Location"].startswith("/"):
@@ -325,7 +348,7 @@ def measure(client, row: Row, repeats: int, profile: bool) -> None:
         return
     for _ in range(repeats):
         meter = SqlMeter()
-        with connection.execute_wrapper(meter):
+        with meter.everywhere():
             started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(row.url)
             elapsed = time.perf_counter() - started
@@ -493,15 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     # whitenoise warns once that `collectstatic` has not run: pages are timed without assets.
     warnings.filterwarnings("ignore", message="No directory at")
     if args.existing:
-        import platform
-
         import django
         from django.conf import settings
+        from throwaway import machine
 
-        print(
-            f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} "
-            f"CPUs, Python {platform.python_version()}, database {args.db_name}"
-        )
+        print(f"{machine()}, database {args.db_name}")
         settings.DATABASES["default"]["NAME"] = args.db_name
         django.setup()
         try:

@@ -5,7 +5,7 @@ on the contact's page); a case to whoever may open the case (`early_help.view_fa
 role-wide or on the case, as `may_case` asks)."""
 
 from accounts.grants import granted
-from referrals.chronology import Entry, Scope, short, source_register
+from referrals.chronology import Entry, Scope, beyond_reference, short, source_register
 
 from .models import EarlyHelpDecision, FamilyWorkCase, PanelCase, StepUp
 
@@ -16,6 +16,7 @@ def decision_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         EarlyHelpDecision.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "decided_by", "worker")
+        .defer(*beyond_reference("contact"))
         .order_by("-decided_at")[:limit]
     )
     return [
@@ -39,6 +40,7 @@ def panel_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         PanelCase.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
         .select_related("contact", "panel", "decided_by")
+        .defer(*beyond_reference("contact"))
         .order_by("-decided_at")[:limit]
     )
     return [
@@ -100,6 +102,7 @@ def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
     for step in (
         StepUp.objects.filter(case_id__in=ids)
         .select_related("case", "raised_by", "contact")
+        .defer(*beyond_reference("contact"))
         .order_by("-raised_at")[:limit]
     ):
         out.append(

@@ -330,6 +330,11 @@ def panel_add(
     day: dt.date | None = None,
 ) -> PanelCase:
     """Put a case on the next panel's agenda."""
+    # The contact's lock, as its early help decision takes: reopening a MASH decision
+    # (mash.reopen, which refuses a case on the agenda) either sees the case here or has
+    # already moved the contact back to the MASH before this adds it (its callers check where
+    # the contact is under this lock).
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
     date = selectors.next_panel_date(day or timezone.localdate(), profile)
     panel = panel_for(day=date, by=by)
     item = PanelCase.objects.filter(panel=panel, contact=contact).first()

@@ -1,5 +1,6 @@
 """The MASH's entries in a person's chronology (registered with referrals.chronology in
-MashConfig.ready): enquiries and what was decided, consent, checks asked of partners and their
+MashConfig.ready): enquiries and what was decided (and a decision reopened after a
+disagreement, with what it had been), consent, checks asked of partners and their
 answers, information passed on with a referral, and the daily discussion's decisions.
 
 Enquiry entries are for MASH social care staff only (`may_enquiry`), as the enquiry page is;
@@ -8,7 +9,7 @@ page; a discussion's decision for those who may open the day's discussion and th
 
 from django.urls import reverse
 
-from referrals.chronology import Entry, Scope, short, source_register
+from referrals.chronology import Entry, Scope, beyond_reference, short, source_register
 
 from .access import may_enquiry
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     InformationShared,
     PartnerAnswer,
     PartnerRequest,
+    PreviousDecision,
 )
 from .selectors import may_read_shared
 
@@ -49,6 +51,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
     enquiries = list(
         Enquiry.objects.filter(pk__in=ids)
         .select_related("contact", "opened_by", "worker", "decided_by")
+        .defer(*beyond_reference("contact"))
         .order_by("-opened_at")[:limit]
     )
     for e in enquiries:
@@ -75,9 +78,51 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                     str(e.decided_by),
                 )
             )
+    # A decision reopened after a disagreement: what was decided, and its reopening.
+    reopened = (
+        PreviousDecision.objects.filter(enquiry_id__in=ids)
+        .select_related(
+            "enquiry__contact",
+            "decided_by",
+            "reopened_by",
+            "disagreement__agency",
+            "disagreement__team",
+            "withdrawn_referral__team",
+        )
+        .defer(*beyond_reference("enquiry__contact"))
+        .order_by("-reopened_at")[:limit]
+    )
+    for p in reopened:
+        url, reference = _url(p.enquiry_id), p.enquiry.contact.reference
+        out.append(
+            Entry(
+                p.decided_at,
+                "mash",
+                f"MASH decision on {reference}: {p.get_final_rag_display()}, "
+                f"{p.get_next_step_display().lower()} (changed after a disagreement)",
+                url,
+                short(p.final_rationale),
+                str(p.decided_by),
+            )
+        )
+        withdrawn = (
+            f" Referral to {p.withdrawn_referral.team} withdrawn." if p.withdrawn_referral else ""
+        )
+        out.append(
+            Entry(
+                p.reopened_at,
+                "mash",
+                f"MASH decision on {reference} reopened after a disagreement from "
+                f"{p.disagreement.raised_by_name}",
+                url,
+                f"Back with the MASH manager to decide again.{withdrawn}",
+                str(p.reopened_by),
+            )
+        )
     consents = (
         ConsentDecision.objects.filter(enquiry_id__in=ids)
         .select_related("enquiry__contact", "recorded_by")
+        .defer(*beyond_reference("enquiry__contact"))
         .order_by("-recorded_at")[:limit]
     )
     for c in consents:
@@ -94,6 +139,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
     requests = (
         PartnerRequest.objects.filter(enquiry_id__in=ids)
         .select_related("enquiry__contact", "agency", "requested_by")
+        .defer(*beyond_reference("enquiry__contact"))
         .order_by("-requested_at")[:limit]
     )
     for r in requests:
@@ -110,6 +156,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
     answers = (
         PartnerAnswer.objects.filter(request__enquiry_id__in=ids, status=AnswerStatus.SUBMITTED)
         .select_related("request__agency", "request__enquiry__contact", "author")
+        .defer(*beyond_reference("request__enquiry__contact"))
         .order_by("-submitted_at")[:limit]
     )
     for a in answers:
@@ -137,6 +184,7 @@ def shared_entries(*, scope: Scope, limit: int) -> list[Entry]:
         .select_related(
             "referral__team", "referral__contact", "answer__request__agency", "shared_by"
         )
+        .defer(*beyond_reference("referral__contact"))
         .order_by("-shared_at")[:limit]
     )
     return [
@@ -160,6 +208,7 @@ def discussion_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         DiscussionItem.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
         .select_related("discussion", "contact", "decided_by")
+        .defer(*beyond_reference("contact"))
         .order_by("-decided_at")[:limit]
     )
     return [

@@ -1,7 +1,9 @@
 """Disagreement with a MASH decision (DOMAIN §10, Camden protocol 11): a partner agency or the
 team the child was referred to registers it, it is escalated to the MASH manager on its own
 clock (the profile's `disagreement` timescale, enforced by the deadline sweep), and the
-manager resolves it: the decision upheld, or changed, with reasons.
+manager resolves it: the decision upheld, or changed, with reasons. "Changed" takes effect in
+the same transaction: the decision is reopened and the manager takes it again (mash.reopen:
+what that does, and when it refuses because the work has moved on too far to undo here).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +34,7 @@ from .models import (
     EnquiryStatus,
     PartnerRequest,
 )
+from .reopen import decision_reopen
 
 NOT_DECIDED = "The MASH has not made its decision yet: there is nothing to disagree with."
 ALREADY_OPEN = "Your disagreement with this decision is already with the MASH manager."
@@ -46,7 +49,11 @@ def receiving_referral(user: User, enquiry: Enquiry) -> Referral | None:
     """The referral of the enquiry's contact to the user's own team, if there is one."""
     if not (user.is_active and user.team_id):
         return None
-    return enquiry.contact.referrals.filter(team_id=user.team_id).select_related("team").first()
+    return (
+        enquiry.contact.referrals.filter(team_id=user.team_id, withdrawn_at__isnull=True)
+        .select_related("team")
+        .first()
+    )
 
 
 def _open_from(enquiry: Enquiry, **source) -> bool:
@@ -149,11 +156,13 @@ def disagreement_resolve(
     *,
     disagreement: Disagreement,
     by: User,
+    profile: CouncilProfile,
     outcome: DisagreementOutcome | str,
     reasons: str,
 ) -> Disagreement:
     """The MASH manager's answer to an escalated disagreement: the decision upheld or
-    changed, with reasons. Meets its clock and tells whoever raised it."""
+    changed, with reasons. Meets its clock and tells whoever raised it; "changed" reopens the
+    decision (`reopen.decision_reopen`) or, where that is no longer safe, refuses."""
     if not may_resolve(by):
         raise PermissionDenied
     disagreement = (
@@ -171,6 +180,10 @@ def disagreement_resolve(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    changed = outcome == DisagreementOutcome.CHANGED
+    if changed:
+        # First: a refusal leaves nothing half done (the transaction rolls back regardless).
+        decision_reopen(disagreement=disagreement, by=by, profile=profile, reasons=reasons, at=now)
     disagreement.status = DisagreementStatus.RESOLVED
     disagreement.outcome, disagreement.outcome_reasons = outcome, reasons
     disagreement.resolved_by, disagreement.resolved_at = by, now
@@ -187,24 +200,33 @@ def disagreement_resolve(
     )
     raiser = disagreement.raised_by
     if raiser.is_active:
+        title = f"Your disagreement on contact {contact.reference}: {label.lower()}"
+        if changed:
+            title += ": the MASH is taking the decision again"
+        url = _raiser_url(disagreement, changed=changed)
         notify_many(
             notices=[
                 Notice(
                     user=raiser,
-                    title=f"Your disagreement on contact {contact.reference}: {label.lower()}",
-                    body=reasons,
-                    url=_raiser_url(disagreement),
+                    title=title,
+                    # Free text only on a notice linked to the record (destroyed with it).
+                    body=reasons if url else "Your team's referral was withdrawn.",
+                    url=url,
                 )
             ]
         )
     return disagreement
 
 
-def _raiser_url(disagreement: Disagreement) -> str:
+def _raiser_url(disagreement: Disagreement, *, changed: bool) -> str:
     if disagreement.agency_id:
         request = disagreement.enquiry.requests.filter(agency_id=disagreement.agency_id).first()
         if request is not None:
             return reverse("mash:partner_request", args=[request.pk])
+    if changed:
+        # The receiving team's referral was withdrawn with the contact (ADR 0008: the work has
+        # moved back to the MASH), so it no longer reads the contact: no link to a 404.
+        return ""
     return disagreement.enquiry.contact.get_absolute_url()
 
 

@@ -248,7 +248,9 @@ def enquiry_request_checks(
     agencies: list[PartnerAgency],
     question: str,
 ) -> list[PartnerRequest]:
-    """Ask partner agencies for checks, each with its own clock; agencies already asked are skipped."""
+    """Ask partner agencies for checks, each with its own clock. An agency whose request is still
+    open is skipped; one that answered (or whose request was closed) is asked again: a new
+    request and clock, the earlier request and its answer kept as they were."""
     require_enquiry(by, "change_enquiry", enquiry)
     enquiry = Enquiry.objects.select_for_update().select_related("contact").get(pk=enquiry.pk)
     if enquiry.status == EnquiryStatus.DECIDED:
@@ -266,7 +268,9 @@ def enquiry_request_checks(
     if foreign:
         raise ValidationError({"agencies": f"{foreign[0]} is not one of {profile}'s MASH partners"})
     contact = enquiry.contact
-    asked = set(enquiry.requests.values_list("agency_id", flat=True))
+    asked = set(
+        enquiry.requests.filter(status=RequestStatus.OPEN).values_list("agency_id", flat=True)
+    )
     numbers = case_numbers(contact)
     now = timezone.now()
     due = clocks.compute_due(profile, ClockKind.PARTNER_CHECK, now, contact.rag)

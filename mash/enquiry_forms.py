@@ -126,8 +126,8 @@ class ChecksForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["agencies"] = AgencyChoiceField(
             label="Which agencies should check their records?",
-            help_text="The agencies this council always asks are already selected. Add others "
-            "where it is proportionate.",
+            help_text="The agencies this council always asks, and has not asked yet, are "
+            "already selected. Add others where it is proportionate.",
             queryset=PartnerAgency.objects.filter(profile=profile, is_active=True)
             .exclude(pk__in=asked)
             .order_by("name"),

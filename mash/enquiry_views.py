@@ -35,7 +35,7 @@ from .enquiry_forms import (
     EnquiryDecisionForm,
     OpenEnquiryForm,
 )
-from .models import MASH_RECORD_AGENCIES, Enquiry, EnquiryStatus, NextStep
+from .models import MASH_RECORD_AGENCIES, Enquiry, EnquiryStatus, NextStep, RequestStatus
 
 PAGE_SIZE = 50
 CHANGED_SINCE = (
@@ -120,7 +120,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous = list(previous_page.object_list)
     requests = selectors.enquiry_requests(enquiry)
     answered = sum(1 for r in requests if r.current is not None)
-    referrals = list(contact.referrals.select_related("team"))
+    referrals = list(contact.referrals.select_related("team", "withdrawn_by"))
     user = request.user
     acts = may_enquiry(user, "change_enquiry", enquiry)
     manager = may_enquiry(user, "decide_enquiry", enquiry)
@@ -142,7 +142,10 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent": consent,
             "requests": requests,
             "answered": answered,
-            "is_mash_record": answered >= MASH_RECORD_AGENCIES,
+            "asked_again": any(r.rounds > 1 for r in requests),
+            # Agencies, not requests: one asked again counts once.
+            "is_mash_record": len({r.agency_id for r in requests if r.current is not None})
+            >= MASH_RECORD_AGENCIES,
             "record_threshold": MASH_RECORD_AGENCIES,
             "deadlines": list(contact.deadlines.select_related("team", "responsible")),
             "ratings": list(
@@ -160,6 +163,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record_strategy": strategy.may_record(user, enquiry),
             "disagreements": selectors.disagreements_on(enquiry),
             "can_resolve": disagreements.may_resolve(user),
+            "previous_decisions": selectors.previous_decisions_on(enquiry),
         },
     )
 
@@ -172,7 +176,13 @@ def _passed_on(referrals, requests) -> list[dict]:
     for referral in referrals:
         rows = shared[referral.pk]
         sent = {row.answer.request_id for row in rows}
-        withheld = [r.agency for r in requests if r.current is not None and r.pk not in sent]
+        # Answers to requests made before the referral that did not go with it (an agency
+        # asked again after the referral was withdrawn is not "held back" from that referral).
+        withheld = [
+            r
+            for r in requests
+            if r.current is not None and r.pk not in sent and r.requested_at <= referral.created_at
+        ]
         result.append(
             {
                 "referral": referral,
@@ -249,8 +259,13 @@ def enquiry_checks(request: HttpRequest, pk: int) -> HttpResponse:
     if (closed := _closed(request, enquiry)) is not None:
         return closed
     profile = current_profile()
-    asked = set(enquiry.requests.values_list("agency_id", flat=True))
-    initial = {"agencies": [a for a in enquiries.default_agencies(profile) if a.pk not in asked]}
+    # An agency still to answer cannot be asked twice; one that answered (or whose request
+    # was closed) can be asked again, but is not preselected: asking again is a choice.
+    asked = set(
+        enquiry.requests.filter(status=RequestStatus.OPEN).values_list("agency_id", flat=True)
+    )
+    ever = set(enquiry.requests.values_list("agency_id", flat=True))
+    initial = {"agencies": [a for a in enquiries.default_agencies(profile) if a.pk not in ever]}
     form = ChecksForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
@@ -271,7 +286,7 @@ def enquiry_checks(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             names = ", ".join(r.agency.name for r in made)
             return _done(request, enquiry, f"Checks requested from {names}.")
-    return _step(request, enquiry, form, "Ask partner agencies for checks", asked=asked)
+    return _step(request, enquiry, form, "Ask partner agencies for checks", asked=ever)
 
 
 def enquiry_analysis(request: HttpRequest, pk: int) -> HttpResponse:
@@ -340,7 +355,9 @@ def enquiry_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             step = NextStep(data["next_step"]).label
             return _done(request, enquiry, f"Decision made: {data['final_rag']}, {step.lower()}.")
-    return _step(request, enquiry, form, "The manager's decision", answers=True, analysis=True)
+    return _step(
+        request, enquiry, form, "The manager's decision", answers=True, analysis=True, previous=True
+    )
 
 
 def _team_without_duty_email(request: HttpRequest, profile) -> Team | None:
@@ -389,6 +406,7 @@ def _step(
     answers: bool = False,
     analysis: bool = False,
     asked: set[int] | None = None,
+    previous: bool = False,
 ) -> HttpResponse:
     _log_read(request, enquiry, title)
     context = {
@@ -402,8 +420,13 @@ def _step(
         requests = selectors.enquiry_requests(enquiry)
         context["requests"] = requests
         context["answered"] = sum(1 for r in requests if r.current is not None)
+        context["asked_again"] = any(r.rounds > 1 for r in requests)
+    if previous:
+        # Deciding again after a disagreement: the decision it replaces, who took it and why
+        # it was changed, in front of the manager.
+        context["previous_decisions"] = selectors.previous_decisions_on(enquiry)
     if asked:
         context["already_asked"] = list(
-            enquiry.requests.select_related("agency").order_by("agency__name")
+            enquiry.requests.select_related("agency").order_by("agency__name", "requested_at")
         )
     return render(request, "mash/enquiry/step.html", context)

@@ -128,7 +128,7 @@ class Enquiry(models.Model):
 
     @property
     def agencies_answered(self) -> int:
-        """How many agencies have submitted information (one request per agency)."""
+        """How many agencies have submitted information (an agency asked again counts once)."""
         return (
             self.requests.filter(answers__status=AnswerStatus.SUBMITTED)
             .values("agency")
@@ -256,7 +256,14 @@ class PartnerRequest(models.Model):
         # Partner staff: which requests they see is their agency group's object permissions.
         permissions = [("answer_partnerrequest", "Can answer their agency's requests for checks")]
         constraints = [
-            models.UniqueConstraint(fields=["enquiry", "agency"], name="partner_request_once")
+            # One request awaiting an answer per agency: once it is answered or closed, the
+            # agency may be asked again (after a decision is reopened, say), a new request with
+            # its own clock, the earlier one and its answer kept as they were.
+            models.UniqueConstraint(
+                fields=["enquiry", "agency"],
+                condition=models.Q(status=RequestStatus.OPEN),
+                name="partner_request_open_once",
+            )
         ]
         indexes = [
             models.Index(fields=["agency", "status"], name="partner_request_inbox"),
@@ -491,6 +498,47 @@ class Disagreement(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == DisagreementStatus.OPEN
+
+
+class PreviousDecision(models.Model):
+    """A MASH decision reopened because a disagreement was resolved "decision changed"
+    (mash.reopen): what was decided, kept on the enquiry beside the decision taken again."""
+
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.PROTECT, related_name="previous_decisions"
+    )
+    disagreement = models.OneToOneField(
+        Disagreement, on_delete=models.PROTECT, related_name="reopened_decision"
+    )
+    final_rag = models.CharField("Final RAG rating", max_length=5, choices=Rag.choices)
+    final_rationale = models.TextField()
+    next_step = models.CharField(max_length=30, choices=NextStep.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    # The referral the decision made, withdrawn when it was reopened (none for early help/NFA).
+    withdrawn_referral = models.OneToOneField(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withdrawn_by_decision",
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["enquiry", "reopened_at"], name="previous_decision_enquiry")
+        ]
+
+    def __str__(self) -> str:
+        return f"Previous decision on {self.enquiry.contact}, changed after a disagreement"
 
 
 class HandoverMethod(models.TextChoices):

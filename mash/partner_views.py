@@ -121,13 +121,12 @@ def _render(
             # disagreements with it, so the agency can escalate if it disagrees.
             "decided": enquiry.status == EnquiryStatus.DECIDED,
             "enquiry": enquiry,
+            # Kept after a disagreement reopened the decision: the agency sees its outcome.
             "disagreements": list(
                 enquiry.disagreements.filter(agency=checks.agency).select_related(
                     "agency", "team", "raised_by", "resolved_by"
                 )
-            )
-            if enquiry.status == EnquiryStatus.DECIDED
-            else [],
+            ),
             "can_disagree": enquiry.status == EnquiryStatus.DECIDED
             and may_partner_request(request.user, "change_partnerrequest", checks),
             "submitted": submitted,

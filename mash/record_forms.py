@@ -4,6 +4,7 @@ decide what is allowed; these check shape and say what is missing in GOV.UK word
 import datetime as dt
 import zoneinfo
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.conf import settings
@@ -187,14 +188,29 @@ class ResolveDisagreementForm(GovukForm):
     submit_label = "Record the outcome"
     outcome = forms.ChoiceField(
         label="Outcome",
-        choices=DisagreementOutcome.choices,
+        choices=[
+            Choice(DisagreementOutcome.UPHELD.value, DisagreementOutcome.UPHELD.label),
+            Choice(
+                DisagreementOutcome.CHANGED.value,
+                DisagreementOutcome.CHANGED.label,
+                hint="This reopens the MASH decision and withdraws any referral it made: the "
+                "contact comes back to you, and you take the decision again.",
+            ),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the decision is upheld or changed"},
     )
     outcome_reasons = forms.CharField(
         label="Reasons",
-        help_text="If the decision changed, say what it now is and what happens next.",
+        help_text="If the decision changed, say why: you take the new decision next, on the "
+        "enquiry's decision page.",
         widget=forms.Textarea,
         max_length=10000,
         error_messages={"required": "Enter the reasons for the outcome"},
     )
+
+    def field_layout(self, name: str):
+        if name == "outcome":
+            # Stacked, not inline: the "changed" choice carries a hint (GOV.UK radios).
+            return Field.radios(name, legend_size=Size.SMALL, inline=False)
+        return super().field_layout(name)

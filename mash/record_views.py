@@ -20,7 +20,13 @@ from thresholds.selectors import current_profile
 
 from . import disagreements, strategy
 from .access import get_enquiry_for_user, get_partner_request_for_user
-from .models import Disagreement, Enquiry, EnquiryStatus
+from .models import (
+    Disagreement,
+    DisagreementOutcome,
+    Enquiry,
+    EnquiryStatus,
+    PreviousDecision,
+)
 from .record_forms import (
     ROW_ERROR_FIELDS,
     DisagreementForm,
@@ -179,18 +185,26 @@ def disagreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 disagreements.disagreement_resolve(
                     disagreement=disagreement,
                     by=request.user,
+                    profile=current_profile(),
                     outcome=form.cleaned_data["outcome"],
                     reasons=form.cleaned_data["outcome_reasons"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if form.cleaned_data["outcome"] == DisagreementOutcome.CHANGED:
+                    messages.success(
+                        request,
+                        "The decision has been reopened and is back with you: take it again.",
+                    )
+                    return redirect("mash:enquiry_decide", pk=disagreement.enquiry_id)
                 messages.success(request, "The outcome of the disagreement has been recorded.")
                 return redirect("mash:disagreement", pk=disagreement.pk)
     elif may_resolve:
         form = ResolveDisagreementForm()
     _attach_clocks([disagreement])
     enquiry = disagreement.enquiry
+    previous = PreviousDecision.objects.filter(disagreement=disagreement).first()
     _log(request, enquiry.contact, "Disagreement with the MASH decision read")
     return render(
         request,
@@ -198,6 +212,9 @@ def disagreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "disagreement": disagreement,
             "enquiry": enquiry,
+            # After "decision changed" the decision disagreed with is this, not the enquiry's.
+            "decision": previous or enquiry,
+            "reopened": previous,
             "contact": enquiry.contact,
             "form": form if (may_resolve or form is not None) else None,
             "now": timezone.now(),

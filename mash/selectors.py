@@ -1,5 +1,6 @@
 """Reads of MASH enquiries reused by pages: the queue, the enquiry page and what was passed on."""
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,6 +24,7 @@ from .models import (
     InformationShared,
     PartnerAnswer,
     PartnerRequest,
+    PreviousDecision,
     ReferralHandover,
     RequestStatus,
     StrategyDiscussion,
@@ -57,12 +59,13 @@ def mash_queue(user: User, view: str = "all") -> QuerySet[Contact]:
 
 
 def _requests_count(**filters) -> Coalesce:
-    """How many requests the contact's enquiry made (with `filters`), per contact."""
+    """How many agencies the contact's enquiry asked (with `filters`), per contact."""
     counted = (
         PartnerRequest.objects.filter(enquiry__contact=OuterRef("pk"), **filters)
         .order_by()
         .values("enquiry__contact")
-        .annotate(n=Count("pk"))
+        # An agency asked again (after a decision is reopened) is one agency.
+        .annotate(n=Count("agency", distinct=True))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -91,8 +94,9 @@ def partner_tray(user: User, limit: int = 20) -> list[PartnerRequest]:
 
 
 def enquiry_requests(enquiry: Enquiry) -> list[PartnerRequest]:
-    """The enquiry's requests, each with `clock`, `current` (latest submitted answer) and
-    `has_draft`, in a fixed number of queries."""
+    """The enquiry's requests, each with `clock`, `current` (latest submitted answer), and
+    `round` of `rounds` (an agency asked again after a decision was reopened has more than
+    one request, oldest first), in a fixed number of queries."""
     requests = list(
         enquiry.requests.select_related("agency", "requested_by")
         .prefetch_related(
@@ -102,7 +106,7 @@ def enquiry_requests(enquiry: Enquiry) -> list[PartnerRequest]:
                 to_attr="all_answers",
             )
         )
-        .order_by("agency__name")
+        .order_by("agency__name", "requested_at", "pk")
     )
     clocks = Deadline.objects.filter(
         kind=ClockKind.PARTNER_CHECK,
@@ -115,6 +119,11 @@ def enquiry_requests(enquiry: Enquiry) -> list[PartnerRequest]:
         submitted = [a for a in r.all_answers if a.status == AnswerStatus.SUBMITTED]
         r.current = submitted[0] if submitted else None
         r.corrections = len(submitted) - 1 if submitted else 0
+    rounds = Counter(r.agency_id for r in requests)
+    seen: Counter[int] = Counter()
+    for r in requests:
+        seen[r.agency_id] += 1
+        r.round, r.rounds = seen[r.agency_id], rounds[r.agency_id]
     return requests
 
 
@@ -172,6 +181,19 @@ def handovers_for(referrals: list[Referral]) -> dict[int, ReferralHandover]:
 
 def disagreements_on(enquiry: Enquiry) -> list[Disagreement]:
     return list(enquiry.disagreements.select_related("agency", "team", "raised_by", "resolved_by"))
+
+
+def previous_decisions_on(enquiry: Enquiry) -> list[PreviousDecision]:
+    """Decisions reopened after a disagreement, newest first."""
+    return list(
+        enquiry.previous_decisions.select_related(
+            "decided_by",
+            "reopened_by",
+            "disagreement__agency",
+            "disagreement__team",
+            "withdrawn_referral__team",
+        )
+    )
 
 
 def _mash_consent_given(contacts: Iterable[Contact]) -> set[int]:

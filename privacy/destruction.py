@@ -3,7 +3,8 @@
 Called only by privacy.services.record_destroy, inside its transaction, with the contact and
 every person on it locked. The record's rows that the figures and returns count (the contact,
 its ratings, referrals, CIN episodes, MASH enquiry, consent, partner requests and answers,
-discussion items, strategy discussions, disagreements, referral handovers, early help
+discussion items, strategy discussions, disagreements, decisions reopened after them, referral
+handovers, early help
 decisions, panel and family work cases, clocks, the MERLIN report) stay, emptied of every
 free-text and identifying field; rows that only carry personal data (referrer notices and
 their emails, team-around-the-family members, emails and notifications about the record,
@@ -45,6 +46,7 @@ from mash.models import (
     PartnerRequest,
     PartnerRequestGroupObjectPermission,
     PartnerRequestUserObjectPermission,
+    PreviousDecision,
     ReferralHandover,
     StrategyAction,
     StrategyAttendee,
@@ -99,7 +101,7 @@ CLEARED: dict[type[models.Model], dict[str, object]] = {
         "household": None,
     },
     Rating: {"rationale": ""},
-    Referral: {"reason": ""},
+    Referral: {"reason": "", "withdrawal_reason": ""},
     Enquiry: {"summary": "", "analysis": "", "recommended_action": "", "final_rationale": ""},
     ConsentDecision: {"rationale": ""},
     PartnerRequest: {"question": ""},
@@ -109,6 +111,7 @@ CLEARED: dict[type[models.Model], dict[str, object]] = {
     StrategyAttendee: {"name": "", "role": ""},
     StrategyAction: {"action": "", "owner": ""},
     Disagreement: {"reasons": "", "outcome_reasons": ""},
+    PreviousDecision: {"final_rationale": ""},
     ReferralHandover: {"handed_to": "", "how": ""},
     EarlyHelpDecision: {"rationale": "", "service": ""},
     FamilyWorkCase: {"closure_details": ""},
@@ -190,6 +193,7 @@ def record_parts(contact: Contact) -> RecordParts:
         StrategyAttendee: _pks(StrategyAttendee.objects.filter(discussion__enquiry__contact=c)),
         StrategyAction: _pks(StrategyAction.objects.filter(discussion__enquiry__contact=c)),
         Disagreement: _pks(Disagreement.objects.filter(enquiry__contact=c)),
+        PreviousDecision: _pks(PreviousDecision.objects.filter(enquiry__contact=c)),
         ReferralHandover: _pks(ReferralHandover.objects.filter(referral__contact=c)),
         EarlyHelpDecision: _pks(EarlyHelpDecision.objects.filter(contact=c)),
         FamilyWorkCase: _pks(FamilyWorkCase.objects.filter(contact=c)),

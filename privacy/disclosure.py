@@ -36,6 +36,7 @@ from mash.models import (
     Enquiry,
     PartnerAnswer,
     PartnerRequest,
+    PreviousDecision,
     ReferralHandover,
     StrategyDiscussion,
 )
@@ -149,7 +150,12 @@ def _contacts(person: Person) -> list[Contact]:
         ),
         Prefetch(
             "disagreements",
-            queryset=Disagreement.objects.select_related("agency", "team").order_by("raised_at"),
+            queryset=Disagreement.objects.select_related(
+                "agency",
+                "team",
+                "reopened_decision__decided_by",
+                "reopened_decision__withdrawn_referral__team",
+            ).order_by("raised_at"),
         ),
     )
     return list(
@@ -271,6 +277,7 @@ def _disagreement(d: Disagreement, contact: Contact, collected: Collected) -> di
     if d.agency_id:
         where = f"Reasons {d.agency} gave for disagreeing with the decision on {contact.reference}"
         reasons = collected.redactable(Item(f"disagreement:{d.pk}", PARTNER, where, where), reasons)
+    previous = getattr(d, "reopened_decision", None)
     return {
         "raised_at": _when(d.raised_at),
         "raised_by": str(d.agency or d.team or ""),
@@ -279,6 +286,20 @@ def _disagreement(d: Disagreement, contact: Contact, collected: Collected) -> di
         "outcome": d.get_outcome_display(),
         "outcome_reasons": d.outcome_reasons,
         "resolved_at": _when(d.resolved_at),
+        # "Decision changed" reopened the decision: what it had been (mash.reopen).
+        "decision_reopened": None
+        if previous is None
+        else {
+            "final_rag": previous.get_final_rag_display(),
+            "final_rationale": previous.final_rationale,
+            "next_step": previous.get_next_step_display(),
+            "decided_by": _name(previous.decided_by),
+            "decided_at": _when(previous.decided_at),
+            "reopened_at": _when(previous.reopened_at),
+            "referral_withdrawn_from": str(previous.withdrawn_referral.team)
+            if previous.withdrawn_referral
+            else "",
+        },
     }
 
 
@@ -375,6 +396,8 @@ def _contact(contact: Contact, person: Person, collected: Collected) -> dict:
                 "assessment": r.get_assessment_type_display(),
                 "reason": r.reason,
                 "referred_at": _when(r.created_at),
+                "withdrawn_at": _when(r.withdrawn_at),
+                "withdrawal_reason": r.withdrawal_reason,
                 "cin_episodes": [_episode(e) for e in r.mine],
                 "handover": _handover(getattr(r, "mash_handover", None)),
             }
@@ -566,6 +589,7 @@ def _history_sources(person: Person, contact_ids: list[int]) -> list[tuple[type,
         (ConsentDecision, Q(enquiry_id__in=enquiry_ids), "Consent decision"),
         (StrategyDiscussion, Q(enquiry_id__in=enquiry_ids), "Strategy discussion"),
         (Disagreement, Q(enquiry_id__in=enquiry_ids), "Disagreement with a decision"),
+        (PreviousDecision, Q(enquiry_id__in=enquiry_ids), "MASH decision reopened"),
         (ContactCorrection, Q(contact_id__in=contact_ids), "Correction"),
         (ManagementOversight, Q(contact_id__in=contact_ids), "Management oversight"),
         (Referral, Q(contact_id__in=contact_ids), "Referral"),

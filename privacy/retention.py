@@ -201,7 +201,13 @@ def still_open() -> Q:
     """Work still going on the record: it is not past retention whatever its dates."""
     return (
         Q(status__in=STILL_OPEN)
-        | _exists(CinEpisode, referral__contact=OuterRef("pk"), closed_on__isnull=True)
+        # A withdrawn referral's episode is never closed, and no work goes on under it.
+        | _exists(
+            CinEpisode,
+            referral__contact=OuterRef("pk"),
+            closed_on__isnull=True,
+            referral__withdrawn_at__isnull=True,
+        )
         | _exists(FamilyWorkCase, contact=OuterRef("pk"), status=CaseStatus.OPEN)
         | _exists(Enquiry, contact=OuterRef("pk"), status__in=_OPEN_ENQUIRY)
     )

@@ -66,6 +66,16 @@ class Scope:
         """Every submitted contact about the person the viewer may open."""
         return {pk for pk, _ in self._rows}
 
+    @cached_property
+    def warnings(self) -> list:
+        """Every warning on the person, newest first: the person page's list and the
+        chronology's warning entries read them once (whoever may open the person sees them)."""
+        return list(
+            self.person.warnings.select_related(
+                "proposed_by", "agreed_by", "ended_by", "reviewed_by"
+            ).order_by("-proposed_at")
+        )
+
 
 # source(*, scope, limit) -> at most `limit` entries the viewer may open, newest first.
 Source = Callable[..., list[Entry]]
@@ -119,6 +129,25 @@ def chronology(
             entries.extend(source(scope=scope, limit=limit))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def named(user_field: str) -> tuple[str, ...]:
+    """What an entry shows of a user (`str(user)`), for a source's `.only()`: a timeline row
+    needs a name, not the whole user (or the whole contact: sources load only what they show)."""
+    return tuple(f"{user_field}__{f}" for f in ("first_name", "last_name", "username"))
+
+
+def beyond_reference(contact_path: str) -> tuple[str, ...]:
+    """For a source's `.defer()`: every field of the contact at `contact_path` but its id and
+    reference, which is all an entry shows of it (a contact row is wide: its concerns, the
+    referrer's details, its version...)."""
+    from .models import Contact
+
+    return tuple(
+        f"{contact_path}__{f.name}"
+        for f in Contact._meta.concrete_fields
+        if f.name not in ("id", "reference")
+    )
 
 
 def short(text: str, length: int = 200) -> str:

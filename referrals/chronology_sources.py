@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.text import lower_in_sentence
 
-from .chronology import Entry, Scope, short, source_register
+from .chronology import Entry, Scope, beyond_reference, named, short, source_register
 from .merlin.models import MerlinReport
 from .models import Contact, Rating, Referral, ReferrerNotice
 from .person_warnings.models import WarningStatus
@@ -22,6 +22,16 @@ def contact_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         Contact.objects.filter(pk__in=scope.contacts)
         .select_related("created_by")
+        .only(
+            "reference",
+            "received_at",
+            "source",
+            "concerns",
+            "referrer_organisation",
+            "referrer_role",
+            "referrer_relationship",
+            *named("created_by"),
+        )
         .order_by("-received_at")[:limit]
     )
     out = []
@@ -60,6 +70,7 @@ def move_entries(*, scope: Scope, limit: int) -> list[Entry]:
         )
         .filter(~Q(before=F("status")), before__isnull=False)
         .select_related("history_user")
+        .only("id", "reference", "status", "history_date", "history_id", *named("history_user"))
         .order_by("-history_date", "-history_id")[:limit]
     )
     return [
@@ -80,6 +91,16 @@ def rating_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         Rating.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "rated_by")
+        .only(
+            "stage",
+            "rag",
+            "level",
+            "outcome",
+            "rationale",
+            "rated_at",
+            "contact__reference",
+            *named("rated_by"),
+        )
         .order_by("-rated_at")[:limit]
     )
     return [
@@ -101,20 +122,34 @@ def referral_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         Referral.objects.filter(contact_id__in=scope.contacts)
-        .select_related("contact", "team", "created_by")
+        .select_related("contact", "team", "created_by", "withdrawn_by")
+        .defer(*beyond_reference("contact"))
         .order_by("-created_at")[:limit]
     )
-    return [
-        Entry(
-            at=r.created_at,
-            kind="passed_on",
-            title=f"Referred to {r.team} ({r.contact.reference})",
-            detail=f"{r.get_assessment_type_display()}. {short(r.reason)}",
-            by=str(r.created_by),
-            url=r.contact.get_absolute_url(),
+    out = []
+    for r in rows:
+        out.append(
+            Entry(
+                at=r.created_at,
+                kind="passed_on",
+                title=f"Referred to {r.team} ({r.contact.reference})",
+                detail=f"{r.get_assessment_type_display()}. {short(r.reason)}",
+                by=str(r.created_by),
+                url=r.contact.get_absolute_url(),
+            )
         )
-        for r in rows
-    ]
+        if r.is_withdrawn:
+            out.append(
+                Entry(
+                    at=r.withdrawn_at,
+                    kind="passed_on",
+                    title=f"Referral to {r.team} withdrawn ({r.contact.reference})",
+                    detail=short(r.withdrawal_reason),
+                    by=str(r.withdrawn_by),
+                    url=r.contact.get_absolute_url(),
+                )
+            )
+    return out
 
 
 def notice_entries(*, scope: Scope, limit: int) -> list[Entry]:
@@ -123,6 +158,14 @@ def notice_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         ReferrerNotice.objects.filter(contact_id__in=scope.contacts)
         .select_related("contact", "created_by")
+        .only(
+            "channel",
+            "outcome",
+            "audience",
+            "created_at",
+            "contact__reference",
+            *named("created_by"),
+        )
         .order_by("-created_at")[:limit]
     )
     return [
@@ -145,6 +188,7 @@ def merlin_entries(*, scope: Scope, limit: int) -> list[Entry]:
     rows = (
         MerlinReport.objects.filter(subjects__person=scope.person, contact_id__in=scope.contacts)
         .select_related("contact")
+        .defer(*beyond_reference("contact"))
         .distinct()
         .order_by("-submitted_at")[:limit]
     )
@@ -165,10 +209,7 @@ def merlin_entries(*, scope: Scope, limit: int) -> list[Entry]:
 def warning_entries(*, scope: Scope, limit: int) -> list[Entry]:
     """A warning's proposal, agreement and end. Whoever may open the person may open them."""
     out = []
-    rows = scope.person.warnings.select_related("proposed_by", "agreed_by", "ended_by").order_by(
-        "-proposed_at"
-    )[:limit]
-    for w in rows:
+    for w in scope.warnings[:limit]:
         kind = w.get_kind_display()
         url = w.get_absolute_url()
         out.append(

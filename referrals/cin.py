@@ -238,10 +238,18 @@ def census_rows(user: User, contact: Contact) -> list[dict]:
         {
             "episode": episode,
             "problems": list(dict.fromkeys(episode_problems(episode, today=today).values())),
-            "can_change": changes or (sees and _records(user, episode.referral, group_ids)),
+            # A withdrawn referral's episode is the record of what was, not work to record.
+            "can_change": not episode.referral.is_withdrawn
+            and (changes or (sees and _records(user, episode.referral, group_ids))),
         }
         for episode in episodes
     ]
+
+
+REFERRAL_WITHDRAWN = (
+    "This referral was withdrawn: the MASH decision that made it was changed, so the team no "
+    "longer holds this work and its census details cannot be recorded."
+)
 
 
 @transaction.atomic
@@ -252,6 +260,11 @@ def episode_update(
     unknown = set(data) - set(EPISODE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown episode fields: {sorted(unknown)}")
+    # The contact's lock, then the episode's, as reopening a MASH decision takes them
+    # (mash.reopen refuses once the team has recorded its decision, and withdraws the
+    # referral): whichever comes second waits, then sees what the first did.
+    contact_id = CinEpisode.objects.filter(pk=episode.pk).values("referral__contact_id")
+    Contact.objects.select_for_update().filter(pk__in=contact_id).values_list("pk").get()
     locked = (
         CinEpisode.objects.select_for_update(of=("self",))
         .select_related("referral__contact", "referral__team")
@@ -259,6 +272,8 @@ def episode_update(
     )
     if not may_change_episode(by, locked):
         raise PermissionDenied(f"{by} may not change the census details of {locked}")
+    if locked.referral.is_withdrawn:
+        raise ValidationError(REFERRAL_WITHDRAWN)
     if version is not None and locked.version != version:
         raise ValidationError(
             "These census details were changed by someone else after you opened them.", code=STALE

@@ -283,6 +283,12 @@ class PersonSearchForm(GovukForm):
 
     submit_label = "Search"
     first_name = forms.CharField(label="First name or initial", required=False, max_length=80)
+    middle_names = forms.CharField(
+        label="Middle names",
+        required=False,
+        max_length=120,
+        help_text="If you know them: people of the same name who have them are listed first",
+    )
     last_name = forms.CharField(label="Last name", required=False, max_length=80)
     date_of_birth = GovukDateField(
         label="Date of birth", required=False, help_text="For example, 27 3 2015"
@@ -296,9 +302,13 @@ class PersonSearchForm(GovukForm):
     def clean_nhs_number(self) -> str:
         return clean_nhs_number(self.cleaned_data["nhs_number"])
 
+    def asks_for_someone(self, cleaned: dict) -> bool:
+        """Whether an answer finds people (middle names only order what the others find)."""
+        return any(cleaned.get(k) for k in self.fields if k != "middle_names")
+
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not any(cleaned.get(k) for k in self.fields):
+        if not self.errors and not self.asks_for_someone(cleaned):
             raise forms.ValidationError("Enter a name, date of birth or NHS number to search for")
         return cleaned
 
@@ -329,7 +339,7 @@ class FindPersonForm(PersonSearchForm):
 
     def clean(self):
         cleaned = forms.Form.clean(self)
-        if not self.errors and not any(cleaned.get(k) for k in self.fields):
+        if not self.errors and not self.asks_for_someone(cleaned):
             raise forms.ValidationError(
                 "Enter a name, date of birth or NHS number, or a reference, address or "
                 "postcode, to search for"

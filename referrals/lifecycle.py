@@ -18,8 +18,16 @@ the clocks the contact leaves behind and starts the ones it arrives at, and writ
                                           └─decide / panel─▶ CLOSED_NFA ◀┘ (and from WITH_MASH)
 
 The early help duty manager may also step a contact WITH_EARLY_HELP up to WITH_MASH (a green
-rating the case has outgrown). A contact is created as a DRAFT (or, from a police MERLIN, already
-SUBMITTED: creating a row is not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
+rating the case has outgrown). A MASH decision can be reopened: a disagreement the MASH manager
+resolves "decision changed" moves the contact back from where the decision left it to the MASH
+manager (mash.reopen decides when that is still safe):
+
+    REFERRED_TO_SOCIAL_WORK ─┐
+    WITH_EARLY_HELP ─────────┼─reopen (mash.resolve_disagreement)─▶ WITH_MASH
+    CLOSED_NFA ──────────────┘
+
+A contact is created as a DRAFT (or, from a police MERLIN, already SUBMITTED: creating a row is
+not a move). Who holds a contact in each state (`HOLDS`) decides the object permissions: a holder with
 WRITE gets `view_contact` + `change_contact`, with READ only `view_contact`; either way
 `view_person` on everyone on the contact. Who keeps what after the work moves on is
 docs/adr/0008-access-follows-the-work.md.
@@ -50,7 +58,7 @@ from core.text import lower_in_sentence
 from thresholds import services as clocks
 from thresholds.models import ClockKind, CouncilProfile, Rag
 
-from .models import Contact, ContactPerson, ContactStatus, Involvement, Person
+from .models import Contact, ContactPerson, ContactRole, ContactStatus, Involvement, Person
 from .selectors import profile_team
 
 S = ContactStatus
@@ -63,6 +71,8 @@ _SCREEN_OR_MERLIN = ("referrals.screen_contact", "referrals.submit_merlin")
 _CHAIR = ("mash.chair_dailydiscussion",)
 _MASH_DECIDE = ("mash.decide_enquiry",)
 _EARLY_HELP_DECIDE = ("early_help.add_earlyhelpdecision", "early_help.chair_earlyhelppanel")
+# A disagreement resolved "decision changed" reopens the MASH decision (mash.reopen).
+_MASH_REOPEN = ("mash.resolve_disagreement",)
 
 # from -> {to: the permissions of which the mover needs one (role-wide or on the contact)}.
 # A move to the same state changes only who holds the contact (a MASH worker assigned or
@@ -102,16 +112,18 @@ MOVES: dict[ContactStatus, dict[ContactStatus, tuple[str, ...]]] = {
     S.WITH_EARLY_HELP: {
         S.WITH_EARLY_HELP: _EARLY_HELP_DECIDE,
         S.CLOSED_NFA: _EARLY_HELP_DECIDE,
-        # The duty manager steps a case rated green up to the MASH (early_help_step_up_to_mash).
-        S.WITH_MASH: ("early_help.add_earlyhelpdecision",),
+        # The duty manager steps a case rated green up to the MASH (early_help_step_up_to_mash);
+        # the MASH manager reopens its own decision to send it to early help.
+        S.WITH_MASH: ("early_help.add_earlyhelpdecision", *_MASH_REOPEN),
     },
     # Where the front door's part ends: the work continues in the receiving service.
     S.INFORMATION_ONLY: {},
     S.PASSED_TO_ALLOCATED_WORKER: {},
     S.ASSIGNED_TO_PREVIOUS_TEAM: {},
-    S.REFERRED_TO_SOCIAL_WORK: {},
+    # ...unless the MASH manager changes the decision that sent it there (mash.reopen).
+    S.REFERRED_TO_SOCIAL_WORK: {S.WITH_MASH: _MASH_REOPEN},
     S.INFORMATION_AND_ADVICE: {},
-    S.CLOSED_NFA: {},
+    S.CLOSED_NFA: {S.WITH_MASH: _MASH_REOPEN},
 }
 # The work ends here rather than moving on to someone else (ADR 0008: the last holders keep read).
 CLOSED = frozenset({S.INFORMATION_ONLY, S.CLOSED_NFA})
@@ -220,13 +232,38 @@ def _refuse(current: ContactStatus, to: ContactStatus) -> ValidationError:
     )
 
 
+def _on_contact(by: User, perm: str, contact: Contact) -> bool:
+    # Only the contacts app's permissions are granted on a contact: guardian refuses (raises
+    # WrongAppError) to check another app's against it, so those are role-wide only.
+    return perm.startswith("referrals.") and by.has_perm(perm, contact)
+
+
 def _require_any(by: User, perms: Iterable[str], contact: Contact) -> None:
-    if not any(by.has_perm(p) or by.has_perm(p, contact) for p in perms):
+    if not any(by.has_perm(p) or _on_contact(by, p, contact) for p in perms):
         raise PermissionDenied(f"{by} may not move contact {contact.reference}")
 
 
 def _people(contact: Contact) -> list[Person]:
     return [link.person for link in contact.contact_people.select_related("person")]
+
+
+def lock_children(contact: Contact) -> None:
+    """Lock the person rows of the contact's children, in primary-key order, after the contact's.
+
+    The child is where two pieces of work about it meet without sharing a contact: a contact
+    about the child arriving (`services.contact_submit`) and a MASH decision about the child
+    being reopened (`mash.reopen`, which refuses once a later contact has arrived). Each takes
+    these locks, so one waits for the other and then sees what it did. No key update: work that
+    only links the child (a household, a relationship, another contact's people) takes a
+    key-share lock, which this does not block.
+    """
+    children = ContactPerson.objects.filter(contact=contact, role=ContactRole.CHILD)
+    list(
+        Person.objects.select_for_update(no_key=True)
+        .filter(pk__in=children.values("person_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def contact_share(contact: Contact, who: User | Group, *, access: Access) -> None:
@@ -414,6 +451,11 @@ def contact_move(
         locked.assigned_to = worker
     at = at or timezone.now()
     save_audited(locked, user=by, reason=reason)
+    if current == S.DRAFT:
+        # The contact now counts: its people's links carry its received time from here on
+        # (a copy the MI figures read; `ContactPerson.received_at`). A derived copy history
+        # leaves out, so one UPDATE, not a history row per link.
+        ContactPerson.objects.filter(contact=locked).update(received_at=locked.received_at)
     workers = [w for w in [locked.assigned_to, *more_workers] if w is not None]
     new = holders_for(to, team=locked.assigned_team, workers=list(dict.fromkeys(workers)))
     _regrant(locked, to=to, new=new, keep_author=True)

@@ -7,6 +7,11 @@ Catherine/Kathryn), initials ("J Smith"), a day and month swapped in the date of
 first/last names given the wrong way round, one half of a double-barrelled name, a
 middle or known-as name used as the first name, and a baby recorded before birth
 ("Unborn Smith" with an expected date) being referred again after it.
+
+Without a date of birth a common name can match more people than are shown, who all score
+the same. A middle name given in the search scores a little (never enough to make names alone
+strong), and when a screener adds a child or an adult to a contact, people of that age today
+come first among equal scores.
 """
 
 import datetime as dt
@@ -19,6 +24,7 @@ from functools import lru_cache, reduce
 
 import jellyfish
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from .models import Person
 
@@ -26,6 +32,8 @@ MAX_CANDIDATES = 25
 # Bounds the rows scored in Python. Keyed sets are far smaller (under 300 at a million
 # people, see benchmarks/README.md) except for a common name searched with no date of birth.
 MAX_FETCHED = 500
+# Who counts as a child when a screener adds one to a contact.
+ADULT_AGE = 18
 # Babies arrive up to a few weeks either side of the expected date.
 EXPECTED_DATE_WINDOW = dt.timedelta(days=42)
 NEAR_DATE_WINDOW = dt.timedelta(days=31)
@@ -98,6 +106,11 @@ class SearchTerms:
     last_name: str = ""
     date_of_birth: dt.date | None = None
     nhs_number: str = ""
+    # Only ranks: among people whose names agree, those with this middle name come first.
+    middle_names: str = ""
+    # Only ranks: "child" or "adult" when a screener is adding one to a contact. Among people
+    # who score the same, those of that age today come first (ADULT_AGE).
+    looking_for: str = ""
 
     def __post_init__(self) -> None:
         # NHS numbers are written "943 476 5919" as often as "9434765919".
@@ -189,6 +202,9 @@ _NAME_EVIDENCE = {Agreement.SAME, Agreement.VARIANT, Agreement.PART, Agreement.O
 _CLOSE = {Agreement.SAME, Agreement.VARIANT}
 # Names given without a date of birth to compare reach at most this (never strong).
 _NAMES_ONLY_CEILING = 80
+# A middle name is weak evidence (families reuse them) but breaks a tie between namesakes;
+# with first and last names the same and no date of birth it gives 89, still not strong.
+_MIDDLE_POINTS = 5
 
 
 # Names repeat a great deal (the searched name against every candidate, popular names
@@ -280,6 +296,22 @@ def _compare_names(person: Person, terms: SearchTerms) -> tuple[int, list[str]] 
     return points, reasons
 
 
+def _compare_middle_names(person: Person, terms: SearchTerms) -> tuple[int, str] | None:
+    """Points and a reason for middle names given in the search, when the record has some.
+
+    Records often leave middle names out, so a record without one is not counted against; one
+    recorded differently is, a little (a brother or a cousin of the same name).
+    """
+    given, stored = _parts(terms.middle_names), _parts(person.middle_names)
+    if not given or not stored:
+        return None
+    if all(any(_agreement(g, s) in _CLOSE for s in stored) for g in given):
+        return _MIDDLE_POINTS, "Same middle name"
+    if any(_agreement(g, s) in _CLOSE for g in given for s in stored):
+        return 0, "Part of the middle names match"
+    return -_MIDDLE_POINTS, "Different middle name"
+
+
 def _compare_dates(person: Person, terms: SearchTerms) -> tuple[int, str] | None:
     """Points and a reason for the dates of birth, or None when there is nothing to compare."""
     wanted = terms.date_of_birth
@@ -321,6 +353,10 @@ def score(person: Person, terms: SearchTerms) -> tuple[int, tuple[str, ...]]:
     if names is None:
         return 0, ()
     points, reasons = names
+    middle = _compare_middle_names(person, terms)
+    if middle is not None:
+        points += middle[0]
+        reasons.append(middle[1])
     dates = _compare_dates(person, terms)
     if dates is None:
         # Without dates to compare, names alone can suggest a match but never prove one.
@@ -422,22 +458,84 @@ def candidate_queryset(terms: SearchTerms) -> QuerySet[Person]:
             for (_, forename), names in zip(orders, keyed, strict=True):
                 same_first = _same_first_name(forename)
                 q |= names if same_first is None else names & same_first
-            # Names alone can match more people than are fetched: exact spellings first.
+            # Names alone can match more people than are fetched: exact spellings first, and
+            # of those the ones with the middle name given.
             exact = Q(last_name__iexact=terms.last_name.strip())
             if first_given.strip():
                 exact &= Q(first_name__iexact=first_given.strip())
-            when_found.append(When(exact, then=Value(1)))
+            middle = terms.middle_names.split()
+            if middle:
+                when_found.append(When(exact & Q(middle_names__icontains=middle[0]), then=Value(1)))
+            when_found.append(When(exact, then=Value(2)))
     # People found by NHS number or date of birth sort first, so capping the fetch in
     # find_candidates never drops them for a crowd of namesakes.
     # An expression, not an annotation, so `.count()` of a slice still works; and never a
     # bare constant, which PostgreSQL would read as "ORDER BY the second column".
     ordering = (
-        [Case(*when_found, default=Value(2), output_field=IntegerField())] if when_found else []
+        [Case(*when_found, default=Value(3), output_field=IntegerField())] if when_found else []
     )
+    age = _age_order(terms)
+    if age is not None:
+        ordering.append(age)
     # A destroyed person (privacy, ADR 0014) is an empty row kept for the statistics: never found.
     # A merged-away record (referrals/merging.py) is a tombstone pointing at the kept one.
     return Person.objects.filter(q, destroyed_at__isnull=True, merged_into__isnull=True).order_by(
         *ordering, "pk"
+    )
+
+
+def _adult_born_by(today: dt.date) -> dt.date:
+    """The latest date of birth of someone who is an adult `today`."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ADULT_AGE, day=28)
+
+
+def _age_order(terms: SearchTerms) -> Case | None:
+    """0 for people of the age looked for today, 1 when it is not known, 2 for the others."""
+    if terms.looking_for not in ("child", "adult"):
+        return None
+    adult_by = _adult_born_by(timezone.localdate())
+    child = Q(date_of_birth__gt=adult_by) | Q(
+        date_of_birth__isnull=True, expected_date_of_birth__isnull=False
+    )
+    adult = Q(date_of_birth__lte=adult_by)
+    wanted, other = (child, adult) if terms.looking_for == "child" else (adult, child)
+    return Case(
+        When(wanted, then=Value(0)),
+        When(other, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _age_rank(person: Person, terms: SearchTerms, adult_by: dt.date) -> int:
+    """`_age_order` for a person already loaded."""
+    if terms.looking_for not in ("child", "adult"):
+        return 0
+    if person.date_of_birth is not None:
+        is_child = person.date_of_birth > adult_by
+    elif person.expected_date_of_birth is not None:
+        is_child = True
+    else:
+        return 1
+    return 0 if is_child == (terms.looking_for == "child") else 2
+
+
+def ranked(candidates: list[Candidate], terms: SearchTerms) -> list[Candidate]:
+    """Best first: by score, then (when adding a child or an adult) people of that age, then
+    by name and record."""
+    adult_by = _adult_born_by(timezone.localdate())
+    return sorted(
+        candidates,
+        key=lambda c: (
+            -c.score,
+            _age_rank(c.person, terms, adult_by),
+            c.person.last_name,
+            c.person.first_name,
+            c.person.pk,
+        ),
     )
 
 
@@ -453,10 +551,9 @@ def find_candidates(
     if terms.is_empty:
         return []
     people = list(candidate_queryset(terms).select_related("address")[:MAX_FETCHED])
-    ranked = []
+    found = []
     for person in people:
         points, reasons = score(person, terms)
         if points >= minimum:
-            ranked.append(Candidate(person=person, score=points, reasons=reasons))
-    ranked.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_name, c.person.pk))
-    return ranked[:limit]
+            found.append(Candidate(person=person, score=points, reasons=reasons))
+    return ranked(found, terms)[:limit]

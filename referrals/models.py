@@ -702,17 +702,37 @@ class ContactPerson(models.Model):
     known_status = models.CharField(
         max_length=12, choices=KnownStatus.choices, blank=True, editable=False
     )
-    history = HistoricalRecords()
+    # A copy of the contact's `received_at` once the contact counts (submitted), NULL while it
+    # is a draft. The management information's repeat-contact figure reads a year and more of
+    # children's contacts in date order from this table alone (the index below), instead of
+    # joining 345,000 links to their contacts for the date (issue 13). A submitted contact's
+    # `received_at` never changes (corrections leave it alone), so the copy is written when a
+    # link is saved (`save`) and when the contact leaves DRAFT (`referrals.lifecycle`). It is a
+    # derived copy, not a fact anyone recorded: history leaves it out.
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["received_at"])
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["contact", "person"], name="contact_person_once"),
         ]
-        indexes = [models.Index(fields=["person", "role"], name="contact_person_role")]
+        indexes = [
+            models.Index(fields=["person", "role"], name="contact_person_role"),
+            models.Index(
+                fields=["received_at", "person", "contact"],
+                name="contact_person_child_received",
+                condition=models.Q(role=ContactRole.CHILD, received_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}) on {self.contact}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.received_at is None and not self.contact.is_draft:
+            self.received_at = self.contact.received_at
+        super().save(*args, **kwargs)
 
     @property
     def is_child(self) -> bool:
@@ -817,14 +837,38 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    # Set when the decision that made the referral is changed (a MASH manager resolving a
+    # disagreement "decision changed": mash.reopen): the row stays as what happened, but the
+    # team no longer holds the work, and the returns and MI leave it out (`COUNTED_REFERRAL`).
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    withdrawal_reason = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["team", "-created_at"], name="referral_team_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="referral_withdrawn_by_whom_and_when",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Referral of {self.contact} to {self.team}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class CinEpisode(models.Model):
@@ -872,6 +916,14 @@ class CinEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"CIN episode of {self.person} from {self.referral_date:%Y-%m-%d}"
+
+
+# What the statutory returns and the MI count as a referral: not a withdrawn one. A decision
+# changed after a disagreement withdraws its referral and the MASH decides again (mash.reopen):
+# counting both would report the child referred twice for one contact, the second episode
+# overlapping the first (CIN validator rules 8815/8820), for work the team never kept.
+COUNTED_REFERRAL = Q(withdrawn_at__isnull=True)
+COUNTED_EPISODE = Q(referral__withdrawn_at__isnull=True)
 
 
 class NoticeChannel(models.TextChoices):

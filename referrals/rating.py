@@ -8,7 +8,8 @@ moves the contact, grants access and starts and stops the clocks.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -370,3 +371,56 @@ def route_contact(
         for manager in users_with_role(Role.EARLY_HELP_DUTY_MANAGER):
             notify(user=manager, title=f"Green contact {contact.reference} for early help", url=url)
     return Routed(contact=contact, referral=referral)
+
+
+@transaction.atomic
+def referral_withdraw(
+    *, referral: Referral, by: User, reason: str, at: dt.datetime, email_to: str
+) -> Referral:
+    """Withdraw a referral whose decision was changed (mash.reopen moves the contact back):
+    record who, when and why, and tell the team's managers in the service and its duty address
+    (`email_to`) by an email that names no child. The caller moves the contact and checks that
+    nothing the team has recorded makes the withdrawal unsafe."""
+    if not by.has_perm("mash.resolve_disagreement"):
+        # Only a MASH manager changing the decision withdraws a referral (as lifecycle.MOVES).
+        raise PermissionDenied(f"{by} may not withdraw a referral")
+    referral = (
+        Referral.objects.select_for_update().select_related("contact", "team").get(pk=referral.pk)
+    )
+    if referral.is_withdrawn:
+        raise ValidationError("This referral has already been withdrawn.")
+    referral.withdrawn_at, referral.withdrawn_by, referral.withdrawal_reason = at, by, reason
+    team, contact = referral.team, referral.contact
+    save_audited(referral, user=by, reason=f"Referral to {team} withdrawn: {reason}")
+    title = f"Referral {contact.reference} to {team.name} withdrawn"
+    for manager in users_with_role(Role.TEAM_MANAGER, team=team):
+        # No link: the contact has left the team, which no longer reads it (ADR 0008). No free
+        # text either: a notice not linked to the contact outlives the record's destruction.
+        notify(
+            user=manager,
+            title=title,
+            body="The decision that made it was changed: your team no longer holds this work.",
+        )
+    if email_to:
+        made = timezone.localtime(referral.created_at)
+        lines = [
+            f"The referral of contact {contact.reference} to {team.name}, made on "
+            f"{made:%d/%m/%Y} at {made:%H:%M}, has been withdrawn.",
+            "",
+            "The decision that made it has been changed and is being taken again. Your team "
+            "no longer holds this work and does not need to act on the referral.",
+            "",
+            "If you need to know more, contact the front door.",
+            "",
+            f"Open the {settings.SERVICE_NAME}: {absolute_url('/')}",
+        ]
+        # The outbox keeps the email until the mail server takes it (retried, never lost).
+        email_queue(
+            to=email_to,
+            subject=f"Referral withdrawn: contact {contact.reference}, case {case_numbers(contact)}",
+            body="\n".join(lines),
+            purpose="referral_withdrawn",
+            about=referral,
+            forbidden_names=names_on(contact),
+        )
+    return referral

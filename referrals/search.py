@@ -24,6 +24,7 @@ from .matching import (
     cut_at_limit,
     find_candidates,
     normalise_name,
+    ranked,
     score,
 )
 from .models import Address, Contact, Person, PersonSearchKey, SearchKeyKind
@@ -182,8 +183,7 @@ def find_people(terms: SearchTerms) -> list[Candidate]:
             continue
         reasons = reasons or ("Part of the name matches",)
         candidates.append(Candidate(person=person, score=max(points, 40), reasons=reasons))
-    candidates.sort(key=lambda c: (-c.score, c.person.last_name, c.person.first_name, c.person.pk))
-    return candidates[:MAX_CANDIDATES]
+    return ranked(candidates, terms)[:MAX_CANDIDATES]
 
 
 @dataclass(frozen=True)
@@ -252,6 +252,7 @@ def find_for_user(user, data: dict) -> dict:
         last_name=data.get("last_name", ""),
         date_of_birth=data.get("date_of_birth"),
         nhs_number=data.get("nhs_number", ""),
+        middle_names=data.get("middle_names", ""),
     )
     address = data.get("address", "")
     reference = data.get("reference", "")

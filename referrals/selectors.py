@@ -15,6 +15,7 @@ from core.enums import RatingOutcome
 from thresholds.models import Deadline
 
 from .models import (
+    COUNTED_EPISODE,
     CinEpisode,
     Contact,
     ContactPerson,
@@ -94,11 +95,12 @@ def referral_involvements(person_ids: Iterable[int]) -> list[Involvement]:
     """A referral to a social work team opens the child's case there (its CIN episode) until
     the episode closes; these are that period as unsaved involvement rows. Without them a child
     referred on by the MASH or a senior practitioner stayed "Not known" until someone opened
-    an involvement by hand (issue 12)."""
+    an involvement by hand (issue 12). A withdrawn referral opened no case: the team never
+    kept the work (mash.reopen), so it is left out."""
     out = []
-    for episode in CinEpisode.objects.filter(person_id__in=list(person_ids)).select_related(
-        "referral__team"
-    ):
+    for episode in CinEpisode.objects.filter(
+        COUNTED_EPISODE, person_id__in=list(person_ids)
+    ).select_related("referral__team"):
         inv = Involvement(
             person_id=episode.person_id,
             service=Service.SOCIAL_CARE,
@@ -297,13 +299,16 @@ def contact_visibility(user: User, *, on: str, many: bool = False) -> Q:
 
 def previous_contacts_of(contact: Contact, people: list[Person]) -> QuerySet[Contact]:
     """Earlier contacts about any of these people, newest first (a page at a time)."""
+    # The links are a subquery, not a join: a contact about two of them is one row without a
+    # DISTINCT over every column of the contact and its team (what a page's count sorted).
     return (
-        Contact.objects.filter(contact_people__person__in=people)
+        Contact.objects.filter(
+            pk__in=ContactPerson.objects.filter(person__in=people).values("contact_id")
+        )
         .exclude(pk=contact.pk)
         .exclude(status=ContactStatus.DRAFT)
         .select_related("assigned_team")
         .order_by("-received_at", "-pk")
-        .distinct()
     )
 
 
@@ -411,10 +416,12 @@ def queue_assigned_to(user: User) -> QuerySet[Contact]:
 
 def previous_contacts(person: Person, *, exclude: Contact | None = None) -> QuerySet[Contact]:
     """Every submitted contact about this person, newest first."""
-    qs = Contact.objects.filter(contact_people__person=person).exclude(status=ContactStatus.DRAFT)
+    qs = Contact.objects.filter(
+        pk__in=ContactPerson.objects.filter(person=person).values("contact_id")
+    ).exclude(status=ContactStatus.DRAFT)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return qs.select_related("assigned_team").order_by("-received_at", "-pk").distinct()
+    return qs.select_related("assigned_team").order_by("-received_at", "-pk")
 
 
 def repeat_contact_count(person: Person, *, at: dt.datetime, months: int) -> int:

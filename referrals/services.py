@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -464,6 +464,14 @@ def contact_submit(*, contact: Contact, by: User, profile: CouncilProfile) -> Co
         profile=profile,
     )
     duplicates.contact_flag_duplicates(contact=contact, profile=profile, by=by)
+    # The contact now counts as a later contact about its children (mash.reopen), which
+    # locks an earlier contact and then its children: so must this. The flags above name
+    # earlier contacts, and Django checks foreign keys at commit (a key-share lock on each):
+    # checked now, before the children are locked, never after (where rows are locked at
+    # all: SQLite, the demo's database, locks the whole database instead).
+    if connection.features.has_select_for_update:
+        connection.check_constraints()
+    lifecycle.lock_children(contact)
     contact.consider_assessment = any(
         selectors.repeat_contact_count(
             child, at=contact.received_at, months=profile.repeat_contact_window_months

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import reads
+from accounts.grants import granted
 from accounts.models import AccessAction
 from accounts.services import access_record
 from core.enums import Rag
@@ -382,6 +383,8 @@ def _search(request: HttpRequest, form: PersonSearchForm) -> tuple[list, dict]:
         last_name=form.cleaned_data.get("last_name", ""),
         date_of_birth=form.cleaned_data.get("date_of_birth"),
         nhs_number=form.cleaned_data.get("nhs_number", ""),
+        middle_names=form.cleaned_data.get("middle_names", ""),
+        looking_for=_role_param(request),
     )
     # Matching scores hundreds of records to show the best few: log only those shown.
     with reads.unlogged():
@@ -461,7 +464,9 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _draft_for(request, pk)
     _require_perm(request, "referrals.add_person")
     role = _role_param(request)
-    initial = {k: request.GET.get(k, "") for k in ("first_name", "last_name", "nhs_number")}
+    initial = {
+        k: request.GET.get(k, "") for k in ("first_name", "middle_names", "last_name", "nhs_number")
+    }
     if request.GET.get("date_of_birth_0"):
         initial["date_of_birth"] = [request.GET.get(f"date_of_birth_{i}", "") for i in range(3)]
     form = PersonWithLinkForm(
@@ -559,7 +564,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous_page = _paged(selectors.previous_contacts_of(contact, people), request, "previous")
     previous = list(previous_page.object_list)
     history = _paged(selectors.contact_timeline(contact), request, "history")
-    referrals = list(contact.referrals.select_related("team"))
+    referrals = list(contact.referrals.select_related("team", "withdrawn_by"))
     census = cin.census_rows(request.user, contact) if referrals else []
     return render(
         request,
@@ -610,7 +615,7 @@ def contact_print(request: HttpRequest, pk: int, referral_pk: int | None = None)
     contact = get_contact_for_user(request.user, pk)
     if contact.is_draft:
         raise Http404("A contact in progress has no record to print yet.")
-    referrals = list(contact.referrals.select_related("team"))
+    referrals = list(contact.referrals.select_related("team", "withdrawn_by"))
     if referral_pk is not None:
         referrals = [ref for ref in referrals if ref.pk == referral_pk]
         if not referrals:
@@ -931,7 +936,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     contacts_page = _paged(selectors.previous_contacts(person), request, "contacts")
     contacts = list(contacts_page.object_list)
-    warnings = warning_selectors.on_person(person)
+    warnings = warning_selectors.current_first(scope.warnings)
+    # Relatives and household members are named; only those the user may open are linked.
+    kin = {r.relative_id for r in relationships} | {
+        m.person_id for h in households for m in h.household.members.all()
+    }
+    openable_kin = (
+        set(
+            granted(
+                request.user, "referrals.view_person", Person.objects.filter(pk__in=kin)
+            ).values_list("pk", flat=True)
+        )
+        if kin
+        else set()
+    )
     return render(
         request,
         "referrals/person_detail.html",
@@ -944,6 +962,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "involvements": involvements,
             "relationships": relationships,
             "households": households,
+            "openable_kin": openable_kin,
             "contacts": contacts,
             "contacts_page": contacts_page,
             "visible": scope.visible,

@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 
 from core.spreadsheets import safe_cell
 from early_help.models import FamilyWorkCase
-from referrals.models import CinEpisode, ContactPerson, ContactRole, ContactStatus
+from referrals.models import COUNTED_EPISODE, CinEpisode, ContactPerson, ContactRole, ContactStatus
 
 COMMON = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 HEADINGS = {
@@ -183,7 +183,10 @@ def _list_2(annex: AnnexA) -> list[list]:
 def _list_3(annex: AnnexA) -> list[list]:
     p = "person__"
     episodes = list(
-        CinEpisode.objects.filter(referral_date__gte=annex.start, referral_date__lte=annex.as_of)
+        # A withdrawn referral is not one (referrals.models.COUNTED_EPISODE).
+        CinEpisode.objects.filter(
+            COUNTED_EPISODE, referral_date__gte=annex.start, referral_date__lte=annex.as_of
+        )
         .order_by("referral_date", "pk")
         .values(
             *(p + f for f in PERSON_FIELDS),
@@ -198,6 +201,7 @@ def _list_3(annex: AnnexA) -> list[list]:
     # Every referral of these children in the 12 months before the earliest one: one query.
     earlier: dict[int, list[dt.date]] = defaultdict(list)
     for person_id, day in CinEpisode.objects.filter(
+        COUNTED_EPISODE,
         person_id__in={e[p + "pk"] for e in episodes},
         referral_date__gte=months_before(annex.start, 12),
         referral_date__lte=annex.as_of,

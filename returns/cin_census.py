@@ -20,7 +20,7 @@ from itertools import groupby
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from referrals.models import CinEpisode, Person
+from referrals.models import COUNTED_EPISODE, CinEpisode, Person
 from thresholds.models import CouncilProfile
 
 SOFTWARE_CODE = "Children and Families Contact Service"
@@ -53,9 +53,10 @@ def collection_year_of(day: dt.date) -> CollectionYear:
 
 def census_episodes(year: CollectionYear) -> QuerySet[CinEpisode]:
     """The episodes the census counts: open at some point between 1 April and 31 March, in
-    child order (one query, with the child, the referral and its contact)."""
+    child order (one query, with the child, the referral and its contact). A withdrawn
+    referral's are not (`COUNTED_EPISODE`: the decision that made it was changed)."""
     return (
-        CinEpisode.objects.filter(referral_date__lte=year.end)
+        CinEpisode.objects.filter(COUNTED_EPISODE, referral_date__lte=year.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year.start))
         .select_related("person", "referral__contact")
         .order_by("person__case_number", "referral_date", "pk")

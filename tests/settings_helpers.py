@@ -26,7 +26,9 @@ def _base_environ() -> dict[str, str]:
     }
 
 
-def run_python(args: list[str], env: dict[str, str | None]) -> subprocess.CompletedProcess:
+def run_python(
+    args: list[str], env: dict[str, str | None], *, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run Python with `args` in the repository, in this environment (None removes a variable)."""
     full = _base_environ()
     for name, value in env.items():
@@ -40,7 +42,7 @@ def run_python(args: list[str], env: dict[str, str | None]) -> subprocess.Comple
         env=full,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 

@@ -1,6 +1,7 @@
 """A transactional test's flush empties every table; tests/conftest.py replays the data
-migrations that hold reference data. A new data migration must be classified there, or the
-tests that run after a flush would meet a borough without its new rows."""
+migrations that hold reference data (listed in tests/reference_data.py). A new data migration
+must be classified there, or the tests that run after a flush would meet a borough without its
+new rows."""
 
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 
-from tests.conftest import NOT_REFERENCE_DATA, REFERENCE_DATA_MIGRATIONS
+from tests.reference_data import NOT_REFERENCE_DATA, REFERENCE_DATA_MIGRATIONS
 
 OUR_APPS = {
     config.label
@@ -30,7 +31,7 @@ def _data_migrations():
 def test_every_data_migration_is_either_replayed_after_a_flush_or_declared_not_reference_data():
     found = set(_data_migrations())
     classified = set(REFERENCE_DATA_MIGRATIONS) | set(NOT_REFERENCE_DATA)
-    assert found - classified == set(), "classify these in tests/conftest.py"
+    assert found - classified == set(), "classify these in tests/reference_data.py"
     assert classified - found == set(), "these are listed but hold no RunPython"
 
 

@@ -16,11 +16,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import notify_select
+from accounts.services import Notice, notify_many, notify_select
 from core.db import server_bound_cursor
+from core.templatetags.govuk import govuk_datetime
 
 from .models import ClockKind, Deadline
 
@@ -130,6 +132,11 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     return SweepResult(due_soon=due_soon, breached=breached, skipped=len(skipped))
 
 
+def set_based() -> bool:
+    """Whether the statements below can run: PostgreSQL's, not the embedded demo's SQLite."""
+    return connection.vendor == "postgresql"
+
+
 @contextlib.contextmanager
 def _sweep_lock() -> Iterator[bool]:
     """Hold the sweep's advisory lock if no one else does: yields whether it was taken.
@@ -138,6 +145,10 @@ def _sweep_lock() -> Iterator[bool]:
     caller's atomic block) a transaction lock, released when that transaction ends, so an
     aborted transaction can never leave it held.
     """
+    if not set_based():
+        # The embedded demo's SQLite (`make run`): one writer at a time, and one beat.
+        yield True
+        return
     xact = connection.in_atomic_block
     with connection.cursor() as cursor:
         take = "pg_try_advisory_xact_lock" if xact else "pg_try_advisory_lock"
@@ -317,6 +328,8 @@ def _write(ids: list[Any], *, phase: _Phase, params: dict[str, Any], skipped: se
 
 def _mark(ids: list[Any], *, phase: _Phase, params: dict[str, Any]) -> int:
     """One statement marking the rows and writing their history rows, then the notices."""
+    if not set_based():
+        return _mark_portable(ids, phase=phase, now=params["now"])
     history = Deadline.history.model
     q = connection.ops.quote_name
     tracked = [
@@ -336,3 +349,42 @@ def _mark(ids: list[Any], *, phase: _Phase, params: dict[str, Any]) -> int:
         marked = cursor.fetchall()
     phase.notices(ids, params, marked)
     return len(marked)
+
+
+def _mark_portable(ids: list[Any], *, phase: _Phase, now: dt.datetime) -> int:
+    """The same marks, history and notices (the same words) through the ORM, for the embedded
+    demo's SQLite (`make run`), which has none of the PostgreSQL the statements above use. A
+    demo has a few dozen clocks: a row at a time is quick enough there."""
+    rows = list(
+        Deadline.objects.filter(pk__in=ids)
+        .select_related("contact", "responsible")
+        .order_by(phase.order, "pk")
+    )
+    breach = phase is _BREACH
+    managers = managers_for_many(rows) if breach else {}
+    notices = []
+    for deadline in rows:
+        for field in phase.marks:
+            setattr(deadline, field, now)
+        due = govuk_datetime(timezone.localtime(deadline.due_at))
+        deadline._history_user = None
+        deadline._change_reason = (
+            f"Deadline breached: was due {due}" if breach else ("Deadline due soon")
+        )
+        ref = f" for contact {deadline.contact.reference}" if deadline.contact_id else ""
+        title = f"{'Overdue' if breach else 'Due soon'}: {deadline.get_kind_display()}{ref}"
+        url = deadline.contact.get_absolute_url() if deadline.contact_id else ""
+        if breach:
+            body = f"This clock was due {due}."
+            notices += [
+                Notice(user=m, title=title, body=body, url=url) for m in managers[deadline.pk]
+            ]
+        elif deadline.responsible_id:
+            notices.append(
+                Notice(
+                    user=deadline.responsible, title=title, body=f"Due {due}.", url=url, email=False
+                )
+            )
+    bulk_update_with_history(rows, Deadline, list(phase.marks))
+    notify_many(notices=notices)
+    return len(rows)

@@ -15,6 +15,11 @@ Environment (set by the runner):
     LOAD_PASSWORD    the users' password (default demo-contact-2026)
     LOAD_SCALE_STAFF with `scale`: spread each role over users 1..N (default 1)
     LOAD_WAIT        think time between a user's tasks, "min,max" seconds (default 2,6)
+    LOAD_USERS       how many users the run starts: each starts working only once all of
+                     them have signed in (or given up), after one think time, so the work is
+                     measured in the steady state and not behind the sign-in rush (each
+                     sign-in is a deliberate ~0.5 s of password hashing); 0 starts each user
+                     working as soon as it has signed in
 
 Requests are named by endpoint group ("contact page", "MASH queue"), so Locust's statistics
 are per group, not per record.
@@ -28,6 +33,8 @@ import random
 import re
 from html import unescape
 
+import gevent
+import gevent.event
 from htmlforms import fill, forms_on
 from locust import HttpUser, between, task
 from locust.exception import StopUser
@@ -36,6 +43,8 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-contact-2026")
 USERNAMES = os.environ.get("LOAD_USERNAMES", "demo")
 SCALE_STAFF = max(1, int(os.environ.get("LOAD_SCALE_STAFF", "1")))
 WAIT_MIN, WAIT_MAX = (float(x) for x in os.environ.get("LOAD_WAIT", "2,6").split(","))
+USERS = int(os.environ.get("LOAD_USERS", "0"))
+SIGN_IN_WAIT = 300  # seconds a signed-in user waits for the others at most
 
 # Demo logins (README "Demo logins"); partner users are spread over the MASH agencies.
 DEMO_USERNAMES = {
@@ -60,6 +69,13 @@ PERSON = re.compile(r'<a[^>]*href="(/people/(\d+)/)"[^>]*>\s*([^<]+?)\s*</a>')
 FORM_ERRORS = "govuk-error-summary"
 
 _counter = itertools.count()
+_settled = itertools.count(1)  # users whose sign-in has ended, either way
+_everyone_signed_in = gevent.event.Event()
+
+
+def _sign_in_ended() -> None:
+    if next(_settled) >= USERS:
+        _everyone_signed_in.set()
 
 
 def pick(pattern: re.Pattern, html: str) -> str | None:
@@ -81,13 +97,19 @@ class StaffUser(HttpUser):
         data = self._form_data(page.text, "/accounts/login/", {})
         data = [(k, v) for k, v in data if k not in {"username", "password"}]
         data += [("username", self.username), ("password", PASSWORD)]
-        with self.client.post(
-            "/accounts/login/", data=data, name="sign in", catch_response=True
-        ) as response:
-            if "/accounts/login/" in response.url or "/two-factor/" in response.url:
-                response.failure(f"{self.username} could not sign in")
-                raise StopUser
-            response.success()
+        try:
+            with self.client.post(
+                "/accounts/login/", data=data, name="sign in", catch_response=True
+            ) as response:
+                if "/accounts/login/" in response.url or "/two-factor/" in response.url:
+                    response.failure(f"{self.username} could not sign in")
+                    raise StopUser
+                response.success()
+        finally:
+            _sign_in_ended()
+        if USERS:
+            _everyone_signed_in.wait(timeout=SIGN_IN_WAIT)
+            gevent.sleep(random.uniform(WAIT_MIN, WAIT_MAX))  # not all at once
 
     def _username(self) -> str:
         n = next(_counter)

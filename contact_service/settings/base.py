@@ -117,6 +117,9 @@ def oltp(db: dict) -> dict:
 
 DATABASES = {"default": oltp(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a worker keeps its database connection between requests (0: a new one each request,
+# as suits `make run`; production keeps them a minute, see production.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -230,6 +233,10 @@ EXPORT_PROGRESS_EVERY = 500
 SUBJECT_ACCESS_KEEP_HOURS = env.float("SUBJECT_ACCESS_KEEP_HOURS", default=EXPORT_KEEP_HOURS)
 # The dashboard marks an open subject access request "due soon" this many days before its date.
 SUBJECT_ACCESS_DUE_SOON_DAYS = env.int("SUBJECT_ACCESS_DUE_SOON_DAYS", default=7)
+# The MI figures of a period run on this many database connections at once, as of one snapshot
+# (reporting.figures.lanes): the request's and one short-lived thread each for the others. The
+# database server's cores are the useful most; 1 runs them one after another.
+MI_CONNECTIONS = env.int("MI_CONNECTIONS", default=2)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,7 +1,23 @@
 """The test suite: a real PostgreSQL and a real Redis (see `make test`)."""
 
 from .base import *  # noqa: F403
-from .base import env, oltp
+from .base import VAR_DIR, env, oltp
+
+# `make test` runs the suite on every core (pytest-xdist): each worker process, gw0, gw1, ...,
+# has its own test database (pytest-django adds the suffix), Redis database and files.
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+_worker_number = int(XDIST_WORKER[2:]) if XDIST_WORKER.startswith("gw") else 0
+
+
+def _redis_for_worker(url: str) -> str:
+    """`url` with its database number counted down by the worker's: gw0 keeps the number,
+    gw1 takes the one below, and so on round Redis's 16 (a real worker and beat on one
+    worker's broker must never take another's tasks)."""
+    base, _, number = url.rpartition("/")
+    if not _worker_number or not number.isdigit() or not base.startswith("redis://"):
+        return url
+    return f"{base}/{(int(number) - _worker_number) % 16}"
+
 
 DATABASES = {
     "default": env.db(
@@ -12,7 +28,11 @@ DATABASES = {
 oltp(DATABASES["default"])
 # Several suites may share one server (parallel CI jobs, developers): name the test database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_contact_service")}
-CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = _redis_for_worker(
+    env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+)
+MEDIA_ROOT = str(VAR_DIR / "test-media" / (XDIST_WORKER or "main"))
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-schedule-test-{XDIST_WORKER or 'main'}")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # Unit tests run tasks in-process; tests/accounts/test_celery_worker.py runs a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -12,13 +12,10 @@ from `referrals.search` (name parts and address parts, the address's computed on
 
 import datetime as dt
 import random
-from bisect import bisect
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
 
 from faker.providers.address.en_GB import Provider as AddressNames
-from faker.providers.person.en_GB import Provider as Names
 
 from referrals import matching, search
 from referrals.models import (
@@ -33,6 +30,8 @@ from referrals.models import (
     Sex,
 )
 
+from .. import names
+from ..names import Weighted
 from .copying import Loader
 
 REASON = "Synthetic council (generate_council)"
@@ -52,23 +51,8 @@ DAY = dt.timedelta(days=1)
 YEAR = dt.timedelta(days=365.25)
 
 
-class Weighted:
-    """Draws from a weighted list in O(log n) (random.choices rebuilds its sums every call)."""
-
-    def __init__(self, pairs) -> None:
-        pairs = list(pairs)
-        self.values = [v for v, _ in pairs]
-        self.sums = list(accumulate(w for _, w in pairs))
-
-    def __call__(self, rng: random.Random):
-        return self.values[bisect(self.sums, rng.random() * self.sums[-1])]
-
-
-FIRST = {
-    Sex.FEMALE: Weighted((n, 1) for n in Names.first_names_female),
-    Sex.MALE: Weighted((n, 1) for n in Names.first_names_male),
-}
-LAST = Weighted(Names.last_names.items())
+# Streets keep British names; people's names come in a London borough's mix (demo/names.py).
+STREET = names.en_gb().last
 ETHNICITY = Weighted(ETHNICITIES)
 
 
@@ -129,7 +113,7 @@ class People:
 
     def _address(self) -> tuple[int, frozenset[str]]:
         rng = self.rng
-        street = f"{LAST(rng)} {rng.choice(AddressNames.street_suffixes)}"
+        street = f"{STREET(rng)} {rng.choice(AddressNames.street_suffixes)}"
         outward = f"{rng.choice(('N', 'NW', 'E', 'SE', 'WC'))}{rng.randint(1, 20)}"
         inward = f"{rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
         address = Address(
@@ -148,11 +132,18 @@ class People:
         self.loader.history_of(model, pk, at=self.now, by=None, reason=REASON)
 
     def _person(
-        self, *, sex: str, last: str, born: dt.date | None, address: tuple[int, frozenset]
+        self,
+        *,
+        sex: str,
+        pool: names.Pool,
+        last: str,
+        born: dt.date | None,
+        address: tuple[int, frozenset],
     ) -> int:
         rng = self.rng
-        first = FIRST[sex](rng)
-        middle = FIRST[sex](rng) if rng.random() < 0.4 else ""
+        female = sex == Sex.FEMALE
+        first = pool.first(rng, female=female)
+        middle = pool.first(rng, female=female) if rng.random() < 0.4 else ""
         table = self.loader[Person]
         pk = table.next_id
         # 85% have an NHS number; the base is the person's id, so numbers never repeat.
@@ -193,7 +184,8 @@ class People:
         address = self._address()
         household = self.loader[Household].add(address_id=address[0], created_at=self.now)
         self._history(Household, household, address_id=address[0], created_at=self.now)
-        last = LAST(rng)
+        pool = names.london(rng)  # a family's names share an origin
+        last = pool.last(rng)
         adults = [(Sex.FEMALE, RelationshipType.MOTHER)]
         if rng.random() < 0.6 and budget >= 3:
             adults.append((Sex.MALE, RelationshipType.FATHER))
@@ -210,12 +202,19 @@ class People:
         for sex, relationship in adults:
             parent_born = births[0] - dt.timedelta(days=rng.randint(18 * 365, 40 * 365))
             parents.append(
-                (self._person(sex=sex, last=last, born=parent_born, address=address), relationship)
+                (
+                    self._person(sex=sex, pool=pool, last=last, born=parent_born, address=address),
+                    relationship,
+                )
             )
         children = [
             (
                 self._person(
-                    sex=rng.choice((Sex.FEMALE, Sex.MALE)), last=last, born=b, address=address
+                    sex=rng.choice((Sex.FEMALE, Sex.MALE)),
+                    pool=pool,
+                    last=last,
+                    born=b,
+                    address=address,
                 ),
                 b,
             )
@@ -224,8 +223,13 @@ class People:
         partner = None
         if len(parents) + len(children) < budget and rng.random() < 0.15:
             partner_born = births[0] - dt.timedelta(days=rng.randint(18 * 365, 45 * 365))
+            own = names.london(rng)
             partner = self._person(
-                sex=Sex.MALE, last=LAST(rng), born=partner_born, address=self._address()
+                sex=Sex.MALE,
+                pool=own,
+                last=own.last(rng),
+                born=partner_born,
+                address=self._address(),
             )
         members = self.loader[HouseholdMember]
         relationships = self.loader[PersonRelationship]

@@ -298,6 +298,8 @@ class Work(Enquiries, Involvements):
                 by=officer,
                 note="Person added to the contact",
                 contact_id=contact_id,
+                # The contact's received time once it is submitted (`lifecycle.contact_move`).
+                received_at=received if path.moves else None,
                 **row,
             )
         self._write_clocks(walk, officer)

@@ -105,7 +105,12 @@ def notice_context(
     }
     if audience == NoticeAudience.PUBLIC:
         return context
-    referral = contact.referrals.select_related("team").order_by("-created_at").first()
+    referral = (
+        contact.referrals.filter(withdrawn_at__isnull=True)
+        .select_related("team")
+        .order_by("-created_at")
+        .first()
+    )
     team = contact.assigned_team or (referral.team if referral else None)
     referred = contact.status == ContactStatus.REFERRED_TO_SOCIAL_WORK and referral
     return {

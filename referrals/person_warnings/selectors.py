@@ -35,13 +35,10 @@ def for_partners(warnings: Iterable[PersonWarning]) -> list[PersonWarning]:
     return [w for w in warnings if w.told_to_partners]
 
 
-def on_person(person: Person) -> list[PersonWarning]:
-    """Every warning on the person, current first, for their page."""
+def current_first(warnings: Iterable[PersonWarning]) -> list[PersonWarning]:
+    """A person's warnings (`chronology.Scope.warnings`, read once for the page), current first."""
     order = {WarningStatus.AGREED: 0, WarningStatus.PROPOSED: 1, WarningStatus.ENDED: 2}
-    rows = list(
-        person.warnings.select_related("proposed_by", "agreed_by", "ended_by", "reviewed_by")
-    )
-    return sorted(rows, key=lambda w: (order[w.status], -w.proposed_at.timestamp()))
+    return sorted(warnings, key=lambda w: (order[w.status], -w.proposed_at.timestamp()))
 
 
 def contact_has_warning() -> Exists:

@@ -14,58 +14,78 @@ contacts behind it, the same conditions the figure counted with.
 import datetime as dt
 from contextlib import contextmanager
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from referrals.models import Contact
 from thresholds.models import CouncilProfile
 
 from ..tables import Period, Section
-from .clocks import mash_section, timeliness_section
-from .conditions import bounds, contacts_in
+from .clocks import mash_tables, partner_table, timeliness_section
+from .conditions import bounds, contacts_in, repeat_contact_count
 from .contacts import (
     contact_groups,
     contacts_section,
     early_help_section,
     police_section,
+    re_referral_counts,
     repeats_section,
     workload_section,
 )
 from .drills import DRILLS, Drill, contacts_behind
+from .lanes import Runner, reporting_settings, reporting_transaction
 
 __all__ = ["DRILLS", "Drill", "bounds", "contacts_behind", "contacts_in", "sections_for"]
 
 
 def sections_for(
-    period: Period, profile: CouncilProfile, *, now: dt.datetime | None = None
+    period: Period,
+    profile: CouncilProfile,
+    *,
+    now: dt.datetime | None = None,
+    at_once: int | None = None,
 ) -> list[Section]:
     """Every management information figure for contacts received in `period`, under `profile`
-    (which clocks it runs)."""
+    (which clocks it runs), counted on `at_once` database connections at once as of one
+    snapshot where that can be done (default `settings.MI_CONNECTIONS`; `lanes`)."""
     now = now or timezone.now()
-    with transaction.atomic(using=Contact.objects.db), _reporting_settings():
-        return _sections(period, profile, now)
+    with reporting_transaction(Contact.objects.db, at_once=at_once) as run:
+        return _sections(period, profile, now, run)
 
 
 @contextmanager
 def _reporting_settings():
-    """PostgreSQL settings for this transaction's aggregates: sorts of a year's clocks fit in
-    memory (work_mem), and no JIT compilation, which costs more than these queries take
-    (benchmarks/mi_benchmark.py measured a third of a second of it on one query)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    """The figures' transaction settings (`lanes.reporting_settings`), for a caller's own
+    transaction (the benchmark and the plan tests EXPLAIN the figures' queries under them)."""
+    reporting_settings(Contact.objects.db)
     yield
 
 
-def _sections(period: Period, profile: CouncilProfile, now: dt.datetime) -> list[Section]:
+def _sections(
+    period: Period, profile: CouncilProfile, now: dt.datetime, run: Runner
+) -> list[Section]:
     groups, span = contact_groups(period)
+    total = sum(g["n"] for g in groups)
+    # Slowest first (a year on the full-size council, benchmarks/README.md): a connection that
+    # comes free takes the next, so a long one does not start last and finish alone.
+    done = run(
+        {
+            "timeliness": lambda: timeliness_section(period, profile, now, span),
+            "repeats": lambda: repeat_contact_count(period, span),
+            "partner": lambda: partner_table(period, now, span),
+            "mash": lambda: mash_tables(period, span),
+            "re_referrals": lambda: re_referral_counts(period, span),
+            "contacts": lambda: contacts_section(period, groups, span),
+            "police": lambda: police_section(period, span),
+            "early_help": lambda: early_help_section(period, span),
+            "workload": lambda: workload_section(period),
+        }
+    )
     return [
-        contacts_section(period, groups, span),
-        timeliness_section(period, profile, now, span),
-        mash_section(period, now, span),
-        repeats_section(period, span),
-        police_section(period, span),
-        early_help_section(period, span),
-        workload_section(period),
+        done["contacts"],
+        done["timeliness"],
+        Section("mash", "MASH", [*done["mash"], done["partner"]]),
+        repeats_section(period, total, done["repeats"], done["re_referrals"]),
+        done["police"],
+        done["early_help"],
+        done["workload"],
     ]

@@ -4,7 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -15,9 +17,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
     Window,
 )
-from django.db.models.expressions import ValueRange, WindowFrameExclusion
+from django.db.models.expressions import WindowFrame
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +33,8 @@ from mash.models import (
     PartnerRequest,
 )
 from referrals.models import (
+    COUNTED_EPISODE,
+    COUNTED_REFERRAL,
     CinEpisode,
     Contact,
     ContactPerson,
@@ -172,7 +177,12 @@ def _has(model, span: Span) -> Q:
 
 
 def referred(span: Span) -> Q:
-    return _has(Referral, span)
+    # A withdrawn referral (its decision changed after a disagreement) is not one.
+    return Q(
+        pk__in=Referral.objects.filter(COUNTED_REFERRAL, **span.bounding("contact_id")).values(
+            "contact_id"
+        )
+    )
 
 
 def with_enquiry(span: Span) -> Q:
@@ -188,41 +198,60 @@ NFA = Q(status=ContactStatus.CLOSED_NFA)
 INFORMATION_ONLY = Q(status=ContactStatus.INFORMATION_ONLY)
 
 
+class GroupsRange(WindowFrame):
+    """A frame counted in peer groups (rows at the same instant are one group): `end=-1` is
+    every row strictly before the current one's instant. The same rows as RANGE ... EXCLUDE
+    GROUP, but the frame only grows, so PostgreSQL adds each row to the running MAX instead of
+    recomputing it for every row (a quarter of the window's time over a year's children).
+    PostgreSQL 11+ and SQLite 3.28+ have GROUPS; Django names only ROWS and RANGE."""
+
+    frame_type = "GROUPS"
+
+    def window_frame_start_end(self, connection, start, end):
+        return connection.ops.window_frame_rows_start_end(start, end)
+
+
 def repeat_contacts(period: Period, span: Span) -> QuerySet:
     """The ids of the contacts received in the period (and some before it) on which a child had
     another contact in the 12 months before.
 
     One pass over the children on the contacts of the period and the year before it: for each,
     the latest earlier contact of the same child (a window over the child's contacts in date
-    order, excluding those at the same instant). Probing each child's earlier contacts instead
-    reads all of them, every year back, to learn their dates: at a large council's size that
-    was over half a million contact rows (582,550) for a quarter's figures."""
+    order, those at the same instant left out). The links carry their contact's received time
+    (`ContactPerson.received_at`, NULL on a draft), so the pass reads one range of one index
+    (`contact_person_child_received`) and never the contacts: joined to the contacts for their
+    dates, a year's figures at a large council's size spent a second hashing 345,000 links to
+    their contacts (issue 13). Probing each child's earlier contacts instead reads all of them,
+    every year back. (`span` is not needed here; the click-through passes it to every
+    condition.)"""
     start, end = bounds(period)
     # A day more than the window: Python's calendar arithmetic across a clock change can land an
     # hour away from the database's, and the condition below is the database's.
     since = start - REPEAT_WINDOW - dt.timedelta(days=1)
-    before = Contact.objects.filter(received_at__gte=since, received_at__lt=start).exclude(
-        status=ContactStatus.DRAFT
-    )
-    found = before.aggregate(first=Min("pk"), last=Max("pk"), n=Count("pk"))
-    ids = span.widened(found["first"], found["last"])
     children = ContactPerson.objects.filter(
-        role=ContactRole.CHILD,
-        **ids.bounding("contact_id"),
-        contact__received_at__gte=since,
-        contact__received_at__lt=end,
-    ).exclude(contact__status=ContactStatus.DRAFT)
+        role=ContactRole.CHILD, received_at__gte=since, received_at__lt=end
+    )
     previous = Window(
-        Max("contact__received_at"),
+        Max("received_at"),
         partition_by=[F("person_id")],
-        order_by=F("contact__received_at").asc(),
-        frame=ValueRange(start=None, end=0, exclusion=WindowFrameExclusion.GROUP),
+        order_by=F("received_at").asc(),
+        frame=GroupsRange(start=None, end=-1),
     )
-    return (
-        children.annotate(previous=previous)
-        .filter(previous__gte=F("contact__received_at") - REPEAT_WINDOW)
-        .values("contact_id")
+    # Only the period's links are answers (the year before is there to be looked back on). The
+    # condition is one comparison with the window's result, so the database applies all of it
+    # after the window; a separate `received_at >= start` would narrow the window's rows.
+    back_to = Case(
+        When(received_at__gte=start, then=F("received_at") - REPEAT_WINDOW),
+        output_field=DateTimeField(),
     )
+    return children.annotate(previous=previous).filter(previous__gte=back_to).values("contact_id")
+
+
+def repeat_contact_count(period: Period, span: Span) -> int:
+    """How many contacts of the period `repeat_contacts` finds, counted from the links alone:
+    a link carries its contact's received time only once the contact is submitted, so the
+    links of the period are those of the period's contacts (no hash of the contacts)."""
+    return repeat_contacts(period, span).aggregate(n=Count("contact_id", distinct=True))["n"]
 
 
 def repeat_contact(period: Period, span: Span) -> Q:
@@ -234,6 +263,7 @@ def _earlier_episode() -> Exists:
     """An episode of the same child referred in the 12 months before this one (CIN)."""
     return Exists(
         CinEpisode.objects.filter(
+            COUNTED_EPISODE,
             person=OuterRef("person"),
             referral_date__lt=OuterRef("referral_date"),
             referral_date__gte=OuterRef("referral_date") - REPEAT_WINDOW,
@@ -244,16 +274,19 @@ def _earlier_episode() -> Exists:
 def re_referral(span: Span) -> Q:
     """A child on the contact was referred again within 12 months of an earlier referral."""
     return Q(
-        pk__in=CinEpisode.objects.filter(**span.bounding("referral__contact_id"))
+        pk__in=CinEpisode.objects.filter(COUNTED_EPISODE, **span.bounding("referral__contact_id"))
         .filter(_earlier_episode())
         .values("referral__contact_id")
     )
 
 
-def _answered_agencies() -> Coalesce:
-    """How many agencies submitted information on the contact's enquiry (one request each)."""
+def _answered_agencies(enquiry: str = "enquiry__contact") -> Coalesce:
+    """How many agencies submitted information on the contact's enquiry (an agency asked again
+    counts once).
+    `enquiry` is the path from a request to the outer row: its contact (the default), or
+    "enquiry" when the outer rows are enquiries."""
     answered = (
-        PartnerRequest.objects.filter(enquiry__contact=OuterRef("pk"))
+        PartnerRequest.objects.filter(**{enquiry: OuterRef("pk")})
         .filter(
             Exists(
                 PartnerAnswer.objects.filter(request=OuterRef("pk"), status=AnswerStatus.SUBMITTED)
@@ -261,17 +294,29 @@ def _answered_agencies() -> Coalesce:
         )
         .order_by()
         .values("enquiry")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("agency", distinct=True))
         .values("n")
     )
     return Coalesce(Subquery(answered, output_field=IntegerField()), Value(0))
 
 
-def _latest_consent(field: str) -> Subquery:
+def _latest_consent(field: str, enquiry: str = "enquiry__contact") -> Subquery:
     return Subquery(
-        ConsentDecision.objects.filter(enquiry__contact=OuterRef("pk"))
+        ConsentDecision.objects.filter(**{enquiry: OuterRef("pk")})
         .order_by("-recorded_at", "-pk")
         .values(field)[:1]
+    )
+
+
+def standing_consent(enquiries: QuerySet) -> QuerySet:
+    """Enquiries with the consent decision that stands on each (as `with_consent` gives their
+    contacts) and how many agencies answered. Read from the enquiries themselves, each
+    subquery finds its rows by the enquiry's id, not by first finding the enquiry again from
+    its contact (three probes of the enquiry table per contact of a year, issue 13)."""
+    return enquiries.annotate(
+        consent=Coalesce(_latest_consent("outcome", "enquiry"), Value("")),
+        consent_ground=Coalesce(_latest_consent("ground", "enquiry"), Value("")),
+        agencies=_answered_agencies("enquiry"),
     )
 
 

@@ -16,6 +16,7 @@ from mash.models import (
     EnquiryStatus,
 )
 from referrals.models import (
+    COUNTED_EPISODE,
     CinEpisode,
     Contact,
     ContactSource,
@@ -38,7 +39,6 @@ from .conditions import (
     contacts_in,
     early_help_decided,
     referred,
-    repeat_contact,
     with_enquiry,
 )
 
@@ -158,23 +158,26 @@ def conversion_steps(span: Span) -> dict[str, tuple[str, Q]]:
 # --- Repeats, police, early help, workload ----------------------------------------------
 
 
-def repeats_section(period: Period, span: Span) -> Section:
-    contacts = contacts_in(period)
-    counted = contacts.aggregate(
-        all=Count("pk"), repeat=Count("pk", filter=repeat_contact(period, span))
-    )
-    # One pass over the episodes of the period's contacts for both re-referral figures: the
-    # contacts with an episode that had an earlier one (what `re_referral` lists) are counted
-    # from the same rows as the episodes themselves.
+def re_referral_counts(period: Period, span: Span) -> dict[str, int]:
+    """One pass over the episodes of the period's contacts for both re-referral figures: the
+    contacts with an episode that had an earlier one (what `re_referral` lists) are counted
+    from the same rows as the episodes themselves."""
     episodes = CinEpisode.objects.filter(
-        _received_in(period, "referral__contact__"), **span.bounding("referral__contact_id")
+        COUNTED_EPISODE,
+        _received_in(period, "referral__contact__"),
+        **span.bounding("referral__contact_id"),
     ).annotate(earlier=_earlier_episode())
-    children = episodes.aggregate(
+    return episodes.aggregate(
         referred=Count("pk"),
         again=Count("pk", filter=Q(earlier=True)),
         re_referral=Count("referral__contact", distinct=True, filter=Q(earlier=True)),
     )
-    counted["re_referral"] = children["re_referral"]
+
+
+def repeats_section(period: Period, total: int, repeat: int, children: dict[str, int]) -> Section:
+    """`total`: the period's contacts (counted once, by `contact_groups`); `repeat`: how many of
+    them are repeats (`repeat_contact_count`); `children`: `re_referral_counts`."""
+    counted = {"all": total, "repeat": repeat, "re_referral": children["re_referral"]}
     rows = [
         {
             "label": "Contacts received",

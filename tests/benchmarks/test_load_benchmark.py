@@ -8,6 +8,7 @@ report fails a run with errors or a slow p95. README benchmarks "Load" runs the 
 
 import ast
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -74,22 +75,44 @@ def _literal_paths(node: ast.ClassDef) -> set[str]:
     }
 
 
-def test_the_locustfile_has_one_user_class_per_role_each_with_tasks():
-    """Imported as Locust imports it, in a process of its own."""
-    script = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import locustfile as f; "
-        "print(*(f'{c.role}:{len(c.tasks)}' for c in f.USER_CLASSES))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script, str(LOCUSTFILE.parent)],
+def _with_locustfile(code: str, **env: str) -> str:
+    """Run `code` with the locustfile imported as `f`, as Locust imports it, in a process of its
+    own; what it prints."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, sys.argv[1]); import locustfile as f\n{code}",
+            str(LOCUSTFILE.parent),
+        ],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()
+        env={**os.environ, **env},
+    ).stdout
+
+
+def test_the_locustfile_has_one_user_class_per_role_each_with_tasks():
+    """Imported as Locust imports it, in a process of its own."""
+    out = _with_locustfile("print(*(f'{c.role}:{len(c.tasks)}' for c in f.USER_CLASSES))").split()
     tasks = dict(item.split(":") for item in out)
     assert set(tasks) == set(PERSONAS) == {_role(n) for n in USER_CLASSES.values()}
     assert set(tasks) <= set(Role.values)
     assert all(int(n) > 0 for n in tasks.values()), tasks
+
+
+@pytest.mark.parametrize(("users", "started"), [("3", "False False True"), ("0", "True True True")])
+def test_users_start_working_only_once_every_sign_in_has_ended(users, started):
+    """The work is timed in the steady state: a user signed in waits for the others' sign-ins
+    (each one a deliberate half second of password hashing), failed ones included."""
+    out = _with_locustfile(
+        "ended = []\n"
+        "for _ in range(3):\n"
+        "    f._sign_in_ended(); ended.append(f._everyone_signed_in.is_set())\n"
+        "print(*ended)",
+        LOAD_USERS=users,
+    )
+    assert out.strip() == started
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Issue 12, information at the point of decision, in the browser with axe on every page: a
 partner sees the adults named and its inbox by urgency; a strategy discussion recorded; a
-disagreement escalated and resolved; a consent override refused without a refusal; a
+disagreement escalated and resolved (a decision changed is taken again: no further action
+becomes a referral); a consent override refused without a refusal; a
 referral to a team with no duty email handed over."""
 
 import datetime as dt
@@ -14,9 +15,10 @@ from playwright.sync_api import expect
 from accounts.models import AgencyKind, Team, TeamKind
 from mash import enquiries
 from mash.models import Disagreement, ReferralHandover, StrategyDiscussion
-from referrals.models import ContactRole, RelationshipType
+from referrals.models import ContactRole, ContactStatus, RelationshipType
 from tests.factories import PersonFactory, agency_user
 from tests.mash.records import checks_requested, decided, mash_contact
+from tests.mash.reopening import decided_without_referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -177,13 +179,79 @@ def test_a_partner_disagrees_and_the_mash_manager_resolves_it(
     page.get_by_role("button", name="Record the outcome").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select whether the decision")
     pages.check()
+    expect(
+        page.get_by_text("This reopens the MASH decision and withdraws any referral")
+    ).to_be_visible()
     page.get_by_label("Decision changed").check()
     page.get_by_label("Reasons").fill("Agreed: a strategy discussion is arranged for today.")
     page.get_by_role("button", name="Record the outcome").click()
-    expect(page.locator("#outcome")).to_contain_text("Decision changed")
+    # The decision is reopened: the manager lands on the decision page to take it again.
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("reopened")
+    expect(page.get_by_role("button", name="Confirm the decision")).to_be_visible()
     pages.check()
     disagreement = Disagreement.objects.get()
     assert disagreement.outcome == "decision_changed"
+    pages.goto(reverse("mash:disagreement", args=[disagreement.pk]))
+    expect(page.locator("#outcome")).to_contain_text("Decision changed")
+    pages.check()
+
+
+def test_a_partner_disagrees_with_no_further_action_and_the_manager_refers_instead(
+    pages, make, havering, havering_run, mash_manager, mash_social_worker
+):
+    enquiry, requests = make()
+    enquiry, police_user = decided_without_referral(
+        enquiry=enquiry,
+        profile=havering,
+        manager=mash_manager,
+        worker=mash_social_worker,
+        next_step="no_further_action",
+    )
+    police_user.username = "policeofficer"
+    police_user.save()
+    page = pages.page
+    pages.sign_in("policeofficer")
+    request_url = reverse("mash:partner_request", args=[requests[AgencyKind.POLICE].pk])
+    pages.goto(request_url)
+    expect(page.locator("#mash-decision")).to_contain_text("No further action")
+    page.get_by_role("link", name="Disagree with the MASH decision").click()
+    page.get_by_label("Why do you disagree with the MASH decision?").fill(
+        "A second call-out this week: the family needs an assessment."
+    )
+    page.get_by_role("button", name="Escalate to the MASH manager").click()
+    expect(page.get_by_text("Escalated to the MASH manager").first).to_be_visible()
+    pages.check()
+    page.get_by_role("button", name="Sign out").click()
+
+    pages.sign_in(mash_manager.username)
+    disagreement = Disagreement.objects.get()
+    pages.goto(reverse("mash:disagreement", args=[disagreement.pk]))
+    pages.check()
+    page.get_by_label("Decision changed").check()
+    page.get_by_label("Reasons").fill("Agreed: the new call-out changes the picture.")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("reopened")
+    pages.check()
+    page.get_by_role("group", name="Final RAG rating").get_by_label("Amber").check()
+    page.get_by_label("Rationale for the final rating").fill("Needs an assessment.")
+    page.get_by_label("Referral to a social work team").check()
+    page.locator("#id_team").select_option(value=str(havering_run.pk))
+    page.get_by_label("Child and Family Assessment").check()
+    page.locator("#id_primary_need").select_option(index=1)
+    page.get_by_role("button", name="Confirm the decision").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Decision made")
+    expect(page.get_by_text("Previous decision, changed after disagreement")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Referred to {havering_run.name}")).to_be_visible()
+    pages.check()
+    enquiry.contact.refresh_from_db()
+    assert enquiry.contact.status == ContactStatus.REFERRED_TO_SOCIAL_WORK
+    page.get_by_role("button", name="Sign out").click()
+
+    pages.sign_in("policeofficer")
+    pages.goto(request_url)
+    expect(page.locator("#mash-decision")).to_contain_text("Referral to a social work team")
+    expect(page.get_by_text("Agreed: the new call-out changes the picture.")).to_be_visible()
+    pages.check()
 
 
 def test_a_consent_override_without_a_recorded_refusal_is_refused(

@@ -147,3 +147,10 @@ def test_running_twice_changes_nothing(seeded, db, settings):
     call_command("seed_demo", stdout=out)
     assert "already exist" in out.getvalue()
     assert _counts() == before
+
+
+def test_every_contacts_people_carry_its_received_time_once_submitted(seeded, db):
+    from tests.referrals.link_helpers import links_out_of_step
+
+    assert ContactPerson.objects.filter(received_at__isnull=False).exists()
+    assert links_out_of_step() == []

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from early_help import family_work, services
 from early_help.models import PanelCase
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 from tests.factories import family_work_case, green_contact
 
 PERSONAS = [
@@ -139,10 +139,8 @@ def make_records(camden, screening_officer, senior_practitioner, early_help_mana
     }
 
 
-@pytest.fixture
-def records(request, db):
-    """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
-    return with_fixtures(request, make_records)
+# What the table's URLs point at; tests/test_every_read_is_logged.py builds the same.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.early_help.test_access import TABLE, records  # noqa: F401 - records is a fixture
+from tests.early_help.test_access import TABLE, records, records_once  # noqa: F401 - fixtures
 from tests.fuzz_helpers import Fuzzer
 
 PRIORITY = ["early_help_manager", "team_manager", "family_worker", "senior_practitioner"]

@@ -1,8 +1,10 @@
 """Builders shared by the tests of what follows a MASH decision: named adults, strategy
 discussions, disagreements and referrals to a team without a duty email address."""
 
+from django.utils import timezone
+
 from accounts.models import AgencyKind
-from mash import enquiries
+from mash import enquiries, strategy
 from referrals import rating, services
 from tests.factories import PersonFactory, agency_user, complete_contact
 
@@ -48,31 +50,40 @@ def checks_requested(*, contact, profile, manager, worker, agencies=None):
     return enquiry, {r.agency.kind: r for r in made}
 
 
-def decided(
-    *, enquiry, profile, manager, worker, team, handover=None, next_step="social_work_referral"
+def analysed(
+    *,
+    enquiry,
+    worker,
+    held="Two call-outs in March.",
+    police_analysis="Escalating risk.",
+    summary="Police hold information.",
+    analysis="Risk of significant harm.",
+    level=4,
+    action="Refer for assessment.",
 ):
-    """The police answer, the worker analyses and the manager refers the child to `team`."""
+    """The police answer (sharing with the receiving service) and the worker records the
+    analysis: the enquiry awaiting the manager's decision, and the police user."""
     police = next(r for r in enquiry.requests.all() if r.agency.kind == AgencyKind.POLICE)
     user = agency_user(police.agency)
-    draft = enquiries.answer_save_draft(
-        request=police,
-        by=user,
-        information_held="Two call-outs in March.",
-        analysis="Escalating risk.",
-        share_with_receiving_service=True,
-        share_with_family=False,
-    )
-    enquiries.answer_submit(answer=draft, by=user)
+    answer_checks(police, user, held=held, share=True, analysis=police_analysis)
     enquiry.refresh_from_db()
     enquiry = enquiries.enquiry_record_analysis(
         enquiry=enquiry,
         by=worker,
         version=enquiry.version,
-        summary="Police hold information.",
-        analysis="Risk of significant harm.",
-        recommended_level=4,
-        recommended_action="Refer for assessment.",
+        summary=summary,
+        analysis=analysis,
+        recommended_level=level,
+        recommended_action=action,
     )
+    return enquiry, user
+
+
+def decided(
+    *, enquiry, profile, manager, worker, team, handover=None, next_step="social_work_referral"
+):
+    """The police answer, the worker analyses and the manager refers the child to `team`."""
+    enquiry, user = analysed(enquiry=enquiry, worker=worker)
     return enquiries.enquiry_decide(
         enquiry=enquiry,
         by=manager,
@@ -99,3 +110,29 @@ def referred_by_the_mash(*, officer, senior, profile, manager, worker, team):
         enquiry=enquiry, profile=profile, manager=manager, worker=worker, team=team
     )
     return enquiry, requests, police_user
+
+
+def strategy_held(*, enquiry, by):
+    """A strategy discussion held now on the enquiry, deciding on section 47 enquiries."""
+    return strategy.strategy_discussion_record(
+        enquiry=enquiry,
+        by=by,
+        held_at=timezone.now(),
+        attendees=[strategy.Attendee("Police", "DS Nair")],
+        decision="Section 47.",
+        section_47=True,
+        actions=[strategy.Action("Visit", "Social worker", timezone.localdate())],
+    )
+
+
+def answer_checks(request, user, *, held, share, analysis="Raises the risk."):
+    """The agency's answer to `request`, submitted: shared with the receiving service or not."""
+    draft = enquiries.answer_save_draft(
+        request=request,
+        by=user,
+        information_held=held,
+        analysis=analysis,
+        share_with_receiving_service=share,
+        share_with_family=False,
+    )
+    return enquiries.answer_submit(answer=draft, by=user)

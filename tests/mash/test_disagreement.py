@@ -87,6 +87,7 @@ def test_the_manager_resolves_it_with_reasons_which_meets_the_clock_and_tells_th
     disagreements.disagreement_resolve(
         disagreement=disagreement,
         by=mash_manager,
+        profile=havering,
         outcome="decision_changed",
         reasons="Agreed: strategy discussion today.",
     )
@@ -101,7 +102,11 @@ def test_the_manager_resolves_it_with_reasons_which_meets_the_clock_and_tells_th
     assert "Disagreement resolved: decision changed" in reasons
     with pytest.raises(ValidationError, match="already been resolved"):
         disagreements.disagreement_resolve(
-            disagreement=disagreement, by=mash_manager, outcome="upheld", reasons="Again"
+            disagreement=disagreement,
+            by=mash_manager,
+            profile=havering,
+            outcome="upheld",
+            reasons="Again",
         )
 
 
@@ -111,11 +116,15 @@ def test_resolving_needs_an_outcome_and_reasons_and_a_manager(
     disagreement = raise_by_police(case, havering)
     with pytest.raises(PermissionDenied):
         disagreements.disagreement_resolve(
-            disagreement=disagreement, by=mash_social_worker, outcome="upheld", reasons="No"
+            disagreement=disagreement,
+            by=mash_social_worker,
+            profile=havering,
+            outcome="upheld",
+            reasons="No",
         )
     with pytest.raises(ValidationError) as raised:
         disagreements.disagreement_resolve(
-            disagreement=disagreement, by=mash_manager, outcome="", reasons=" "
+            disagreement=disagreement, by=mash_manager, profile=havering, outcome="", reasons=" "
         )
     assert set(raised.value.message_dict) == {"outcome", "outcome_reasons"}
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from mash import disagreements, enquiries
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 from tests.factories import PersonFactory, contact_with_mash
 
 PERSONAS = [
@@ -129,10 +129,8 @@ def make_records(
     return {"enquiry": enquiry, "partner_request": request, "disagreement": disagreement}
 
 
-@pytest.fixture
-def records(request, db):
-    """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
-    return with_fixtures(request, make_records)
+# What the table's URLs point at; tests/test_every_read_is_logged.py builds the same.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -76,9 +76,10 @@ def test_each_page_reads_a_page_not_the_whole_queue(council):
 
 @pytest.mark.django_db
 def test_a_team_managers_lists_probe_each_rows_grants_rather_than_hash_them_all(council):
-    """The team queue, a worker's tray and the manager's clocks check each candidate row's
-    grants by index and stop at the page: PostgreSQL hashed an OR of two EXISTS over every
-    grant the manager's groups hold (280,000 at a large council) before reading one row."""
+    """The team queue, a worker's tray, the manager's clocks and their overdue dashboard check
+    each candidate row's grants by index (the queues and clocks stop at the page; the dashboard
+    counts only the clocks the manager watches): PostgreSQL hashed an OR of two EXISTS over
+    every grant the manager's groups hold (280,000 at a large council) before reading one row."""
     from core.paging import lookahead_page, lookahead_rows
     from referrals.oversight import worker_tray
     from referrals.selectors import contact_visibility, queue_for_team
@@ -90,6 +91,7 @@ def test_a_team_managers_lists_probe_each_rows_grants_rather_than_hash_them_all(
     lists = {
         "team queue": lambda: list(lookahead_page(queue_for_team(manager), 50, "1").object_list),
         "worker tray": lambda: list(worker_tray(manager, worker, limit=100)),
+        "dashboard": dict(bench.pages(people))["dashboard, team manager"],
         "manager's clocks": lambda: list(
             lookahead_page(
                 clocks_for_user(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from privacy import subject_access, unusual
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 
 from .cases import make_case, open_request, people
 
@@ -90,9 +90,8 @@ def make_records(
     return {"sar": sar, "report": unusual.unusual_access_report(week_start=monday)}
 
 
-@pytest.fixture
-def records(request, db):
-    return with_fixtures(request, make_records)
+# What the table's URLs point at, built once for the module.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -8,7 +8,7 @@ from mash import enquiries
 from mash.services import discussion_add
 from referrals import rating, services
 from referrals.models import CinEpisode
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 from tests.factories import PersonFactory, complete_contact, contact_with_mash
 
 PERSONAS = [
@@ -455,10 +455,8 @@ def make_records(
     }
 
 
-@pytest.fixture
-def records(request, db):
-    """What the table's URLs point at; tests/test_every_read_is_logged.py builds the same."""
-    return with_fixtures(request, make_records)
+# What the table's URLs point at, built once; tests/test_every_read_is_logged.py builds the same.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.fuzz_helpers import Fuzzer
-from tests.referrals.test_access import TABLE, records  # noqa: F401 - records is a fixture
+from tests.referrals.test_access import TABLE, records, records_once  # noqa: F401 - fixtures
 
 # The most privileged persona a page allows is tried first; one per page keeps this bounded.
 PRIORITY = [

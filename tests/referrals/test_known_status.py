@@ -55,6 +55,9 @@ def test_child_with_three_contacts_two_at_the_mash_is_not_shown_as_not_known(
     assert "Known from previous contacts" in page
     assert "3 contacts in the last 12 months (3 in all), 2 to the MASH" in page
     assert third.reference in page
+    # Where each contact is, mid-sentence and with its acronym kept.
+    assert ": with the MASH manager</li>" in page
+    assert "the mash" not in page
 
 
 def test_child_referred_to_a_team_is_open_to_social_care_there(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from referrals import merging, services
 from referrals.models import ContactDuplicate
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 from tests.factories import PersonFactory, complete_contact
 
 PERSONAS = [
@@ -78,9 +78,8 @@ def make_records(screening_officer, mash_manager, camden):
     }
 
 
-@pytest.fixture
-def records(request, db):
-    return with_fixtures(request, make_records)
+# What the table's URLs point at, built once for the module.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.django_db

@@ -96,7 +96,7 @@ def test_the_workers_tray_lists_the_contact_as_needing_oversight_until_recorded(
     with django_assert_max_num_queries(20):
         response = client.get(url)
     assert "Oversight needed" not in response.text
-    assert f"Last by {team_manager}" in response.text
+    assert f"Last by {escape(str(team_manager))}" in response.text
 
 
 def test_a_manager_cannot_open_the_tray_of_someone_outside_their_team(client, team_manager):

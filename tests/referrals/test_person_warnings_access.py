@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from referrals import services
 from referrals.person_warnings import services as warnings
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 from tests.factories import PersonFactory, complete_contact
 
 PERSONAS = [
@@ -117,9 +117,8 @@ def make_records(screening_officer, senior_practitioner, mash_manager, camden):
     return {"person": person, "proposed": proposed, "agreed": agreed}
 
 
-@pytest.fixture
-def records(request, db):
-    return with_fixtures(request, make_records)
+# What the table's URLs point at, built once for the module.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

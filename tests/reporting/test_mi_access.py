@@ -3,7 +3,7 @@ personal data); a partner agency, the front door and early help staff get 403.""
 
 import pytest
 
-from tests.access_helpers import check_row, expect, with_fixtures
+from tests.access_helpers import check_row, expect, shared_records
 from tests.factories import TeamFactory
 from tests.reporting.mi_data import make_quarter
 
@@ -43,9 +43,8 @@ def make_records(camden, social_work_team):
     return make_quarter(social_work_team, TeamFactory(name="Another children in need team"))
 
 
-@pytest.fixture
-def records(db, request):
-    return with_fixtures(request, make_records)
+# What the table's URLs point at, built once for the module.
+records_once, records = shared_records(make_records, PERSONAS)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -115,6 +115,37 @@ def test_team_manager_sees_only_their_own_teams_contacts_clocks(
     assert listed(client.get(URL)) == [red.contact.reference]
 
 
+def test_team_manager_watches_the_teams_clocks_not_another_services_on_a_contact_it_holds(
+    client, camden, screening_officer, social_work_team, social_worker, team_manager
+):
+    def shared_clock(kind, **who):
+        deadline = clock(camden, screening_officer, kind, **who)
+        contact_share(deadline.contact, social_work_team.group, access=Access.READ)
+        return deadline
+
+    teams = shared_clock(ClockKind.AMBER_CHECKS, team=social_work_team)
+    named_to_a_member = shared_clock(ClockKind.RED_CHECKS, responsible=social_worker)
+    # The screening officers' clock to tell the referrer, on a contact the team was sent.
+    screenings = shared_clock(
+        ClockKind.REFERRER_TOLD, rag=Rag.AMBER, responsible_role=Role.SCREENING_OFFICER
+    )
+    # The clock carries the team that owes it: its manager sees it (by reference) even on a
+    # contact that is no longer the team's to open; one named to a member is not seen there.
+    owed = clock(camden, screening_officer, ClockKind.BORDERLINE, team=social_work_team)
+    hidden = clock(camden, screening_officer, ClockKind.SCREENING, responsible=social_worker)
+    client.force_login(team_manager)
+
+    response = client.get(URL)
+
+    shown = [teams, named_to_a_member, owed]
+    assert sorted(listed(response)) == sorted(d.contact.reference for d in shown)
+    assert response.context["counts"].total == 3
+    page = response.content.decode()
+    assert "The open clocks of your work: your team's" in page
+    assert screenings.contact.reference not in page
+    assert hidden.contact.reference not in page
+
+
 # The tests below count, filter, sort and page clocks of several teams, so they look as a MASH
 # manager, who reads every contact. Team managers read only their own team's contacts since
 # issue 9 (test_red_clock_shows_overdue_after_the_sweep and the work tray test look as one).
@@ -185,6 +216,40 @@ def test_sort_orders_the_list_and_header_links_keep_filters(
     assert listed(client.get(URL, {"sort": "kind"}))[0] == amber.contact.reference
     html = client.get(URL, {"rag": Rag.RED}).content.decode()
     assert 'href="?rag=red&amp;sort=team"' in html
+
+
+@pytest.mark.parametrize("found", ["by ids, then sorted", "by walking in order"])
+def test_a_team_managers_few_clocks_are_listed_in_the_order_asked_however_they_are_found(
+    client, camden, screening_officer, social_work_team, team_manager, monkeypatch, found
+):
+    from workspace import dashboard as views
+
+    if found == "by walking in order":  # as for more clocks than are sorted apart
+        monkeypatch.setattr(views, "SORT_BELOW", 0)
+    clocks = [
+        clock(
+            camden,
+            screening_officer,
+            kind,
+            rag=rag,
+            team=social_work_team,
+            started_at=START + dt.timedelta(minutes=minutes),
+        )
+        for kind, rag, minutes in [
+            (ClockKind.RED_CHECKS, Rag.RED, 30),
+            (ClockKind.AMBER_CHECKS, Rag.AMBER, 0),
+            (ClockKind.BORDERLINE, Rag.AMBER, 10),
+        ]
+    ]
+    by_due = [d.contact.reference for d in sorted(clocks, key=lambda d: (d.due_at, d.pk))]
+    client.force_login(team_manager)
+
+    assert listed(client.get(URL)) == by_due
+    assert listed(client.get(URL, {"sort": "-due"})) == by_due[::-1]
+    assert listed(client.get(URL, {"sort": "rag"}))[0] == clocks[0].contact.reference
+    assert listed(client.get(URL, {"rag": Rag.AMBER})) == [
+        r for r in by_due if r != clocks[0].contact.reference
+    ]
 
 
 def test_page_links_keep_filters(client, mash_manager, red, camden, screening_officer, monkeypatch):
