@@ -12,10 +12,12 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Model
 from guardian.backends import ObjectPermissionBackend, check_support
+from guardian.conf import settings as guardian_settings
 from guardian.core import ObjectPermissionChecker
 
 # Custom permissions that only read (besides every `view_` permission).
@@ -40,7 +42,30 @@ def is_read(perm: str) -> bool:
 
 class CaseDataModelBackend(ModelBackend):
     """Django's model backend, except that a superuser holds case-data permissions only
-    through their groups and own grants, like everyone else."""
+    through their groups and own grants, like everyone else.
+
+    Two reads Django makes on every page are one here: the signed-in user comes with their
+    team and agency (the page header names them), and the role-wide permissions are read in
+    one query, the user's own and their groups' (a UNION), where Django reads each apart."""
+
+    def get_user(self, user_id):
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("team", "agency").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser or hasattr(user_obj, "_perm_cache"):
+            return super().get_all_permissions(user_obj, obj)
+        columns = ("content_type__app_label", "codename")
+        own = self._get_user_permissions(user_obj).values_list(*columns).order_by()
+        groups = self._get_group_permissions(user_obj).values_list(*columns).order_by()
+        user_obj._perm_cache = {f"{app}.{codename}" for app, codename in own.union(groups)}
+        return user_obj._perm_cache
 
     def _get_permissions(self, user_obj, obj, from_name):
         cache = f"_{from_name}_perm_cache"
@@ -125,8 +150,29 @@ class CaseDataObjectPermissionBackend(ObjectPermissionBackend):
         support, user_obj = check_support(user_obj, obj)
         if not support:
             return False
-        checker = request_cached("checker", user_obj, lambda: ObjectPermissionChecker(user_obj))
+        checker = request_cached("checker", user_obj, lambda: OneReadChecker(user_obj))
         return checker.has_perm(perm, obj)
+
+
+class OneReadChecker(ObjectPermissionChecker):
+    """guardian's checker, reading what a user holds on a record, themselves and through their
+    groups, in one query (a UNION of guardian's two) instead of two. guardian keeps the two
+    apart to avoid one slow OR over both; a UNION is still two index lookups."""
+
+    def get_perms(self, obj: Model) -> list[str]:
+        if (
+            not self.user
+            or not self.user.is_active
+            or self.user.is_superuser
+            or guardian_settings.AUTO_PREFETCH
+        ):
+            return super().get_perms(obj)
+        key = self.get_local_cache_key(obj)
+        if key not in self._obj_perms_cache:
+            own = self.get_user_perms(obj).order_by()
+            groups = self.get_group_perms(obj).order_by()
+            self._obj_perms_cache[key] = list(set(own.union(groups)))
+        return self._obj_perms_cache[key]
 
 
 class BreakGlassBackend:

@@ -120,6 +120,18 @@ def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
 
 
 def register() -> None:
-    source_register("early_help", "Early help", decision_entries, order=50)
+    source_register(
+        "early_help",
+        "Early help",
+        decision_entries,
+        order=50,
+        present=lambda ids: EarlyHelpDecision.objects.filter(contact_id__in=ids),
+    )
     source_register("early_help", "Early help", case_entries, order=50)
-    source_register("early_help", "Early help", panel_entries, order=50)
+    source_register(
+        "early_help",
+        "Early help",
+        panel_entries,
+        order=50,
+        present=lambda ids: PanelCase.objects.filter(contact_id__in=ids, decided_at__isnull=False),
+    )

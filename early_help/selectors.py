@@ -69,6 +69,12 @@ def is_awaiting_decision(contact: Contact) -> bool:
     return Contact.objects.filter(AWAITING_DECISION, pk=contact.pk).exists()
 
 
+def is_awaiting(contact: Contact) -> bool:
+    """`is_awaiting_decision` of the contact as loaded, for a page that has just read it
+    (AWAITING_DECISION's two fields, without asking the database again)."""
+    return contact.status == ContactStatus.WITH_EARLY_HELP and not contact.early_help_decided
+
+
 def decision_queue(user: User) -> QuerySet[Contact]:
     """Contacts awaiting the early help referral decision that the user may see, most urgent
     clock first."""

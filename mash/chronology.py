@@ -226,5 +226,19 @@ def discussion_entries(*, scope: Scope, limit: int) -> list[Entry]:
 
 def register() -> None:
     source_register("mash", "MASH enquiries", enquiry_entries, order=30)
-    source_register("passed_on", "Passed on", shared_entries, order=40)
-    source_register("discussion", "Daily discussion", discussion_entries, order=35)
+    source_register(
+        "passed_on",
+        "Passed on",
+        shared_entries,
+        order=40,
+        present=lambda ids: InformationShared.objects.filter(referral__contact_id__in=ids),
+    )
+    source_register(
+        "discussion",
+        "Daily discussion",
+        discussion_entries,
+        order=35,
+        present=lambda ids: DiscussionItem.objects.filter(
+            contact_id__in=ids, decided_at__isnull=False
+        ),
+    )

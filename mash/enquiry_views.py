@@ -125,7 +125,12 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     acts = may_enquiry(user, "change_enquiry", enquiry)
     manager = may_enquiry(user, "decide_enquiry", enquiry)
     open_ = enquiry.status != EnquiryStatus.DECIDED
-    consent = enquiry.latest_consent
+    # Newest first (ConsentDecision.Meta.ordering): the first is the latest.
+    consents = list(enquiry.consent_decisions.select_related("recorded_by"))
+    consent = consents[0] if consents else None
+    # Most enquiries have no strategy discussion, disagreement or reopened decision: one
+    # query says which of those this one has, and only those are read.
+    present = selectors.records_on(enquiry)
     return render(
         request,
         "mash/enquiry/detail.html",
@@ -138,7 +143,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "previous_page": previous_page,
             "visible": contact_selectors.visible_ids(user, previous),
-            "consents": list(enquiry.consent_decisions.select_related("recorded_by")),
+            "consents": consents,
             "consent": consent,
             "requests": requests,
             "answered": answered,
@@ -159,11 +164,17 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_request": acts and open_ and consent is not None and consent.allows_checks,
             "can_analyse": acts and open_,
             "can_decide": manager and enquiry.is_awaiting_decision,
-            "strategy_discussions": strategy.strategy_discussions_for(enquiry),
+            "strategy_discussions": strategy.strategy_discussions_for(enquiry)
+            if "strategy_discussions" in present
+            else [],
             "can_record_strategy": strategy.may_record(user, enquiry),
-            "disagreements": selectors.disagreements_on(enquiry),
+            "disagreements": selectors.disagreements_on(enquiry)
+            if "disagreements" in present
+            else [],
             "can_resolve": disagreements.may_resolve(user),
-            "previous_decisions": selectors.previous_decisions_on(enquiry),
+            "previous_decisions": selectors.previous_decisions_on(enquiry)
+            if "previous_decisions" in present
+            else [],
         },
     )
 

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -150,7 +150,7 @@ def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
         list(enquiry.history.select_related("history_user").order_by("history_date", "history_id")),
         Enquiry,
     )
-    request_ids = list(enquiry.requests.values_list("pk", flat=True))
+    request_ids = PartnerRequest.objects.filter(enquiry_id=enquiry.pk).values("pk")
     for model, rows in (
         (ConsentDecision, ConsentDecision.history.filter(enquiry_id=enquiry.pk)),
         (PartnerRequest, PartnerRequest.history.filter(enquiry_id=enquiry.pk)),
@@ -177,6 +177,27 @@ def handovers_for(referrals: list[Referral]) -> dict[int, ReferralHandover]:
             "team_manager", "recorded_by"
         )
     }
+
+
+def records_on(enquiry: Enquiry) -> set[str]:
+    """Which of the enquiry's strategy discussions, disagreements and reopened decisions it
+    has any of (one query), so that a page reads only those it has."""
+    related = ("strategy_discussions", "disagreements", "previous_decisions")
+    row = (
+        Enquiry.objects.filter(pk=enquiry.pk)
+        .values(
+            **{
+                f"has_{name}": Exists(
+                    Enquiry._meta.get_field(name).related_model.objects.filter(
+                        enquiry=OuterRef("pk")
+                    )
+                )
+                for name in related
+            }
+        )
+        .get()
+    )
+    return {name for name in related if row[f"has_{name}"]}
 
 
 def disagreements_on(enquiry: Enquiry) -> list[Disagreement]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Exists, Q, QuerySet
 
 from accounts.models import User
 
@@ -88,16 +88,47 @@ class Kind:
     order: int
 
 
+# present(contact_ids) -> a queryset that has a row whenever the source has an entry on those
+# contacts (it may have rows when the source has none to show, never the other way round).
+Present = Callable[[list[int]], QuerySet]
+
 _kinds: dict[str, Kind] = {}
 _sources: dict[str, list[Source]] = {}
+_present: dict[Source, Present] = {}
 
 
-def source_register(kind: str, label: str, source: Source, *, order: int = 50) -> None:
-    """Add a source of entries of one kind (registering the same source twice is harmless)."""
+def source_register(
+    kind: str, label: str, source: Source, *, order: int = 50, present: Present | None = None
+) -> None:
+    """Add a source of entries of one kind (registering the same source twice is harmless).
+    With `present`, a timeline asks first, in one query for every such source, which of them
+    have anything on the person's contacts, and asks only those for their entries: most
+    children have no MERLIN report, notice, discussion or early help decision."""
     _kinds.setdefault(kind, Kind(kind, label, order))
     sources = _sources.setdefault(kind, [])
     if source not in sources:
         sources.append(source)
+    if present is not None:
+        _present[source] = present
+
+
+def _absent(sources: list[Source], scope: Scope) -> set[Source]:
+    """The sources among `sources` with nothing on the scope's contacts (one query; none when
+    fewer than two could be skipped, where asking costs as much as reading)."""
+    gated = [source for source in sources if source in _present]
+    if len(gated) < 2 or not scope.contacts:
+        return set()
+    row = (
+        Person.objects.filter(pk=scope.person.pk)
+        .values(
+            **{
+                f"present_{i}": Exists(_present[source](scope.contacts))
+                for i, source in enumerate(gated)
+            }
+        )
+        .get()
+    )
+    return {source for i, source in enumerate(gated) if not row[f"present_{i}"]}
 
 
 def kinds() -> list[Kind]:
@@ -121,11 +152,11 @@ def chronology(
     (`scope`: one the caller already has for this user and person, to share its reads)."""
     wanted = set(kinds or ()) or set(_sources)
     scope = scope or Scope(user=user, person=person)
+    sources = [source for kind, some in _sources.items() if kind in wanted for source in some]
+    absent = _absent(sources, scope)
     entries: list[Entry] = []
-    for kind, sources in _sources.items():
-        if kind not in wanted:
-            continue
-        for source in sources:
+    for source in sources:
+        if source not in absent:
             entries.extend(source(scope=scope, limit=limit))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

@@ -249,9 +249,33 @@ def warning_entries(*, scope: Scope, limit: int) -> list[Entry]:
 
 def register() -> None:
     source_register("contacts", "Contacts", contact_entries, order=10)
-    source_register("ratings", "Ratings", rating_entries, order=20)
+    source_register(
+        "ratings",
+        "Ratings",
+        rating_entries,
+        order=20,
+        present=lambda ids: Rating.objects.filter(contact_id__in=ids),
+    )
     source_register("moves", "Where contacts went", move_entries, order=30)
-    source_register("passed_on", "Passed on", referral_entries, order=40)
-    source_register("notices", "Notices to the referrer", notice_entries, order=60)
-    source_register("merlin", "Police MERLIN reports", merlin_entries, order=70)
+    source_register(
+        "passed_on",
+        "Passed on",
+        referral_entries,
+        order=40,
+        present=lambda ids: Referral.objects.filter(contact_id__in=ids),
+    )
+    source_register(
+        "notices",
+        "Notices to the referrer",
+        notice_entries,
+        order=60,
+        present=lambda ids: ReferrerNotice.objects.filter(contact_id__in=ids),
+    )
+    source_register(
+        "merlin",
+        "Police MERLIN reports",
+        merlin_entries,
+        order=70,
+        present=lambda ids: MerlinReport.objects.filter(contact_id__in=ids),
+    )
     source_register("warnings", "Warnings", warning_entries, order=80)

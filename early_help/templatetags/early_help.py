@@ -1,9 +1,12 @@
 """The early help part of the contact page, kept in this app: `{% early_help_on_contact %}`."""
 
 from django import template
+from django.db.models import Exists, OuterRef
+
+from referrals.models import Contact
 
 from .. import access, selectors
-from ..models import EarlyHelpDecision, PanelCase, StepDown, StepUp
+from ..models import EarlyHelpDecision, FamilyWorkCase, PanelCase, StepDown, StepUp
 
 register = template.Library()
 
@@ -12,22 +15,53 @@ register = template.Library()
 def early_help_on_contact(context, contact) -> dict:
     """What early help decided or is doing about a contact, with the actions the user may take."""
     user = context["request"].user
+    # Most contacts never reach early help: one query says which of its records this one has,
+    # and only those are read.
+    has = (
+        Contact.objects.filter(pk=contact.pk)
+        .values(
+            has_decision=Exists(EarlyHelpDecision.objects.filter(contact=OuterRef("pk"))),
+            has_step_down=Exists(StepDown.objects.filter(contact=OuterRef("pk"))),
+            has_step_up=Exists(StepUp.objects.filter(contact=OuterRef("pk"))),
+            has_panel=Exists(PanelCase.objects.filter(contact=OuterRef("pk"))),
+            has_cases=Exists(FamilyWorkCase.objects.filter(contact=OuterRef("pk"))),
+        )
+        .get()
+    )
     decision = (
         EarlyHelpDecision.objects.filter(contact=contact)
         .select_related("worker", "decided_by")
         .first()
+        if has["has_decision"]
+        else None
     )
-    step_down = StepDown.objects.filter(contact=contact).select_related("from_team").first()
-    step_up = StepUp.objects.filter(contact=contact).select_related("case").first()
-    panel_cases = list(
-        PanelCase.objects.filter(contact=contact).select_related("panel", "worker", "decided_by")
+    step_down = (
+        StepDown.objects.filter(contact=contact).select_related("from_team").first()
+        if has["has_step_down"]
+        else None
+    )
+    step_up = (
+        StepUp.objects.filter(contact=contact).select_related("case").first()
+        if has["has_step_up"]
+        else None
+    )
+    panel_cases = (
+        list(
+            PanelCase.objects.filter(contact=contact).select_related(
+                "panel", "worker", "decided_by"
+            )
+        )
+        if has["has_panel"]
+        else []
     )
     cases = [
         case
-        for case in contact.family_work_cases.select_related("family_worker")
+        for case in (
+            contact.family_work_cases.select_related("family_worker") if has["has_cases"] else []
+        )
         if access.may_case(user, "view_familyworkcase", case)
     ]
-    awaiting = selectors.is_awaiting_decision(contact)
+    awaiting = selectors.is_awaiting(contact)
     consent = selectors.has_early_help_consent(contact) if awaiting else True
     return {
         "contact": contact,

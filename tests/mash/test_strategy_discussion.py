@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,3 +139,27 @@ def test_a_half_filled_attendee_or_next_step_is_named_next_to_its_field(
     assert "Enter a real time, like 9:30am or 14:05" in page
     assert "Kept what I typed" in page
     assert not StrategyDiscussion.objects.exists()
+
+
+def test_the_enquiry_page_reads_strategy_disagreements_and_reopened_decisions_only_when_held(
+    client, enquiry, mash_social_worker
+):
+    tables = ("mash_strategydiscussion", "mash_disagreement", "mash_previousdecision")
+
+    def tables_read():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("mash:enquiry", args=[enquiry.pk])).content.decode()
+        return page, {
+            t
+            for q in queries
+            for t in tables
+            if q["sql"].startswith("SELECT") and f'FROM "{t}"' in q["sql"].split("EXISTS")[0]
+        }
+
+    client.force_login(mash_social_worker)
+    page, read = tables_read()
+    assert read == set() and "Strategy discussions" not in page
+    record(enquiry, mash_social_worker)
+    page, read = tables_read()
+    assert read == {"mash_strategydiscussion"}
+    assert "DS Nair" in page and "Joint visit" in page

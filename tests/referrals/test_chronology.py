@@ -185,3 +185,50 @@ def test_a_panel_decision_is_an_early_help_entry(
     entries = chronology.chronology(user=early_help_manager, person=child, limit=100)
     [panel] = [e for e in entries if e.title.startswith("Early Help Panel decision")]
     assert contact.reference in panel.title and panel.detail.startswith("Whole-family needs")
+
+
+def test_sources_with_nothing_on_the_childs_contacts_are_not_read(
+    client, screening_officer, mash_manager, camden
+):
+    """One query says which sources that can say so have anything on the child's contacts;
+    a child with submitted contacts and nothing else is read from the contacts alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals import services
+    from tests.factories import complete_contact
+
+    child = PersonFactory()
+    for _ in range(2):
+        contact = complete_contact(by=screening_officer, children=[child])
+        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+    client.force_login(mash_manager)
+    skipped = (
+        "referrals_rating",
+        "referrals_referral",
+        "referrals_referrernotice",
+        "referrals_merlinreport",
+        "mash_informationshared",
+        "mash_discussionitem",
+        "early_help_earlyhelpdecision",
+        "early_help_panelcase",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("referrals:person_chronology", args=[child.pk]))
+    assert page.content.decode().count("received: phone call") == 2
+    read = {
+        table
+        for q in queries
+        for table in skipped
+        if f'FROM "{table}"' in q["sql"].split("EXISTS")[0]
+    }
+    assert read == set()
+    asked = [q for q in queries if q["sql"].count("EXISTS") >= len(skipped)]
+    assert len(asked) == 1
+
+
+def test_a_source_with_entries_is_read_after_the_one_question(rich_child, mash_manager):
+    """The gate never hides an entry: the rich child's ratings, referral, decisions and
+    checks all appear (the other tests check each kind's content)."""
+    entries = chronology.chronology(user=mash_manager, person=rich_child["child"], limit=100)
+    assert {"ratings", "contacts", "moves", "mash"} <= _kinds(entries)

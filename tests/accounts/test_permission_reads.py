@@ -1,0 +1,102 @@
+"""What every page reads to know who is asking: the signed-in user with their team and agency
+in one query, their role-wide permissions in one (their own and their groups'), and within a
+read-only request what they hold on a record in one (accounts.permissions)."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from guardian.shortcuts import assign_perm
+
+from accounts.models import User
+from accounts.permissions import CaseDataModelBackend, ObjectPermissionCacheMiddleware
+from referrals.access import may_contact
+from referrals.services import contact_start
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def test_the_signed_in_user_comes_with_their_team_and_agency(
+    db, django_assert_num_queries, screening_officer, partner_user
+):
+    backend = CaseDataModelBackend()
+    for user in (screening_officer, partner_user):
+        with django_assert_num_queries(1):
+            signed_in = backend.get_user(user.pk)
+            assert (signed_in.team, signed_in.agency) == (user.team, user.agency)
+
+
+def test_a_deactivated_or_missing_user_is_signed_in_as_nobody(db, screening_officer):
+    backend = CaseDataModelBackend()
+    User.objects.filter(pk=screening_officer.pk).update(is_active=False)
+    assert backend.get_user(screening_officer.pk) is None
+    assert backend.get_user(10**9) is None
+
+
+def test_role_wide_permissions_are_the_users_own_and_their_groups_read_at_once(
+    db, django_assert_num_queries, outsider
+):
+    group = Group.objects.create(name="permission-reads")
+    group.permissions.add(_permission("referrals.view_person"))
+    outsider.groups.add(group)
+    outsider.user_permissions.add(_permission("referrals.search_person"))
+    user = User.objects.get(pk=outsider.pk)
+
+    with django_assert_num_queries(1):
+        held = user.get_all_permissions()
+        assert user.has_perm("referrals.view_person")
+        assert user.has_perm("referrals.search_person")
+    assert {"referrals.view_person", "referrals.search_person"} <= held
+    assert not user.has_perm("referrals.change_person")
+
+    # A change is seen by the next request's user (read afresh), never by a stale cache.
+    group.permissions.remove(_permission("referrals.view_person"))
+    assert not User.objects.get(pk=outsider.pk).has_perm("referrals.view_person")
+    assert user.has_perm("referrals.view_person")  # this request's answer stands
+
+
+def test_a_deactivated_user_holds_no_role_wide_permission(db, screening_officer):
+    user = User.objects.get(pk=screening_officer.pk)
+    user.is_active = False
+    assert CaseDataModelBackend().get_all_permissions(user) == set()
+    assert not user.has_perm("referrals.add_contact")
+
+
+def test_within_a_get_a_record_grant_is_read_for_user_and_groups_in_one_query(
+    db, django_assert_num_queries, screening_officer, outsider
+):
+    contact = contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    group = Group.objects.create(name="record-grants")
+    outsider.groups.add(group)
+    assign_perm("referrals.view_contact", outsider, contact)
+    assign_perm("referrals.change_contact", group, contact)
+    user = User.objects.get(pk=outsider.pk)
+    user.get_all_permissions()  # role-wide: none, read before the count
+    answers = {}
+
+    def view(request):
+        with django_assert_num_queries(1):
+            for perm in ("view_contact", "change_contact", "screen_contact"):
+                answers[perm] = may_contact(user, perm, contact)
+        return HttpResponse()
+
+    ObjectPermissionCacheMiddleware(view)(RequestFactory().get("/"))
+    assert answers == {"view_contact": True, "change_contact": True, "screen_contact": False}
+
+
+def test_a_page_names_the_users_team_in_its_header_without_reading_it_again(
+    client, screening_officer
+):
+    client.force_login(screening_officer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("referrals:person_search")).content.decode()
+    assert f"Signed in as <strong>{escape(screening_officer.get_full_name())}</strong>, " in page
+    assert escape(screening_officer.team.name) in page
+    assert not [q for q in queries if 'FROM "accounts_team"' in q["sql"]]
