@@ -3,9 +3,9 @@ told, the queue marker, and the managers' lists. Each is a fixed number of queri
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
-from accounts.grants import granted
+from accounts.grants import grant_filter
 from accounts.models import User
 
 from ..models import ContactPerson, Person
@@ -55,8 +55,17 @@ def for_managers(user: User) -> dict[str, list[PersonWarning]]:
     their review date, on people the manager may read."""
     if not (user.is_active and user.has_perm(AGREE)):
         return {"proposed": [], "due": []}
-    people = granted(user, "referrals.view_person", Person.objects.filter(destroyed_at=None))
-    qs = PersonWarning.objects.filter(person__in=people).select_related("person", "proposed_by")
+    # granted(), on the warnings' own person_id: the same rows as `person__in=granted(...)`
+    # without nesting a query of people (a nested grant query costs milliseconds of Python to
+    # copy and compile, twice here).
+    readable = (
+        Q()
+        if user.has_perm("referrals.view_person")
+        else grant_filter(user, "referrals.view_person", Person, on="person_id")
+    )
+    qs = PersonWarning.objects.filter(readable, person__destroyed_at=None).select_related(
+        "person", "proposed_by"
+    )
     proposed = list(
         qs.filter(status=WarningStatus.PROPOSED)
         .exclude(proposed_by=user)

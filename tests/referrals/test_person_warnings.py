@@ -220,3 +220,24 @@ def test_the_review_sweep_is_on_the_one_beat_schedule_and_calls_the_service(
         sweep_warning_reviews()
     warning.refresh_from_db()
     assert warning.is_due_for_review
+
+
+def test_a_managers_list_holds_proposals_on_people_they_may_read_and_not_destroyed(
+    screening_officer, team_manager, mash_manager
+):
+    from guardian.shortcuts import assign_perm
+
+    from referrals.models import Person
+
+    readable, other, destroyed = PersonFactory(), PersonFactory(), PersonFactory()
+    for person in (readable, destroyed):
+        assign_perm("referrals.view_person", team_manager, person)
+    proposals = {p: _proposed(p, screening_officer) for p in (readable, other, destroyed)}
+    Person.objects.filter(pk=destroyed.pk).update(destroyed_at=timezone.now())
+
+    assert selectors.for_managers(team_manager)["proposed"] == [proposals[readable]]
+    # Role-wide readers see every living person's proposals (not their own).
+    assert set(selectors.for_managers(mash_manager)["proposed"]) == {
+        proposals[readable],
+        proposals[other],
+    }
