@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
         # Permissions exist only once each app has migrated, so role groups get their
         # permissions after every app's migrate (the groups themselves come from a data migration).
         post_migrate.connect(_sync_after_migrate, dispatch_uid="accounts.sync_role_permissions")
+        # Migrate and flush may create permissions anew, with new ids (accounts.grants).
+        from .grants import forget_permission_ids
+
+        post_migrate.connect(forget_permission_ids, dispatch_uid="accounts.forget_permission_ids")
         from .reads import connect_logged_models
 
         connect_logged_models()

@@ -100,3 +100,41 @@ def test_a_page_names_the_users_team_in_its_header_without_reading_it_again(
     assert f"Signed in as <strong>{escape(screening_officer.get_full_name())}</strong>, " in page
     assert escape(screening_officer.team.name) in page
     assert not [q for q in queries if 'FROM "accounts_team"' in q["sql"]]
+
+
+def test_a_grant_filter_names_the_permission_by_id_remembered_until_migrate_or_flush(
+    db, django_assert_num_queries, screening_officer, outsider
+):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from accounts import grants
+    from referrals.models import Contact
+
+    contact = contact_start(by=screening_officer, source="phone", received_at=timezone.now())
+    assign_perm("referrals.view_contact", outsider, contact)
+    grants.forget_permission_ids()
+    visible = grants.granted(outsider, "referrals.view_contact", Contact.objects.all())
+    assert list(visible) == [contact]
+    held = _permission("referrals.view_contact").pk
+    assert grants._permission_ids == {("referrals", "contact", "view_contact"): held}
+    assert 'FROM "auth_permission"' not in str(visible.query)
+    with django_assert_num_queries(1):  # the groups (none) are read; the id is remembered
+        grants.grant_filter(outsider, "referrals.view_contact", Contact)
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert grants._permission_ids == {}
+
+
+def test_a_permission_not_yet_created_is_held_by_nobody_and_not_remembered(db, outsider):
+    from accounts import grants
+    from referrals.models import Contact
+
+    Permission.objects.filter(codename="view_contact").delete()
+    grants.forget_permission_ids()
+    assert (
+        list(
+            Contact.objects.filter(grants.grant_filter(outsider, "referrals.view_contact", Contact))
+        )
+        == []
+    )
+    assert grants._permission_ids == {}
