@@ -79,8 +79,16 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 )
             )
     # A decision reopened after a disagreement: what was decided, and its reopening.
-    reopened = (
+    # Most enquiries were never reopened: their rows are looked for without the joins (ten
+    # tables cost PostgreSQL about 9 ms to plan, whatever they hold) and read with them only
+    # when there are some.
+    reopened_ids = list(
         PreviousDecision.objects.filter(enquiry_id__in=ids)
+        .order_by("-reopened_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    reopened = (
+        PreviousDecision.objects.filter(pk__in=reopened_ids)
         .select_related(
             "enquiry__contact",
             "decided_by",
@@ -90,7 +98,9 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             "withdrawn_referral__team",
         )
         .defer(*beyond_reference("enquiry__contact"))
-        .order_by("-reopened_at")[:limit]
+        .order_by("-reopened_at")
+        if reopened_ids
+        else []
     )
     for p in reopened:
         url, reference = _url(p.enquiry_id), p.enquiry.contact.reference
