@@ -4,6 +4,7 @@ import pytest
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 from tests.access_helpers import active_world
+from tests.mash.reopening import disagreed_case
 from tests.personas import BUILDERS
 from tests.reference_data import seed_reference_data
 
@@ -88,3 +89,22 @@ class _Given:
 
 for _name, _build in BUILDERS.items():
     globals()[_name] = _persona_fixture(_name, _build)
+
+
+@pytest.fixture
+def disagreed(havering, screening_officer, senior_practitioner, mash_manager, mash_social_worker):
+    """(The MASH reopening tests and the returns' withdrawn-referral test.) Make a decided case (`next_step`, referring to `team`) the police disagree with: the
+    enquiry, the disagreement and the police user."""
+
+    def make(next_step="social_work_referral", team=None):
+        return disagreed_case(
+            next_step=next_step,
+            profile=havering,
+            officer=screening_officer,
+            senior=senior_practitioner,
+            manager=mash_manager,
+            worker=mash_social_worker,
+            team=team,
+        )
+
+    return make

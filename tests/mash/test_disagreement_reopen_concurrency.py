@@ -9,29 +9,16 @@ from mash.models import Disagreement, DisagreementStatus, EnquiryStatus, Previou
 from referrals.models import ContactStatus, Referral
 from tests.factories import UserFactory
 from tests.lifecycle.test_concurrent_moves import race
-from tests.mash.reopening import change, disagreed_case
+from tests.mash.reopening import change
 from thresholds.models import ClockKind, Deadline
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_changing_the_decision_at_once_reopen_it_once(
-    havering,
-    screening_officer,
-    senior_practitioner,
-    mash_manager,
-    mash_social_worker,
-    social_work_team,
+    disagreed, havering, mash_manager, social_work_team
 ):
     other_manager = UserFactory(username="mashmgr2", roles=[Role.MASH_MANAGER])
-    enquiry, disagreement, police_user = disagreed_case(
-        next_step="social_work_referral",
-        profile=havering,
-        officer=screening_officer,
-        senior=senior_practitioner,
-        manager=mash_manager,
-        worker=mash_social_worker,
-        team=social_work_team,
-    )
+    enquiry, disagreement, police_user = disagreed("social_work_referral", social_work_team)
 
     results = race(
         lambda: change(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from mash.models import PreviousDecision
 from privacy.disclosure import gather, to_pdf
 from referrals import chronology
-from tests.mash.reopening import change, decide_again, disagreed_case
+from tests.mash.reopening import change, decide_again
 from tests.privacy.cases import open_request
 from tests.privacy.test_disclosure import pdf_text
 
@@ -16,23 +16,8 @@ CHANGED_BECAUSE = "Agreed after the police's new information."
 
 
 @pytest.fixture
-def reopened(
-    havering,
-    screening_officer,
-    senior_practitioner,
-    mash_manager,
-    mash_social_worker,
-    social_work_team,
-):
-    enquiry, disagreement, police_user = disagreed_case(
-        next_step="social_work_referral",
-        profile=havering,
-        officer=screening_officer,
-        senior=senior_practitioner,
-        manager=mash_manager,
-        worker=mash_social_worker,
-        team=social_work_team,
-    )
+def reopened(disagreed, havering, mash_manager, social_work_team):
+    enquiry, disagreement, police_user = disagreed("social_work_referral", social_work_team)
     change(disagreement, manager=mash_manager, profile=havering, reasons=CHANGED_BECAUSE)
     decide_again(
         enquiry=enquiry, profile=havering, manager=mash_manager, next_step="no_further_action"
@@ -41,23 +26,9 @@ def reopened(
 
 
 def test_the_resolve_page_offers_upheld_or_changed_with_what_changed_does(
-    client,
-    havering,
-    screening_officer,
-    senior_practitioner,
-    mash_manager,
-    mash_social_worker,
-    social_work_team,
+    client, disagreed, mash_manager, social_work_team
 ):
-    enquiry, disagreement, police_user = disagreed_case(
-        next_step="social_work_referral",
-        profile=havering,
-        officer=screening_officer,
-        senior=senior_practitioner,
-        manager=mash_manager,
-        worker=mash_social_worker,
-        team=social_work_team,
-    )
+    enquiry, disagreement, police_user = disagreed("social_work_referral", social_work_team)
     client.force_login(mash_manager)
     url = reverse("mash:disagreement", args=[disagreement.pk])
 

@@ -17,32 +17,17 @@ from reporting.tables import Period
 from returns.annex_a import annex_a_lists
 from returns.cin_census import build_census, census_episodes, collection_year_of
 from tests.factories import TeamFactory
-from tests.mash.reopening import change, decide_again, disagreed_case
+from tests.mash.reopening import change, decide_again
 
 DAYS_AGO = 3
 
 
 @pytest.fixture
-def reopened(
-    havering,
-    screening_officer,
-    senior_practitioner,
-    mash_manager,
-    mash_social_worker,
-    social_work_team,
-):
+def reopened(disagreed, havering, mash_manager, social_work_team):
     """A MASH referral made a few days ago whose decision was changed today, after the police
     disagreed."""
     with time_machine.travel(timezone.now() - dt.timedelta(days=DAYS_AGO)):
-        enquiry, disagreement, police_user = disagreed_case(
-            next_step="social_work_referral",
-            profile=havering,
-            officer=screening_officer,
-            senior=senior_practitioner,
-            manager=mash_manager,
-            worker=mash_social_worker,
-            team=social_work_team,
-        )
+        enquiry, disagreement, police_user = disagreed("social_work_referral", social_work_team)
     change(disagreement, manager=mash_manager, profile=havering)
     return enquiry
 
