@@ -1,11 +1,13 @@
 """Database helpers shared by the apps."""
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
 
 import psycopg
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Exists, QuerySet
 
 
 @contextlib.contextmanager
@@ -42,3 +44,18 @@ def without_parallel_workers() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
+
+
+K = TypeVar("K")
+
+
+def which_exist(anchor: QuerySet, candidates: Mapping[K, QuerySet]) -> set[K]:
+    """The keys of `candidates` whose queryset has a row, asked in one query (an EXISTS each)
+    over the one row of `anchor`; a candidate may refer to that row with OuterRef("pk"). For a
+    page that shows several kinds of related record most of its records have none of: it reads
+    only the kinds this one has."""
+    if not candidates:
+        return set()
+    columns = {key: f"exists_{i}" for i, key in enumerate(candidates)}
+    row = anchor.values(**{columns[key]: Exists(qs) for key, qs in candidates.items()}).get()
+    return {key for key in candidates if row[columns[key]]}

@@ -4,10 +4,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.db import which_exist
 from referrals import rating
 from referrals.models import Contact, ContactStatus, Referral
 from referrals.selectors import TimelineEntry, history_entries, queue_for_status
@@ -188,21 +189,13 @@ def records_on(enquiry: Enquiry) -> set[str]:
     """Which of the enquiry's strategy discussions, disagreements and reopened decisions it
     has any of (one query), so that a page reads only those it has."""
     related = ("strategy_discussions", "disagreements", "previous_decisions")
-    row = (
-        Enquiry.objects.filter(pk=enquiry.pk)
-        .values(
-            **{
-                f"has_{name}": Exists(
-                    Enquiry._meta.get_field(name).related_model.objects.filter(
-                        enquiry=OuterRef("pk")
-                    )
-                )
-                for name in related
-            }
-        )
-        .get()
+    return which_exist(
+        Enquiry.objects.filter(pk=enquiry.pk),
+        {
+            name: Enquiry._meta.get_field(name).related_model.objects.filter(enquiry=OuterRef("pk"))
+            for name in related
+        },
     )
-    return {name for name in related if row[f"has_{name}"]}
 
 
 def disagreements_on(enquiry: Enquiry) -> list[Disagreement]:

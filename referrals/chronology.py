@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.db import which_exist
 
 from .models import ContactStatus, Person
 from .selectors import contacts_visible_to
@@ -118,17 +119,11 @@ def _absent(sources: list[Source], scope: Scope) -> set[Source]:
     gated = [source for source in sources if source in _present]
     if len(gated) < 2 or not scope.contacts:
         return set()
-    row = (
-        Person.objects.filter(pk=scope.person.pk)
-        .values(
-            **{
-                f"present_{i}": Exists(_present[source](scope.contacts))
-                for i, source in enumerate(gated)
-            }
-        )
-        .get()
+    present = which_exist(
+        Person.objects.filter(pk=scope.person.pk),
+        {i: _present[source](scope.contacts) for i, source in enumerate(gated)},
     )
-    return {source for i, source in enumerate(gated) if not row[f"present_{i}"]}
+    return {source for i, source in enumerate(gated) if i not in present}
 
 
 def kinds() -> list[Kind]:

@@ -1,8 +1,9 @@
 """The early help part of the contact page, kept in this app: `{% early_help_on_contact %}`."""
 
 from django import template
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 
+from core.db import which_exist
 from referrals.models import Contact
 
 from .. import access, selectors
@@ -17,32 +18,31 @@ def early_help_on_contact(context, contact) -> dict:
     user = context["request"].user
     # Most contacts never reach early help: one query says which of its records this one has,
     # and only those are read.
-    has = (
-        Contact.objects.filter(pk=contact.pk)
-        .values(
-            has_decision=Exists(EarlyHelpDecision.objects.filter(contact=OuterRef("pk"))),
-            has_step_down=Exists(StepDown.objects.filter(contact=OuterRef("pk"))),
-            has_step_up=Exists(StepUp.objects.filter(contact=OuterRef("pk"))),
-            has_panel=Exists(PanelCase.objects.filter(contact=OuterRef("pk"))),
-            has_cases=Exists(FamilyWorkCase.objects.filter(contact=OuterRef("pk"))),
-        )
-        .get()
+    has = which_exist(
+        Contact.objects.filter(pk=contact.pk),
+        {
+            "decision": EarlyHelpDecision.objects.filter(contact=OuterRef("pk")),
+            "step_down": StepDown.objects.filter(contact=OuterRef("pk")),
+            "step_up": StepUp.objects.filter(contact=OuterRef("pk")),
+            "panel": PanelCase.objects.filter(contact=OuterRef("pk")),
+            "cases": FamilyWorkCase.objects.filter(contact=OuterRef("pk")),
+        },
     )
     decision = (
         EarlyHelpDecision.objects.filter(contact=contact)
         .select_related("worker", "decided_by")
         .first()
-        if has["has_decision"]
+        if "decision" in has
         else None
     )
     step_down = (
         StepDown.objects.filter(contact=contact).select_related("from_team").first()
-        if has["has_step_down"]
+        if "step_down" in has
         else None
     )
     step_up = (
         StepUp.objects.filter(contact=contact).select_related("case").first()
-        if has["has_step_up"]
+        if "step_up" in has
         else None
     )
     panel_cases = (
@@ -51,13 +51,13 @@ def early_help_on_contact(context, contact) -> dict:
                 "panel", "worker", "decided_by"
             )
         )
-        if has["has_panel"]
+        if "panel" in has
         else []
     )
     cases = [
         case
         for case in (
-            contact.family_work_cases.select_related("family_worker") if has["has_cases"] else []
+            contact.family_work_cases.select_related("family_worker") if "cases" in has else []
         )
         if access.may_case(user, "view_familyworkcase", case)
     ]
