@@ -66,12 +66,8 @@ AWAITING_DECISION = Q(status=ContactStatus.WITH_EARLY_HELP, early_help_decided=F
 
 
 def is_awaiting_decision(contact: Contact) -> bool:
-    return Contact.objects.filter(AWAITING_DECISION, pk=contact.pk).exists()
-
-
-def is_awaiting(contact: Contact) -> bool:
-    """`is_awaiting_decision` of the contact as loaded, for a page that has just read it
-    (AWAITING_DECISION's two fields, without asking the database again)."""
+    """AWAITING_DECISION of the contact as loaded (its two fields; every caller has just read
+    it, and the services check again under the contact's lock)."""
     return contact.status == ContactStatus.WITH_EARLY_HELP and not contact.early_help_decided
 
 

@@ -61,7 +61,7 @@ def early_help_on_contact(context, contact) -> dict:
         )
         if access.may_case(user, "view_familyworkcase", case)
     ]
-    awaiting = selectors.is_awaiting(contact)
+    awaiting = selectors.is_awaiting_decision(contact)
     consent = selectors.has_early_help_consent(contact) if awaiting else True
     return {
         "contact": contact,
