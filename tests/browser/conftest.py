@@ -78,7 +78,12 @@ class Pages:
         self.check()
 
     def check(self) -> None:
-        """Run axe on the current page: zero violations (WCAG 2.2 AA and best practice)."""
+        """Run axe on the current page: zero violations (WCAG 2.2 AA and best practice).
+
+        A click on a link returns once the next page has started to load, not once it has
+        loaded: axe run at that moment found no document (`document.documentElement` null). So
+        the page is checked once it has loaded."""
+        self.page.wait_for_load_state("load")
         results = self.axe.run(self.page)
         self.checked.append(self.page.url)
         self.assert_no_csp_violations()
