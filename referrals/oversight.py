@@ -80,10 +80,11 @@ def oversights_of(contact: Contact) -> list[ManagementOversight]:
     )
 
 
-def contact_page(user: User, contact: Contact) -> dict:
-    """What the contact page shows of management oversight."""
+def contact_page(user: User, contact: Contact, *, any_yet: bool = True) -> dict:
+    """What the contact page shows of management oversight (`any_yet`: False when the page
+    has found the contact has none, so there is nothing to read)."""
     return {
-        "oversights": oversights_of(contact),
+        "oversights": oversights_of(contact) if any_yet else [],
         "oversight_needed": oversight_needed(contact),
         "can_oversee": may_oversee(user, contact),
     }

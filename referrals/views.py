@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from accounts import reads
 from accounts.grants import granted
 from accounts.models import AccessAction
 from accounts.services import access_record
+from core.db import which_exist
 from core.enums import Rag
 from core.forms import add_service_errors, bool_initial, with_version
 from core.paging import lookahead_page
@@ -66,12 +67,17 @@ from .matching import SearchTerms, cut_at_limit
 from .merlin.models import MerlinReport
 from .models import (
     Contact,
+    ContactCorrection,
     ContactDuplicate,
     ContactRole,
     ContactSource,
     ContactStatus,
+    ManagementOversight,
     Person,
     PersonMerge,
+    Rating,
+    Referral,
+    ReferrerNotice,
 )
 from .person_warnings import access as warning_access
 from .person_warnings import selectors as warning_selectors
@@ -564,7 +570,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous_page = _paged(selectors.previous_contacts_of(contact, people), request, "previous")
     previous = list(previous_page.object_list)
     history = _paged(selectors.contact_timeline(contact), request, "history")
-    referrals = list(contact.referrals.select_related("team", "withdrawn_by"))
+    has = _lists_present(contact)
+    referrals = (
+        list(contact.referrals.select_related("team", "withdrawn_by")) if "referrals" in has else []
+    )
     census = cin.census_rows(request.user, contact) if referrals else []
     return render(
         request,
@@ -572,9 +581,13 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "merlin": _merlin_for_screening(request, contact),
-            "corrections": list(contact.corrections.select_related("corrected_by")),
+            "corrections": (
+                list(contact.corrections.select_related("corrected_by"))
+                if "corrections" in has
+                else []
+            ),
             "can_correct": corrections.may_correct(request.user, contact),
-            **oversight.contact_page(request.user, contact),
+            **oversight.contact_page(request.user, contact, any_yet="oversights" in has),
             "links": links,
             "statuses": selectors.known_statuses(people, contact=contact),
             "person_warnings": warning_selectors.agreed_for(p.pk for p in people),
@@ -590,21 +603,44 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_rate": contact.status == ContactStatus.AWAITING_RATING
             and may_contact(request.user, "rate_contact", contact),
             "deadlines": list(contact.deadlines.select_related("team", "responsible")),
-            "ratings": list(
-                contact.ratings.select_related("rated_by").prefetch_related("indicators")
+            "ratings": (
+                list(contact.ratings.select_related("rated_by").prefetch_related("indicators"))
+                if "ratings" in has
+                else []
             ),
             "referrals": referrals,
             "census": census,
             "now": timezone.now(),
             "can_change": may_contact(request.user, "change_contact", contact),
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
-            "referrer_notices": list(
-                contact.referrer_notices.select_related("email", "created_by", "posted_by")
+            "referrer_notices": (
+                list(contact.referrer_notices.select_related("email", "created_by", "posted_by"))
+                if "referrer_notices" in has
+                else []
             ),
-            "duplicate_flags": duplicates.flags_for(contact),
+            "duplicate_flags": duplicates.flags_for(contact) if "duplicate_flags" in has else [],
             "can_decide_duplicates": duplicates.may_decide(request.user, contact),
             # The MASH enquiry and what went with each referral (mash.contact_page).
             **extensions.contact_page_context(request, contact=contact, referrals=referrals),
+        },
+    )
+
+
+def _lists_present(contact: Contact) -> set[str]:
+    """Which of the contact page's lists this contact has anything in, asked in one query:
+    most contacts have no corrections, management oversight, notices to the referrer or
+    duplicate flags, and one not yet rated or referred has neither; each list is then read
+    only when it has rows (a query each, ~1-2 ms of Python apiece, saved)."""
+    on = OuterRef("pk")
+    return which_exist(
+        Contact.objects.filter(pk=contact.pk),
+        {
+            "referrals": Referral.objects.filter(contact=on),
+            "corrections": ContactCorrection.objects.filter(contact=on),
+            "oversights": ManagementOversight.objects.filter(contact=on),
+            "ratings": Rating.objects.filter(contact=on),
+            "referrer_notices": ReferrerNotice.objects.filter(contact=on),
+            "duplicate_flags": ContactDuplicate.objects.filter(Q(contact=on) | Q(duplicate_of=on)),
         },
     )
 
