@@ -157,7 +157,15 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 contact.ratings.select_related("rated_by").prefetch_related("indicators")
             ),
             "passed_on": _passed_on(referrals, requests),
-            "timeline": selectors.enquiry_timeline(enquiry),
+            "timeline": selectors.enquiry_timeline(
+                enquiry,
+                present={
+                    *present,
+                    *(("consent_decisions",) if consents else ()),
+                    *(("requests",) if requests else ()),
+                    *(("answers",) if any(r.all_answers for r in requests) else ()),
+                },
+            ),
             "now": timezone.now(),
             "can_assign": manager and open_,
             "can_consent": acts and open_,

@@ -1,7 +1,7 @@
 """Reads of MASH enquiries reused by pages: the queue, the enquiry page and what was passed on."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
@@ -150,24 +150,43 @@ def may_read_shared(user: User, referral: Referral) -> bool:
     )
 
 
-def enquiry_timeline(enquiry: Enquiry) -> list[TimelineEntry]:
-    """Every step of the enquiry, newest first: the enquiry, consent, requests and answers."""
+def enquiry_timeline(
+    enquiry: Enquiry, *, present: Collection[str] | None = None
+) -> list[TimelineEntry]:
+    """Every step of the enquiry, newest first: the enquiry, consent, requests and answers.
+
+    `present`: which of its parts ("consent_decisions", "requests", "strategy_discussions",
+    "disagreements", "answers") the enquiry has any record of, when the page already knows
+    (None: read them all). A part's history is read only if it has records: they are
+    never deleted while the enquiry's contact lives (only destroying the whole contact does),
+    so a part with no records has no history either."""
     entries = history_entries(
         list(enquiry.history.select_related("history_user").order_by("history_date", "history_id")),
         Enquiry,
     )
     request_ids = PartnerRequest.objects.filter(enquiry_id=enquiry.pk).values("pk")
-    for model, rows in (
-        (ConsentDecision, ConsentDecision.history.filter(enquiry_id=enquiry.pk)),
-        (PartnerRequest, PartnerRequest.history.filter(enquiry_id=enquiry.pk)),
-        (StrategyDiscussion, StrategyDiscussion.history.filter(enquiry_id=enquiry.pk)),
-        (Disagreement, Disagreement.history.filter(enquiry_id=enquiry.pk)),
+    for part, model, rows in (
+        (
+            "consent_decisions",
+            ConsentDecision,
+            ConsentDecision.history.filter(enquiry_id=enquiry.pk),
+        ),
+        ("requests", PartnerRequest, PartnerRequest.history.filter(enquiry_id=enquiry.pk)),
+        (
+            "strategy_discussions",
+            StrategyDiscussion,
+            StrategyDiscussion.history.filter(enquiry_id=enquiry.pk),
+        ),
+        ("disagreements", Disagreement, Disagreement.history.filter(enquiry_id=enquiry.pk)),
         # An agency's drafts are its own until submitted.
         (
+            "answers",
             PartnerAnswer,
             PartnerAnswer.history.filter(request_id__in=request_ids, status=AnswerStatus.SUBMITTED),
         ),
     ):
+        if present is not None and part not in present:
+            continue
         for record in rows.select_related("history_user").order_by("history_date", "history_id"):
             who = record.history_user
             reason = record.history_change_reason or f"{model._meta.verbose_name} changed"

@@ -3,12 +3,11 @@ notices to the referrer, duplicate flags) only when the contact has something in
 each one it has: one query asks which it has."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from referrals import corrections, services
 from tests.factories import PersonFactory, complete_contact, green_contact
+from tests.query_helpers import tables_listed
 
 LISTS = {
     "referrals_referral": "referrals",
@@ -21,15 +20,9 @@ LISTS = {
 
 
 def _lists_read(client, contact) -> tuple[set[str], str]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("referrals:contact_detail", args=[contact.pk]))
-    assert response.status_code == 200
-    read = {
-        table
-        for table in LISTS
-        for query in queries.captured_queries
-        if query["sql"].startswith(f'SELECT "{table}".')
-    }
+    read, response = tables_listed(
+        client, reverse("referrals:contact_detail", args=[contact.pk]), LISTS
+    )
     return read, response.content.decode()
 
 
