@@ -1,7 +1,7 @@
 """Database helpers shared by the apps."""
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 import psycopg
@@ -59,3 +59,15 @@ def which_exist(anchor: QuerySet, candidates: Mapping[K, QuerySet]) -> set[K]:
     columns = {key: f"exists_{i}" for i, key in enumerate(candidates)}
     row = anchor.values(**{columns[key]: Exists(qs) for key, qs in candidates.items()}).get()
     return {key for key in candidates if row[columns[key]]}
+
+
+def exists_columns(candidates: Mapping[str, QuerySet]) -> dict[str, Exists]:
+    """`which_exist` folded into the read of the one row a page makes anyway: annotations
+    (`has_<key>`, an EXISTS each; a candidate refers to the row with OuterRef("pk")) for that
+    read's queryset, read back by `present`. No query of its own."""
+    return {f"has_{key}": Exists(qs) for key, qs in candidates.items()}
+
+
+def present(row: object, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` a row read with `exists_columns` has records of."""
+    return {key for key in keys if getattr(row, f"has_{key}")}

@@ -5,6 +5,8 @@ Partner agency staff hold no model-level permission on requests: everything they
 from object permissions granted to their agency's group when the request was made.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from accounts.grants import granted
 from accounts.models import User
 from accounts.permissions import codename_for
+from core.db import exists_columns
 
 from .models import Enquiry, PartnerRequest, inbox_order, rag_order
 
@@ -92,13 +95,20 @@ def require_enquiry(user: User, perm: str, enquiry: Enquiry | None = None) -> No
         raise PermissionDenied(f"{user} may not {perm}")
 
 
-def get_enquiry_for_user(user: User, pk: int, perm: str = "view_enquiry") -> Enquiry:
-    """An enquiry for MASH staff (404 for anyone else); 403 unless `may_enquiry(perm)`."""
+def get_enquiry_for_user(
+    user: User,
+    pk: int,
+    perm: str = "view_enquiry",
+    *,
+    exists: Mapping[str, QuerySet] | None = None,
+) -> Enquiry:
+    """An enquiry for MASH staff (404 for anyone else); 403 unless `may_enquiry(perm)`.
+    `exists`: related records to ask about in the same read (core.db.exists_columns)."""
     codename = codename_for(Enquiry, perm)
     enquiry = get_object_or_404(
         Enquiry.objects.select_related(
             "contact__assigned_team", "contact__assigned_to", "worker", "opened_by", "decided_by"
-        ),
+        ).annotate(**exists_columns(exists or {})),
         pk=pk,
         contact__destroyed_at__isnull=True,
     )

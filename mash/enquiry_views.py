@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from accounts.services import access_record
+from core.db import present as has_records
 from core.forms import add_service_errors
 from core.paging import lookahead_page
 from core.templatetags.govuk import govuk_datetime
@@ -108,7 +109,9 @@ def enquiry_open(request: HttpRequest, contact_pk: int) -> HttpResponse:
 
 
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_enquiry_for_user(request.user, pk)
+    # Most enquiries have no strategy discussion, disagreement or reopened decision: the
+    # enquiry's read says which of those this one has, and only those are read.
+    enquiry = get_enquiry_for_user(request.user, pk, exists=selectors.seldom_on_enquiry())
     _log_read(request, enquiry, "MASH enquiry read")
     contact = enquiry.contact
     links = list(contact.contact_people.select_related("person", "person__address"))
@@ -128,9 +131,7 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Newest first (ConsentDecision.Meta.ordering): the first is the latest.
     consents = list(enquiry.consent_decisions.select_related("recorded_by"))
     consent = consents[0] if consents else None
-    # Most enquiries have no strategy discussion, disagreement or reopened decision: one
-    # query says which of those this one has, and only those are read.
-    present = selectors.records_on(enquiry)
+    present = has_records(enquiry, selectors.SELDOM_ON_ENQUIRY)
     return render(
         request,
         "mash/enquiry/detail.html",

@@ -8,7 +8,6 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from core.db import which_exist
 from referrals import rating
 from referrals.models import Contact, ContactStatus, Referral
 from referrals.selectors import TimelineEntry, history_entries, queue_for_status
@@ -204,17 +203,16 @@ def handovers_for(referrals: list[Referral]) -> dict[int, ReferralHandover]:
     }
 
 
-def records_on(enquiry: Enquiry) -> set[str]:
-    """Which of the enquiry's strategy discussions, disagreements and reopened decisions it
-    has any of (one query), so that a page reads only those it has."""
-    related = ("strategy_discussions", "disagreements", "previous_decisions")
-    return which_exist(
-        Enquiry.objects.filter(pk=enquiry.pk),
-        {
-            name: Enquiry._meta.get_field(name).related_model.objects.filter(enquiry=OuterRef("pk"))
-            for name in related
-        },
-    )
+# What most enquiries have none of: a page asks which of these one has as it reads it.
+SELDOM_ON_ENQUIRY = ("strategy_discussions", "disagreements", "previous_decisions")
+
+
+def seldom_on_enquiry() -> dict[str, QuerySet]:
+    """SELDOM_ON_ENQUIRY's records of the enquiry being read (core.db.exists_columns)."""
+    return {
+        name: Enquiry._meta.get_field(name).related_model.objects.filter(enquiry=OuterRef("pk"))
+        for name in SELDOM_ON_ENQUIRY
+    }
 
 
 def disagreements_on(enquiry: Enquiry) -> list[Disagreement]:

@@ -18,7 +18,7 @@ from accounts import reads
 from accounts.grants import granted
 from accounts.models import AccessAction
 from accounts.services import access_record
-from core.db import which_exist
+from core.db import present
 from core.enums import Rag
 from core.forms import add_service_errors, bool_initial, with_version
 from core.paging import lookahead_page
@@ -75,6 +75,7 @@ from .models import (
     ManagementOversight,
     Person,
     PersonMerge,
+    PersonRelationship,
     Rating,
     Referral,
     ReferrerNotice,
@@ -560,7 +561,8 @@ def contact_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for_user(request.user, pk)
+    lists = _contact_lists()
+    contact = get_contact_for_user(request.user, pk, exists=lists)
     if contact.is_draft and may_contact(request.user, "change_contact", contact):
         return redirect("referrals:contact_task_list", pk=contact.pk)
     _log_read(request, contact)
@@ -570,7 +572,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous_page = _paged(selectors.previous_contacts_of(contact, people), request, "previous")
     previous = list(previous_page.object_list)
     history = _paged(selectors.contact_timeline(contact), request, "history")
-    has = _lists_present(contact)
+    has = present(contact, lists)
     referrals = (
         list(contact.referrals.select_related("team", "withdrawn_by")) if "referrals" in has else []
     )
@@ -626,23 +628,20 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _lists_present(contact: Contact) -> set[str]:
-    """Which of the contact page's lists this contact has anything in, asked in one query:
-    most contacts have no corrections, management oversight, notices to the referrer or
-    duplicate flags, and one not yet rated or referred has neither; each list is then read
-    only when it has rows (a query each, ~1-2 ms of Python apiece, saved)."""
+def _contact_lists() -> dict[str, QuerySet]:
+    """The contact page's lists, asked whether the contact has anything in each as it is read
+    (core.db.exists_columns): most contacts have no corrections, management oversight, notices
+    to the referrer or duplicate flags, and one not yet rated or referred has neither; each
+    list is then read only when it has rows (a query each, ~1-2 ms of Python apiece, saved)."""
     on = OuterRef("pk")
-    return which_exist(
-        Contact.objects.filter(pk=contact.pk),
-        {
-            "referrals": Referral.objects.filter(contact=on),
-            "corrections": ContactCorrection.objects.filter(contact=on),
-            "oversights": ManagementOversight.objects.filter(contact=on),
-            "ratings": Rating.objects.filter(contact=on),
-            "referrer_notices": ReferrerNotice.objects.filter(contact=on),
-            "duplicate_flags": ContactDuplicate.objects.filter(Q(contact=on) | Q(duplicate_of=on)),
-        },
-    )
+    return {
+        "referrals": Referral.objects.filter(contact=on),
+        "corrections": ContactCorrection.objects.filter(contact=on),
+        "oversights": ManagementOversight.objects.filter(contact=on),
+        "ratings": Rating.objects.filter(contact=on),
+        "referrer_notices": ReferrerNotice.objects.filter(contact=on),
+        "duplicate_flags": ContactDuplicate.objects.filter(Q(contact=on) | Q(duplicate_of=on)),
+    }
 
 
 def contact_print(request: HttpRequest, pk: int, referral_pk: int | None = None) -> HttpResponse:
@@ -952,7 +951,15 @@ def _merged_away(request: HttpRequest, person: Person) -> HttpResponse | None:
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk)
+    # Half of the people have no relationship recorded, and hardly any record was kept in a
+    # merge: asked as the person is read, and each list read only when it has rows.
+    on = OuterRef("pk")
+    lists = {
+        "relationships": PersonRelationship.objects.filter(person=on),
+        "merges": PersonMerge.objects.filter(kept=on),
+    }
+    person = get_person_for_user(request.user, pk, exists=lists)
+    has = present(person, lists)
     if (to_kept := _merged_away(request, person)) is not None:
         return to_kept
     access_record(
@@ -964,7 +971,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person, user=request.user, today=timezone.localdate(), visible=scope.visible
     )
     involvements = sorted(known.involvements, key=lambda inv: inv.opened_on, reverse=True)
-    relationships = list(person.relationships.select_related("relative"))
+    relationships = (
+        list(person.relationships.select_related("relative")) if "relationships" in has else []
+    )
     households = list(
         person.household_memberships.filter(left_on__isnull=True)
         .select_related("household__address")
@@ -1005,7 +1014,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_access_log": request.user.has_perm("accounts.view_accesslog"),
             "can_edit": may_person(request.user, "change_person", person),
             "can_merge": request.user.has_perm("referrals.merge_person"),
-            "merges": list(person.merges_kept.select_related("merged", "merged_by")),
+            "merges": list(person.merges_kept.select_related("merged", "merged_by"))
+            if "merges" in has
+            else [],
             "disabilities": cin.disability_labels(person.disabilities),
             "warnings": warnings,
             # The newest entries of the chronology (its own page filters, pages and prints).

@@ -1,8 +1,9 @@
-"""core.db.which_exist: which of several related querysets have a row, in one query."""
+"""core.db.which_exist: which of several related querysets have a row, in one query; and
+exists_columns/present: the same asked in the read of the row itself."""
 
 from django.db.models import OuterRef
 
-from core.db import which_exist
+from core.db import exists_columns, present, which_exist
 from referrals.models import ContactPerson, Person, PersonWarning
 from tests.factories import PersonFactory
 
@@ -24,3 +25,16 @@ def test_one_query_says_which_candidates_have_a_row(db, django_assert_num_querie
 def test_no_candidates_asks_nothing(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert which_exist(Person.objects.none(), {}) == set()
+
+
+def test_the_rows_own_read_says_which_candidates_have_a_row(db, django_assert_num_queries):
+    person = PersonFactory()
+    candidates = {
+        "self": Person.objects.filter(pk=OuterRef("pk")),
+        "contacts": ContactPerson.objects.filter(person=OuterRef("pk")),
+        "warnings": PersonWarning.objects.filter(person=OuterRef("pk")),
+    }
+    with django_assert_num_queries(1):
+        row = Person.objects.annotate(**exists_columns(candidates)).get(pk=person.pk)
+    assert present(row, candidates) == {"self"}
+    assert row.case_number == person.case_number
