@@ -137,7 +137,10 @@ class User(AbstractUser):
     def read_group_ids(self) -> list[int]:
         """The user's group ids, read now; the names read with them are kept for `roles`, so a
         page that filters by grants (accounts.grants) and shows the navigation reads the
-        groups once."""
+        groups once. The signed-in user of a request came with their groups
+        (accounts.permissions.CaseDataModelBackend.get_user): those are used."""
+        if getattr(self, "_groups_read_with_user", False):
+            return [pk for pk, _ in self._group_rows_cache]
         rows = list(self.groups.values_list("pk", "name"))
         self._group_rows_cache = rows
         return [pk for pk, _ in rows]

@@ -14,8 +14,11 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Model, OuterRef
+from django.db.models.functions import JSONObject
 from guardian.backends import ObjectPermissionBackend, check_support
 from guardian.conf import settings as guardian_settings
 from guardian.core import ObjectPermissionChecker
@@ -44,16 +47,26 @@ class CaseDataModelBackend(ModelBackend):
     """Django's model backend, except that a superuser holds case-data permissions only
     through their groups and own grants, like everyone else.
 
-    Two reads Django makes on every page are one here: the signed-in user comes with their
-    team and agency (the page header names them), and the role-wide permissions are read in
-    one query, the user's own and their groups' (a UNION), where Django reads each apart."""
+    Three reads Django makes on every page are one here: the signed-in user comes with their
+    team and agency (the page header names them) and, on PostgreSQL, their groups (their
+    roles: the navigation); the role-wide permissions are read in one query, the user's own
+    and their groups' (a UNION), where Django reads each apart."""
 
     def get_user(self, user_id):
         User = get_user_model()
+        users = User._default_manager.select_related("team", "agency")
+        if connection.vendor == "postgresql":  # the embedded demo's SQLite reads them apart
+            groups = Group.objects.filter(user=OuterRef("pk")).order_by("pk")
+            users = users.annotate(
+                group_rows=ArraySubquery(groups.values(row=JSONObject(pk="pk", name="name")))
+            )
         try:
-            user = User._default_manager.select_related("team", "agency").get(pk=user_id)
+            user = users.get(pk=user_id)
         except User.DoesNotExist:
             return None
+        if hasattr(user, "group_rows"):
+            user._group_rows_cache = [(row["pk"], row["name"]) for row in user.group_rows]
+            user._groups_read_with_user = True
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

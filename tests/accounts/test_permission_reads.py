@@ -23,14 +23,16 @@ def _permission(dotted: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def test_the_signed_in_user_comes_with_their_team_and_agency(
-    db, django_assert_num_queries, screening_officer, partner_user
+def test_the_signed_in_user_comes_with_their_team_agency_and_roles(
+    db, django_assert_num_queries, screening_officer, partner_user, outsider
 ):
     backend = CaseDataModelBackend()
-    for user in (screening_officer, partner_user):
+    for user in (screening_officer, partner_user, outsider):
+        expected = (user.team, user.agency, user.roles)
         with django_assert_num_queries(1):
             signed_in = backend.get_user(user.pk)
-            assert (signed_in.team, signed_in.agency) == (user.team, user.agency)
+            assert (signed_in.team, signed_in.agency, signed_in.roles) == expected
+    assert screening_officer.roles and not outsider.roles
 
 
 def test_a_deactivated_or_missing_user_is_signed_in_as_nobody(db, screening_officer):
@@ -100,6 +102,15 @@ def test_a_page_names_the_users_team_in_its_header_without_reading_it_again(
     assert f"Signed in as <strong>{escape(screening_officer.get_full_name())}</strong>, " in page
     assert escape(screening_officer.team.name) in page
     assert not [q for q in queries if 'FROM "accounts_team"' in q["sql"]]
+
+
+def test_a_page_reads_the_users_groups_with_the_user_not_again(client, screening_officer):
+    client.force_login(screening_officer)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("work_tray")).content.decode()
+    assert "New contacts" in page  # the navigation knows the role
+    read_apart = ('SELECT "auth_group".', 'SELECT "accounts_user_groups".')
+    assert not [q for q in queries if q["sql"].startswith(read_apart)]
 
 
 def test_a_grant_filter_names_the_permission_by_id_remembered_until_migrate_or_flush(
