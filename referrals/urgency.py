@@ -10,14 +10,34 @@ deadline_open_due_counted), keeping each contact's earliest clock only and only 
 holds, until the page is full: a few hundred clocks for the first page. Contacts without an
 open clock follow, oldest first. Then the page's 50 contacts are read with everything the list
 shows.
+
+The walk is ours, not the planner's (`_walked`): PostgreSQL, asked for "the queue's contacts'
+earliest clocks, first 50", cannot know that the open clocks belong mostly to the contacts
+waiting in queues (it expects the MASH queue's 1 % of contacts to hold 1 % of the clocks,
+where they hold a third), so it hashed every open clock against the queue and sorted them:
+37 ms at 10,000 open clocks, growing with the clocks. Walking the clocks in due order in
+steps, each clock's contact probed against the queue by its primary key as the step is read,
+stops after the page: a few hundred probes. A queue that holds too few of the clocks for a
+short walk to fill the page (a small or filtered queue) is left to the planner's own plan
+(`_planned`), which finds its clocks from its contacts.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from core.db import without_parallel_workers
 from thresholds.models import Deadline
 
 from .models import Contact
+
+# The walk's first step reads this many open clocks per contact wanted (at least the second
+# figure), each step after it twice the last; past WALK_MOST per contact (at least its second
+# figure) the queue is left to the planner. A queue holding a third of the open clocks (the
+# MASH's) fills a page of 50 in the first step.
+WALK_FIRST, WALK_FIRST_AT_LEAST = 8, 400
+WALK_MOST, WALK_MOST_AT_LEAST = 20, 1_000
+# Deeper than this many contacts (the fourth page of 50), the planner's read is quicker than a
+# walk through thousands of clocks (at 10,000 open clocks: 97 against 42 ms for the 11th page).
+WALK_DEEPEST = 200
 
 
 def _earlier_open_clock() -> Exists:
@@ -71,6 +91,69 @@ class MostUrgentFirst:
         return [rows[pk] for pk in ids if pk in rows]
 
     def _clocked(self, offset: int, limit: int) -> list[int]:
+        walked = self._walked(offset + limit)
+        if walked is None:
+            return self._planned(offset, limit)
+        return walked[offset : offset + limit]
+
+    def _walked(self, wanted: int) -> list[int] | None:
+        """The first `wanted` contacts of the queue that have an open clock, most urgent first,
+        found by walking the open clocks in due order; None when WALK_MOST clocks per contact
+        wanted did not settle them (the queue holds too few of the open clocks for a walk), or
+        when more than WALK_DEEPEST are wanted.
+
+        A step reads the next open clocks in (due time, id) order, each with its contact's
+        arrival time if the queue holds the contact (a probe by primary key: PostgreSQL
+        evaluates it only for the rows the step returns). The first clock seen of a contact is
+        its earliest. A contact is settled once the walk has passed its earliest clock's due
+        time (every contact due before the last clock read has been seen), or when the walk
+        has read every open clock; the settled contacts are ordered as the queue orders them:
+        earliest clock, arrival, id."""
+        if wanted > WALK_DEEPEST:
+            return None
+        arrival = Subquery(
+            self.queue.order_by().filter(pk=OuterRef("contact_id")).values("received_at")[:1]
+        )
+        clocks = (
+            Deadline.objects.open()
+            .filter(contact_id__isnull=False)
+            .annotate(queued_at=arrival)
+            .order_by("due_at", "pk")
+            .values_list("pk", "contact_id", "due_at", "queued_at")
+        )
+        first: dict[int, tuple] = {}  # contact -> (earliest due time, arrival in the queue or None)
+        most = max(wanted * WALK_MOST, WALK_MOST_AT_LEAST)
+        step = max(wanted * WALK_FIRST, WALK_FIRST_AT_LEAST)
+        walked, last = 0, None
+        while True:
+            ahead = clocks
+            if last is not None:
+                # From the last clock read on, by the index (an OR of the two arms is read as
+                # two bitmaps and sorted whole).
+                ahead = ahead.filter(due_at__gte=last[0]).filter(
+                    Q(due_at__gt=last[0]) | Q(pk__gt=last[1])
+                )
+            rows = list(ahead[:step])
+            walked += len(rows)
+            for _pk, contact, due, queued_at in rows:
+                first.setdefault(contact, (due, queued_at))
+            ended = len(rows) < step
+            if rows:
+                last = (rows[-1][2], rows[-1][0])
+            settled = sorted(
+                (due, queued_at, contact)
+                for contact, (due, queued_at) in first.items()
+                if queued_at is not None and (ended or due < last[0])
+            )
+            if ended or len(settled) >= wanted:
+                return [contact for _, _, contact in settled[:wanted]]
+            if walked >= most:
+                return None
+            step = min(step * 2, most - walked)
+
+    def _planned(self, offset: int, limit: int) -> list[int]:
+        """The page as PostgreSQL plans it: for a queue that holds few of the open clocks it
+        starts from the queue's contacts."""
         clocks = (
             Deadline.objects.open()
             .filter(contact__in=self._members)

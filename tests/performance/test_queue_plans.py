@@ -17,7 +17,12 @@ import pytest
 from django.db import connection, transaction
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-WALK = 'SELECT "thresholds_deadline"."contact_id" AS "contact_id" FROM "thresholds_deadline"'
+# A step of referrals.urgency's walk of the open clocks, and the planner's read it falls back to.
+WALK = (
+    'SELECT "thresholds_deadline"."id" AS "pk", "thresholds_deadline"."contact_id" AS '
+    '"contact_id", "thresholds_deadline"."due_at" AS "due_at", (SELECT'
+)
+PLANNED = 'SELECT "thresholds_deadline"."contact_id" AS "contact_id" FROM "thresholds_deadline"'
 GUARDED = ("referrals_contact", "mash_partnerrequest", "thresholds_deadline")
 CONTACTS = 20_000
 
@@ -133,16 +138,51 @@ def _plan_without(bench, sql: str, *paths: str) -> str:
     return plan
 
 
+def _urgent_queues(people) -> dict:
+    from early_help.selectors import decision_queue
+    from mash.selectors import mash_queue
+
+    return {
+        "MASH queue": mash_queue(people["mash_manager"]),
+        "early help decision queue": decision_queue(people["early_help"]),
+    }
+
+
 @pytest.mark.django_db
 def test_urgent_queues_walk_the_clocks_by_due_time_not_every_contact(council):
     """The MASH and early help queues find their page by walking the open clocks in due order
-    (referrals.urgency): no plan sorts every waiting contact by its earliest clock, and the walk
-    can take the clocks in due order from the index, sorting only within a due time."""
+    (referrals.urgency): each step reads the open clocks' index in due order, sorting only
+    within a due time, and probes each clock's contact against the queue as it goes (a SubPlan
+    per row, never a hash of the queue or of every open clock), and stops at its LIMIT."""
     bench, people = council
     pages = dict(bench.pages(people))
     for name in ("MASH queue", "early help decision queue"):
         statements = bench.captured(pages[name])
-        walks = [s for s in statements if "NOT (EXISTS" in s and s.startswith(WALK)]
+        steps = [s for s in statements if s.startswith(WALK)]
+
+        assert not any("Sort Key: ((SubPlan" in bench.explain(sql) for sql in statements), name
+        assert steps, name
+        for step in steps:
+            plan = bench.explain(step)
+            lines = [line.strip() for line in plan.splitlines()]
+            assert lines[0] == "Limit", plan
+            assert "deadline_open_due_counted" in plan, plan
+            assert "SubPlan 1" in plan or "SubPlan 2" in plan, plan
+            assert "hashed SubPlan" not in plan and "Hash" not in plan, plan
+            assert not any(line in ("Sort", "->  Sort") for line in lines), plan
+
+
+@pytest.mark.django_db
+def test_urgent_queues_read_the_planners_way_start_from_the_clocks_index(council):
+    """When a queue holds too few of the open clocks for a walk (referrals.urgency._planned),
+    its earliest clocks are one query that can still take the clocks in due order from the
+    index: no plan sorts every waiting contact by its earliest clock."""
+    from referrals.urgency import MostUrgentFirst
+
+    bench, people = council
+    for name, queue in _urgent_queues(people).items():
+        statements = bench.captured(lambda q=queue: MostUrgentFirst(q)._planned(0, 50))
+        walks = [s for s in statements if "NOT (EXISTS" in s and s.startswith(PLANNED)]
 
         assert not any("Sort Key: ((SubPlan" in bench.explain(sql) for sql in statements), name
         assert len(walks) == 1, name
