@@ -404,7 +404,7 @@ def pages(people: dict) -> list[tuple[str, object]]:
         visible = contact_visibility(user, on="contact")
         # workspace.views.work_tray's reads: a page of each list, counted ahead.
         return first_page_ahead(queue_assigned_to(user)), first_page_ahead(
-            clocks.clocks_for_user(user, visible=visible)
+            clocks.ClocksPaged(user, visible=visible)
         )
 
     return [

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Notification
-from core.paging import lookahead_page, lookahead_rows
+from core.paging import lookahead_page
 from mash import selectors as mash_selectors
 from referrals import selectors as referral_selectors
 from referrals.person_warnings import selectors as warning_selectors
@@ -37,16 +37,14 @@ def work_tray(request: HttpRequest) -> HttpResponse:
         TRAY_PAGE_SIZE,
         request.GET.get("contacts"),
     )
-    clocks_number = request.GET.get("clocks")
     clocks_page = lookahead_page(
-        threshold_selectors.clocks_for_user(
+        threshold_selectors.ClocksPaged(
             request.user,
             visible=referral_selectors.contact_visibility(request.user, on="contact"),
             now=now,
-            upto=lookahead_rows(TRAY_PAGE_SIZE, clocks_number),
         ),
         TRAY_PAGE_SIZE,
-        clocks_number,
+        request.GET.get("clocks"),
     )
     # A partner agency's clocks are on its requests for checks, not on contacts it may see.
     partner_requests = (

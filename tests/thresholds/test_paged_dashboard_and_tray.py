@@ -129,6 +129,38 @@ def test_a_trays_first_clocks_are_its_whole_list_cut_in_due_order(
         assert listed(upto)[:upto] == whole[:upto]
 
 
+def test_a_trays_pages_cut_each_way_at_the_page_not_at_the_count(
+    camden, screening_officer, senior_practitioner, monkeypatch
+):
+    """The tray's clocks page by page (`ClocksPaged`): every page is the whole list's rows in
+    the whole list's order, counted ahead as far as the paginator's bound, and the page's
+    query cuts each way of answering for a clock at the page's end."""
+    from django.db.models import Q
+
+    from core import paging
+    from core.paging import lookahead_page
+    from thresholds import selectors
+
+    monkeypatch.setattr(paging, "PAGES_AHEAD", 1)
+    named = [clock(camden, screening_officer, senior_practitioner, m) for m in (5, 1, 7, 2)]
+    for minutes in (3, 6):
+        unnamed = clock(camden, screening_officer, None, minutes)
+        unnamed.responsible_role = Role.SENIOR_PRACTITIONER
+        unnamed.save()
+    whole = [c.pk for c in selectors.clocks_for_user(senior_practitioner, visible=Q())]
+    paged = selectors.ClocksPaged(senior_practitioner, visible=Q())
+
+    assert len(whole) == 6 and named
+    pages = [lookahead_page(paged, 2, str(n)) for n in (1, 2, 3)]
+    assert [[c.pk for c in p.object_list] for p in pages] == [whole[0:2], whole[2:4], whole[4:6]]
+    assert pages[0].paginator.count == 4 and pages[0].paginator.more  # two pages, then "more"
+    assert pages[2].paginator.count == 6 and not pages[2].paginator.more
+    with CaptureQueriesContext(connection) as queries:
+        list(paged[0:2])
+    (statement,) = [q["sql"] for q in queries.captured_queries]
+    assert " LIMIT 2)" in statement and " LIMIT 5)" not in statement
+
+
 def test_counts_over_a_filter_that_matches_nothing_are_zero(camden, screening_officer):
     from django.db.models import Q
 
