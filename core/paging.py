@@ -24,6 +24,14 @@ def _page_number(number) -> int:
     return MAX_PAGE if number < 1 else min(number, MAX_PAGE)
 
 
+def bounded(key, reader: str) -> slice:
+    """A slice of rows a paged reader (a queue's walk, a tray's clocks) can read: a plain
+    slice with an end, so that no read is unbounded."""
+    if not isinstance(key, slice) or key.step not in (None, 1) or key.stop is None:
+        raise TypeError(f"{reader} reads bounded slices of rows only")
+    return key
+
+
 def lookahead_rows(per_page: int, number) -> int:
     """The most rows a `LookaheadPaginator` reads for page `number`: its count stops there and
     its page ends before it, so a list may be cut at this many rows."""

@@ -25,6 +25,7 @@ short walk to fill the page (a small or filtered queue) is left to the planner's
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from core.db import without_parallel_workers
+from core.paging import bounded
 from thresholds.models import Deadline
 
 from .models import Contact
@@ -75,8 +76,7 @@ class MostUrgentFirst:
         return self.count()
 
     def __getitem__(self, key: slice) -> list[Contact]:
-        if not isinstance(key, slice) or key.step not in (None, 1) or key.stop is None:
-            raise TypeError("MostUrgentFirst reads bounded slices of rows only")
+        key = bounded(key, "MostUrgentFirst")
         start = key.start or 0
         size = key.stop - start
         if size <= 0:

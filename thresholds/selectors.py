@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from accounts.roles import Role
 from core.enums import Rag
+from core.paging import bounded
 
 from .models import (
     ClockKind,
@@ -381,6 +382,5 @@ class ClocksPaged:
         return self.count()
 
     def __getitem__(self, key: slice) -> list[Deadline]:
-        if not isinstance(key, slice) or key.step not in (None, 1) or key.stop is None:
-            raise TypeError("ClocksPaged reads bounded slices of rows only")
+        key = bounded(key, "ClocksPaged")
         return list(self._rows(key.stop)[key])
