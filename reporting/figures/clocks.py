@@ -30,7 +30,6 @@ from .conditions import (
     NONE,
     ON_TIME,
     Span,
-    _received_in,
     breached,
     standing_consent,
 )
@@ -42,7 +41,7 @@ def clocks_in(period: Period, span: Span) -> QuerySet:
     """Clocks on the period's contacts, read through the (contact, kind) index within the span of
     their ids. (The start of a clock has no end to bound it by: read by start, a past period's
     figures would read every clock started since, most of them on later contacts.)"""
-    return Deadline.objects.filter(_received_in(period, "contact__"), **span.bounding("contact_id"))
+    return Deadline.objects.filter(span.within(period, "contact_id"))
 
 
 def _clock_stats(deadlines: QuerySet, group: str, now: dt.datetime) -> dict:
@@ -253,9 +252,7 @@ def mash_tables(period: Period, span: Span) -> list[Table]:
     # One pass over the period's enquiries for every MASH figure: grouped by the consent
     # decision that stands on each (the groups are few), with the summary's counts in each. A
     # contact has at most one enquiry, so these count the contacts the click-through lists.
-    enquiries = Enquiry.objects.filter(
-        _received_in(period, "contact__"), **span.bounding("contact_id")
-    )
+    enquiries = Enquiry.objects.filter(span.within(period, "contact_id"))
     standing = list(
         standing_consent(enquiries)
         .order_by()

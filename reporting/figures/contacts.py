@@ -35,7 +35,6 @@ from .conditions import (
     OPEN_CONTACT_STATUSES,
     Span,
     _earlier_episode,
-    _received_in,
     contacts_in,
     early_help_decided,
     referred,
@@ -164,8 +163,7 @@ def re_referral_counts(period: Period, span: Span) -> dict[str, int]:
     from the same rows as the episodes themselves."""
     episodes = CinEpisode.objects.filter(
         COUNTED_EPISODE,
-        _received_in(period, "referral__contact__"),
-        **span.bounding("referral__contact_id"),
+        span.within(period, "referral__contact_id"),
     ).annotate(earlier=_earlier_episode())
     return episodes.aggregate(
         referred=Count("pk"),
@@ -242,9 +240,7 @@ def repeats_section(period: Period, total: int, repeat: int, children: dict[str,
 
 
 def police_section(period: Period, span: Span) -> Section:
-    merlins = MerlinReport.objects.filter(
-        _received_in(period, "contact__"), **span.bounding("contact_id")
-    )
+    merlins = MerlinReport.objects.filter(span.within(period, "contact_id"))
     table = _counted(
         key="merlin",
         title="Police MERLIN reports by police RAG rating",
@@ -258,9 +254,7 @@ def police_section(period: Period, span: Span) -> Section:
 
 
 def early_help_section(period: Period, span: Span) -> Section:
-    decisions = EarlyHelpDecision.objects.filter(
-        _received_in(period, "contact__"), **span.bounding("contact_id")
-    )
+    decisions = EarlyHelpDecision.objects.filter(span.within(period, "contact_id"))
     decided = _counted(
         key="early_help",
         title="Early help referral decisions by outcome",
@@ -271,9 +265,7 @@ def early_help_section(period: Period, span: Span) -> Section:
         period=period,
         keep_zero=False,
     )
-    panel_cases = PanelCase.objects.filter(
-        _received_in(period, "contact__"), **span.bounding("contact_id")
-    )
+    panel_cases = PanelCase.objects.filter(span.within(period, "contact_id"))
     panel = _counted(
         key="panel",
         title="Early Help Panel decisions",

@@ -45,7 +45,7 @@ def reporting_transaction(using: str, *, at_once: int | None = None) -> Iterator
             with connection.cursor() as cursor:
                 # First, before any query takes the transaction's snapshot.
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        reporting_settings(using)
+        reporting_settings(using, lanes=shared)
         if not shared:
             yield _serially
             return
@@ -55,15 +55,22 @@ def reporting_transaction(using: str, *, at_once: int | None = None) -> Iterator
         yield lambda jobs: _across(jobs, using=using, snapshot=snapshot, at_once=at_once)
 
 
-def reporting_settings(using: str) -> None:
+def reporting_settings(using: str, *, lanes: bool = False) -> None:
     """PostgreSQL settings for this transaction's aggregates: sorts of a year's clocks fit in
     memory (work_mem), and no JIT compilation, which costs more than these queries take
-    (benchmarks/mi_benchmark.py measured a third of a second of it on one query)."""
+    (benchmarks/mi_benchmark.py measured a third of a second of it on one query).
+
+    On `lanes` (the figures' connections, when they run at once) no parallel workers either:
+    the lanes already keep the cores busy, and each query's own workers only shared them with
+    the other lane and cost their start (a year on the full-size council, two lanes: 1.10 s
+    without, 1.22-1.27 s with, alternately on a quiet machine; benchmarks/README.md)."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            if lanes:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _serially(jobs: Jobs) -> dict[str, object]:
@@ -110,7 +117,7 @@ def _across(jobs: Jobs, *, using: str, snapshot: str, at_once: int) -> dict[str,
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-                reporting_settings(using)
+                reporting_settings(using, lanes=True)
                 work()
         except BaseException as exc:  # noqa: BLE001 - raised again by the request's thread
             failed.append(exc)

@@ -125,3 +125,6 @@ def test_clocks_are_read_by_the_period_contacts_ids_not_by_start(plans):
     for plan in clocks:
         assert "deadline_contact_kind" in plan
         assert "deadline_started" not in plan
+        # By the span of the period's contact ids alone: its strangers are left out by id, so
+        # the year's clocks are not hashed against the year's contacts.
+        assert " on referrals_contact " not in plan

@@ -167,3 +167,29 @@ def test_one_connection_configured_counts_on_the_requests_own(camden, settings):
         run({str(n): noted for n in range(4)})
 
     assert ran_on == {threading.get_ident()}
+
+
+def test_lanes_count_without_parallel_workers_and_one_connection_with_them(
+    camden, social_work_team, monkeypatch
+):
+    make_quarter(social_work_team, TeamFactory(name="Other team"))
+    workers: list[str] = []
+    real = figures.timeliness_section
+
+    def noted(*args, **kwargs):
+        # On whichever connection runs the figure: the request's, or a lane's own.
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            workers.append(cursor.fetchone()[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "timeliness_section", noted)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        server = cursor.fetchone()[0]
+
+    sections_for(QUARTER, camden, now=NOW, at_once=2)
+    sections_for(QUARTER, camden, now=NOW, at_once=1)
+
+    assert server != "0"
+    assert workers == ["0", server]
