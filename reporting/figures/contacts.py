@@ -1,11 +1,16 @@
 """Contact figures: sources, outcomes, conversion, repeats, MERLINs, early help, workload."""
 
 from django.db.models import (
+    Case,
     Count,
     Max,
     Min,
     Q,
+    Sum,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce
 
 from accounts.models import Team
 from core.enums import Rag
@@ -160,16 +165,24 @@ def conversion_steps(span: Span) -> dict[str, tuple[str, Q]]:
 def re_referral_counts(period: Period, span: Span) -> dict[str, int]:
     """One pass over the episodes of the period's contacts for both re-referral figures: the
     contacts with an episode that had an earlier one (what `re_referral` lists) are counted
-    from the same rows as the episodes themselves."""
-    episodes = CinEpisode.objects.filter(
-        COUNTED_EPISODE,
-        span.within(period, "referral__contact_id"),
-    ).annotate(earlier=_earlier_episode())
-    return episodes.aggregate(
-        referred=Count("pk"),
-        again=Count("pk", filter=Q(earlier=True)),
-        re_referral=Count("referral__contact", distinct=True, filter=Q(earlier=True)),
+    from the same rows as the episodes themselves.
+
+    Grouped by contact first, so each episode's look for an earlier one is made once: counted
+    in one SELECT, the look was written into each of the two counts that use it, and
+    PostgreSQL made it twice (39,000 probes of the child's episodes each, a year on the
+    full-size council)."""
+    per_contact = (
+        CinEpisode.objects.filter(COUNTED_EPISODE, span.within(period, "referral__contact_id"))
+        .order_by()
+        .values("referral__contact_id")
+        .annotate(n_episodes=Count("pk"), n_again=Count("pk", filter=_earlier_episode()))
     )
+    counted = per_contact.aggregate(
+        referred=Coalesce(Sum("n_episodes"), 0),
+        again=Coalesce(Sum("n_again"), 0),
+        re_referral=Coalesce(Sum(Case(When(n_again__gt=0, then=Value(1)), default=Value(0))), 0),
+    )
+    return {name: int(value) for name, value in counted.items()}
 
 
 def repeats_section(period: Period, total: int, repeat: int, children: dict[str, int]) -> Section:
