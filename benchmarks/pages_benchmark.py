@@ -459,6 +459,10 @@ def run(args: argparse.Namespace) -> int:
             logging.disable(logging.NOTSET)
         print(f"demo data loaded in {time.perf_counter() - started:.0f} s")
     print(describe_data())
+    # As every web worker does once it has started (contact_service.wsgi).
+    from core.heap import freeze_after_start
+
+    freeze_after_start()
 
     rows: list[Row] = []
     for spec in role_specs():
