@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, QuerySet
 
@@ -39,11 +39,17 @@ def without_parallel_workers() -> Iterator[None]:
     until that one ends: pages run in autocommit.
     """
     with transaction.atomic():
-        # PostgreSQL's setting; the embedded demo's SQLite (`make run`) has no parallel workers.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        no_parallel_workers()
         yield
+
+
+def no_parallel_workers(using: str = DEFAULT_DB_ALIAS) -> None:
+    """The rest of the transaction open on `using` plans without parallel workers (`SET
+    LOCAL`). PostgreSQL's setting: the embedded demo's SQLite (`make run`) has none."""
+    on = connections[using]
+    if on.vendor == "postgresql":
+        with on.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 K = TypeVar("K")

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone, translation
 
+from core.db import no_parallel_workers
+
 logger = logging.getLogger(__name__)
 Jobs = dict[str, Callable[[], object]]
 Runner = Callable[[Jobs], dict[str, object]]
@@ -69,8 +71,8 @@ def reporting_settings(using: str, *, lanes: bool = False) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            if lanes:
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        if lanes:
+            no_parallel_workers(using)
 
 
 def _serially(jobs: Jobs) -> dict[str, object]:

@@ -46,12 +46,13 @@ def strangers(social_work_team):
             contact=contact, outcome="nfa", rationale="No", decided_by=by, decided_at=at(2026, 8, 6)
         )
     after = _contact("MI-AFTER", at(2026, 9, 1, 9), "closed_nfa", by)
-    # With the quarter's own draft and its contact of October, made before its last.
+    # The contacts made from the quarter's first to its last that are not the quarter's: these
+    # two, and the quarter's own draft and its contact of October.
     return {
         c.pk
-        for c in Contact.objects.filter(pk__lt=after.pk)
+        for c in Contact.objects.filter(pk__gte=made["c1"].pk, pk__lt=after.pk)
         if c.status == "draft" or not at(2026, 7, 1) <= c.received_at < at(2026, 10, 1)
-    } - {c.pk for c in Contact.objects.filter(pk__lt=made["c1"].pk)}
+    }
 
 
 def test_the_span_knows_the_contacts_made_among_the_periods_that_are_not_its(strangers):
