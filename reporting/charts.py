@@ -6,6 +6,7 @@ readable without colour: each series has its own fill *and* pattern (solid, outl
 hatching), named in a text legend, and every bar carries its number as text.
 """
 
+import textwrap
 from dataclasses import dataclass
 from numbers import Number
 
@@ -13,6 +14,11 @@ from .tables import Table
 
 WIDTH = 640
 LABEL_HEIGHT = 20
+LABEL_LINE = 17  # each further line of a long label
+# A label longer than this many characters is wrapped onto further lines: at 14px Arial a
+# line of 72 of the widest usual text fits the chart's 640 units, where one line would run
+# past its edge and be cut off (a consent ground or an outcome can be a sentence long).
+LABEL_CHARS = 72
 BAR_HEIGHT = 16
 BAR_GAP = 4
 GROUP_GAP = 14
@@ -48,10 +54,24 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Line:
+    text: str
+    y: int
+
+
+@dataclass(frozen=True)
 class Group:
     label: str
     y: int
     bars: list[Bar]
+    lines: tuple[Line, ...] = ()
+
+
+def label_lines(label: str, y: int) -> tuple[Line, ...]:
+    """The label's lines, each with its baseline: one for a short label, more for a long one
+    (a word longer than a line is broken rather than left to run off the chart)."""
+    texts = textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
+    return tuple(Line(text, y + i * LABEL_LINE) for i, text in enumerate(texts))
 
 
 @dataclass(frozen=True)
@@ -79,8 +99,10 @@ def bar_chart(table: Table, series: list[Series] | None = None, *, id: str = "")
     top = max([abs(v) for v in values] + [0])
     groups, y = [], 0
     for row in rows:
-        label_y = y + LABEL_HEIGHT - 6
-        y += LABEL_HEIGHT
+        label = str(row.get(table.label_key, ""))
+        lines = label_lines(label, y + LABEL_HEIGHT - 6)
+        label_y = lines[0].y
+        y += LABEL_HEIGHT + LABEL_LINE * (len(lines) - 1)
         bars = []
         for s in series:
             value = row.get(s.key)
@@ -96,7 +118,7 @@ def bar_chart(table: Table, series: list[Series] | None = None, *, id: str = "")
                 )
             )
             y += BAR_HEIGHT + BAR_GAP
-        groups.append(Group(label=str(row.get(table.label_key, "")), y=label_y, bars=bars))
+        groups.append(Group(label=label, y=label_y, bars=bars, lines=lines))
         y += GROUP_GAP
     return BarChart(
         id=id or f"chart-{table.key}",
