@@ -5,7 +5,7 @@ on the contact's page); a case to whoever may open the case (`early_help.view_fa
 role-wide or on the case, as `may_case` asks)."""
 
 from accounts.grants import granted
-from referrals.chronology import Entry, Scope, beyond_reference, short, source_register
+from referrals.chronology import Entry, Scope, beyond_reference, contact_url, short, source_register
 
 from .models import EarlyHelpDecision, FamilyWorkCase, PanelCase, StepUp
 
@@ -15,18 +15,18 @@ def decision_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         EarlyHelpDecision.objects.filter(contact_id__in=scope.contacts)
-        .select_related("contact", "decided_by", "worker")
-        .defer(*beyond_reference("contact"))
+        .only("contact_id", "outcome", "rationale", "decided_at", "decided_by_id")
         .order_by("-decided_at")[:limit]
     )
     return [
         Entry(
             d.decided_at,
             "early_help",
-            f"Early help decision on {d.contact.reference}: {d.get_outcome_display().lower()}",
-            d.contact.get_absolute_url(),
+            f"Early help decision on {scope.references[d.contact_id]}: "
+            f"{d.get_outcome_display().lower()}",
+            contact_url(d.contact_id),
             short(d.rationale),
-            str(d.decided_by),
+            by_id=d.decided_by_id,
         )
         for d in rows
     ]
@@ -39,19 +39,18 @@ def panel_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         PanelCase.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
-        .select_related("contact", "panel", "decided_by")
-        .defer(*beyond_reference("contact"))
+        .only("contact_id", "decision", "rationale", "decided_at", "decided_by_id")
         .order_by("-decided_at")[:limit]
     )
     return [
         Entry(
             p.decided_at,
             "early_help",
-            f"Early Help Panel decision on {p.contact.reference}: "
+            f"Early Help Panel decision on {scope.references[p.contact_id]}: "
             f"{p.get_decision_display().lower()}",
-            p.contact.get_absolute_url(),
+            contact_url(p.contact_id),
             short(p.rationale),
-            str(p.decided_by or ""),
+            by_id=p.decided_by_id,
         )
         for p in rows
     ]
@@ -73,7 +72,7 @@ def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
     out = []
     for case in (
         FamilyWorkCase.objects.filter(pk__in=ids)
-        .select_related("family_worker", "opened_by", "closed_by", "team")
+        .select_related("family_worker", "team")
         .order_by("-opened_at")[:limit]
     ):
         url = case.get_absolute_url()
@@ -84,7 +83,7 @@ def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 f"Family work case {case.reference} opened",
                 url,
                 f"Family worker: {case.family_worker}" + (f" ({case.team})" if case.team else ""),
-                str(case.opened_by),
+                by_id=case.opened_by_id,
             )
         )
         if case.closed_at:
@@ -96,12 +95,12 @@ def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
                     f"{case.get_closure_reason_display().lower()}",
                     url,
                     short(case.closure_details),
-                    str(case.closed_by or ""),
+                    by_id=case.closed_by_id,
                 )
             )
     for step in (
         StepUp.objects.filter(case_id__in=ids)
-        .select_related("case", "raised_by", "contact")
+        .select_related("case", "contact")
         .defer(*beyond_reference("contact"))
         .order_by("-raised_at")[:limit]
     ):
@@ -113,7 +112,7 @@ def case_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 f"{step.contact.reference}",
                 step.case.get_absolute_url(),
                 "",
-                str(step.raised_by),
+                by_id=step.raised_by_id,
             )
         )
     return out

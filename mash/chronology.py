@@ -9,7 +9,7 @@ page; a discussion's decision for those who may open the day's discussion and th
 
 from django.urls import reverse
 
-from referrals.chronology import Entry, Scope, beyond_reference, short, source_register
+from referrals.chronology import Entry, Scope, contact_url, named, short, source_register
 
 from .access import may_enquiry
 from .models import (
@@ -29,14 +29,15 @@ def _url(enquiry_pk: int) -> str:
     return reverse("mash:enquiry", args=[enquiry_pk])
 
 
-def _enquiries(person) -> list[int]:
-    """The ids of the enquiries on the person's contacts (one query; most people have none)."""
-    return list(
+def _enquiries(person) -> dict[int, str]:
+    """The enquiries on the person's contacts, each id with its contact's reference (one
+    query; most people have none)."""
+    return dict(
         Enquiry.objects.filter(
             contact__contact_people__person=person, contact__destroyed_at__isnull=True
         )
         .order_by()
-        .values_list("pk", flat=True)
+        .values_list("pk", "contact__reference")
         .distinct()
     )
 
@@ -44,26 +45,36 @@ def _enquiries(person) -> list[int]:
 def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not may_enquiry(scope.user, "view_enquiry"):
         return []
-    ids = _enquiries(scope.person)
-    if not ids:
+    references = _enquiries(scope.person)
+    if not references:
         return []
+    ids = list(references)
     out = []
     enquiries = list(
         Enquiry.objects.filter(pk__in=ids)
-        .select_related("contact", "opened_by", "worker", "decided_by")
-        .defer(*beyond_reference("contact"))
+        .select_related("worker")
+        .only(
+            "opened_at",
+            "opened_by_id",
+            "decided_at",
+            "decided_by_id",
+            "final_rag",
+            "next_step",
+            "final_rationale",
+            *named("worker"),
+        )
         .order_by("-opened_at")[:limit]
     )
     for e in enquiries:
-        url = _url(e.pk)
+        url, reference = _url(e.pk), references[e.pk]
         out.append(
             Entry(
                 e.opened_at,
                 "mash",
-                f"MASH enquiry opened on {e.contact.reference}",
+                f"MASH enquiry opened on {reference}",
                 url,
                 f"Social worker: {e.worker}" if e.worker else "No social worker assigned",
-                str(e.opened_by),
+                by_id=e.opened_by_id,
             )
         )
         if e.decided_at:
@@ -71,11 +82,11 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 Entry(
                     e.decided_at,
                     "mash",
-                    f"MASH decision on {e.contact.reference}: {e.get_final_rag_display()}, "
+                    f"MASH decision on {reference}: {e.get_final_rag_display()}, "
                     f"{e.get_next_step_display().lower()}",
                     url,
                     short(e.final_rationale),
-                    str(e.decided_by),
+                    by_id=e.decided_by_id,
                 )
             )
     # A decision reopened after a disagreement: what was decided, and its reopening.
@@ -90,20 +101,16 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
     reopened = (
         PreviousDecision.objects.filter(pk__in=reopened_ids)
         .select_related(
-            "enquiry__contact",
-            "decided_by",
-            "reopened_by",
             "disagreement__agency",
             "disagreement__team",
             "withdrawn_referral__team",
         )
-        .defer(*beyond_reference("enquiry__contact"))
         .order_by("-reopened_at")
         if reopened_ids
         else []
     )
     for p in reopened:
-        url, reference = _url(p.enquiry_id), p.enquiry.contact.reference
+        url, reference = _url(p.enquiry_id), references[p.enquiry_id]
         out.append(
             Entry(
                 p.decided_at,
@@ -112,7 +119,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 f"{p.get_next_step_display().lower()} (changed after a disagreement)",
                 url,
                 short(p.final_rationale),
-                str(p.decided_by),
+                by_id=p.decided_by_id,
             )
         )
         withdrawn = (
@@ -126,13 +133,12 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 f"{p.disagreement.raised_by_name}",
                 url,
                 f"Back with the MASH manager to decide again.{withdrawn}",
-                str(p.reopened_by),
+                by_id=p.reopened_by_id,
             )
         )
     consents = (
         ConsentDecision.objects.filter(enquiry_id__in=ids)
-        .select_related("enquiry__contact", "recorded_by")
-        .defer(*beyond_reference("enquiry__contact"))
+        .only("enquiry_id", "outcome", "rationale", "recorded_at", "recorded_by_id")
         .order_by("-recorded_at")[:limit]
     )
     for c in consents:
@@ -140,16 +146,16 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             Entry(
                 c.recorded_at,
                 "mash",
-                f"Consent {c.get_outcome_display().lower()} ({c.enquiry.contact.reference})",
+                f"Consent {c.get_outcome_display().lower()} ({references[c.enquiry_id]})",
                 _url(c.enquiry_id),
                 short(c.rationale),
-                str(c.recorded_by),
+                by_id=c.recorded_by_id,
             )
         )
     requests = (
         PartnerRequest.objects.filter(enquiry_id__in=ids)
-        .select_related("enquiry__contact", "agency", "requested_by")
-        .defer(*beyond_reference("enquiry__contact"))
+        .select_related("agency")
+        .only("enquiry_id", "agency__name", "question", "requested_at", "requested_by_id")
         .order_by("-requested_at")[:limit]
     )
     for r in requests:
@@ -157,16 +163,24 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             Entry(
                 r.requested_at,
                 "mash",
-                f"Checks asked of {r.agency} ({r.enquiry.contact.reference})",
+                f"Checks asked of {r.agency} ({references[r.enquiry_id]})",
                 _url(r.enquiry_id),
                 short(r.question),
-                str(r.requested_by),
+                by_id=r.requested_by_id,
             )
         )
     answers = (
         PartnerAnswer.objects.filter(request__enquiry_id__in=ids, status=AnswerStatus.SUBMITTED)
-        .select_related("request__agency", "request__enquiry__contact", "author")
-        .defer(*beyond_reference("request__enquiry__contact"))
+        .select_related("request__agency")
+        .only(
+            "version",
+            "analysis",
+            "information_held",
+            "submitted_at",
+            "author_id",
+            "request__enquiry_id",
+            "request__agency__name",
+        )
         .order_by("-submitted_at")[:limit]
     )
     for a in answers:
@@ -175,10 +189,10 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 a.submitted_at,
                 "mash",
                 f"{a.request.agency} answered the checks, version {a.version} "
-                f"({a.request.enquiry.contact.reference})",
+                f"({references[a.request.enquiry_id]})",
                 _url(a.request.enquiry_id),
                 short(a.analysis or a.information_held),
-                str(a.author),
+                by_id=a.author_id,
             )
         )
     return out
@@ -191,10 +205,14 @@ def shared_entries(*, scope: Scope, limit: int) -> list[Entry]:
     user = scope.user
     rows = (
         InformationShared.objects.filter(referral__contact_id__in=scope.contacts)
-        .select_related(
-            "referral__team", "referral__contact", "answer__request__agency", "shared_by"
+        .select_related("referral__team", "answer__request__agency")
+        .only(
+            "shared_at",
+            "shared_by_id",
+            "referral__contact_id",
+            "referral__team__name",
+            "answer__request__agency__name",
         )
-        .defer(*beyond_reference("referral__contact"))
         .order_by("-shared_at")[:limit]
     )
     return [
@@ -202,10 +220,10 @@ def shared_entries(*, scope: Scope, limit: int) -> list[Entry]:
             s.shared_at,
             "passed_on",
             f"{s.answer.request.agency}'s information passed on to {s.referral.team} "
-            f"({s.referral.contact.reference})",
-            s.referral.contact.get_absolute_url(),
+            f"({scope.references[s.referral.contact_id]})",
+            contact_url(s.referral.contact_id),
             "",
-            str(s.shared_by),
+            by_id=s.shared_by_id,
         )
         for s in rows
         if may_read_shared(user, s.referral)
@@ -217,18 +235,18 @@ def discussion_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         DiscussionItem.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
-        .select_related("discussion", "contact", "decided_by")
-        .defer(*beyond_reference("contact"))
+        .only("contact_id", "decision", "rationale", "decided_at", "decided_by_id")
         .order_by("-decided_at")[:limit]
     )
     return [
         Entry(
             i.decided_at,
             "discussion",
-            f"Daily discussion of {i.contact.reference}: {i.get_decision_display().lower()}",
-            i.contact.get_absolute_url(),
+            f"Daily discussion of {scope.references[i.contact_id]}: "
+            f"{i.get_decision_display().lower()}",
+            contact_url(i.contact_id),
             short(i.rationale),
-            str(i.decided_by),
+            by_id=i.decided_by_id,
         )
         for i in rows
     ]

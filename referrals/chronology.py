@@ -7,17 +7,23 @@ records the viewer may open, checked with that app's own access helpers (a partn
 help worker never gets a MASH entry). A source costs a fixed number of queries however many
 entries it returns, and returns at most `limit` of them, newest first: merging the sources and
 cutting at `limit` gives the right page without reading a long history whole.
+
+A source reads its own table alone wherever it can: a contact's reference comes from the scope
+(`Scope.references`, read with the contact ids) and who did it from `Entry.by_id`, named for
+the entries shown in one query at the end (`_named`), rather than each source joining the
+contact and its users: the joins cost more to compile, plan and load than the rows they named.
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from core.db import which_exist
+from core.urls import reverse_pk
 
 from .models import ContactStatus, Person
 from .selectors import contacts_visible_to
@@ -25,7 +31,9 @@ from .selectors import contacts_visible_to
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the chronology: what happened, when, by whom, and the record it is on."""
+    """One line of the chronology: what happened, when, by whom, and the record it is on.
+    `by_id`: the user who did it, for `chronology()` to name in `by` (a source gives `by`
+    itself only for someone who is not a user, a MERLIN report's decision maker)."""
 
     at: dt.datetime
     kind: str
@@ -33,6 +41,7 @@ class Entry:
     url: str
     detail: str = ""
     by: str = ""
+    by_id: int | None = None
 
 
 class Scope:
@@ -48,24 +57,29 @@ class Scope:
         self.person = person
 
     @cached_property
-    def _rows(self) -> list[tuple[int, bool]]:
+    def _rows(self) -> list[tuple[int, bool, str]]:
         return list(
             contacts_visible_to(self.user)
             .filter(contact_people__person=self.person)
             .exclude(status=ContactStatus.DRAFT)
             .order_by()
-            .values_list("pk", Q(destroyed_at__isnull=False))
+            .values_list("pk", Q(destroyed_at__isnull=False), "reference")
             .distinct()
         )
 
     @cached_property
     def contacts(self) -> list[int]:
-        return [pk for pk, destroyed in self._rows if not destroyed]
+        return [pk for pk, destroyed, _ in self._rows if not destroyed]
+
+    @cached_property
+    def references(self) -> dict[int, str]:
+        """Each of `contacts`' reference by its id: what an entry on one shows of it."""
+        return {pk: reference for pk, destroyed, reference in self._rows if not destroyed}
 
     @cached_property
     def visible(self) -> set[int]:
         """Every submitted contact about the person the viewer may open."""
-        return {pk for pk, _ in self._rows}
+        return {pk for pk, _, _ in self._rows}
 
     @cached_property
     def warnings(self) -> list:
@@ -154,7 +168,26 @@ def chronology(
         if source not in absent:
             entries.extend(source(scope=scope, limit=limit))
     entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:limit]
+    return _named(entries[:limit])
+
+
+def _named(entries: list[Entry]) -> list[Entry]:
+    """The entries with who did each named (`str(user)`), the users read in one query."""
+    ids = {e.by_id for e in entries if e.by_id is not None}
+    if not ids:
+        return entries
+    names = {
+        user.pk: str(user)
+        for user in User.objects.filter(pk__in=ids)
+        .order_by()
+        .only("first_name", "last_name", "username")
+    }
+    return [e if e.by_id is None else replace(e, by=names.get(e.by_id, "")) for e in entries]
+
+
+def contact_url(pk: int) -> str:
+    """A contact's page (`Contact.get_absolute_url` without the contact)."""
+    return reverse_pk("referrals:contact_detail", pk)
 
 
 def named(user_field: str) -> tuple[str, ...]:

@@ -6,11 +6,10 @@ query per kind, and none when the viewer may open none of the person's contacts.
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
-from django.urls import reverse
 
 from core.text import lower_in_sentence
 
-from .chronology import Entry, Scope, beyond_reference, named, short, source_register
+from .chronology import Entry, Scope, contact_url, short, source_register
 from .merlin.models import MerlinReport
 from .models import Contact, Rating, Referral, ReferrerNotice
 from .person_warnings.models import WarningStatus
@@ -21,7 +20,6 @@ def contact_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         Contact.objects.filter(pk__in=scope.contacts)
-        .select_related("created_by")
         .only(
             "reference",
             "received_at",
@@ -30,7 +28,7 @@ def contact_entries(*, scope: Scope, limit: int) -> list[Entry]:
             "referrer_organisation",
             "referrer_role",
             "referrer_relationship",
-            *named("created_by"),
+            "created_by_id",
         )
         .order_by("-received_at")[:limit]
     )
@@ -45,8 +43,8 @@ def contact_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 kind="contacts",
                 title=f"Contact {c.reference} received: {c.get_source_display().lower()}",
                 detail=f"From {referrer}. {short(c.concerns)}" if referrer else short(c.concerns),
-                by=str(c.created_by),
-                url=c.get_absolute_url(),
+                by_id=c.created_by_id,
+                url=contact_url(c.pk),
             )
         )
     return out
@@ -69,8 +67,7 @@ def move_entries(*, scope: Scope, limit: int) -> list[Entry]:
             )
         )
         .filter(~Q(before=F("status")), before__isnull=False)
-        .select_related("history_user")
-        .only("id", "reference", "status", "history_date", "history_id", *named("history_user"))
+        .only("id", "reference", "status", "history_date", "history_id", "history_user_id")
         .order_by("-history_date", "-history_id")[:limit]
     )
     return [
@@ -78,8 +75,8 @@ def move_entries(*, scope: Scope, limit: int) -> list[Entry]:
             at=h.history_date,
             kind="moves",
             title=f"Contact {h.reference} moved on: {lower_in_sentence(h.get_status_display())}",
-            by=str(h.history_user or ""),
-            url=reverse("referrals:contact_detail", args=[h.id]),
+            by_id=h.history_user_id,
+            url=contact_url(h.id),
         )
         for h in rows
     ]
@@ -90,7 +87,6 @@ def rating_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         Rating.objects.filter(contact_id__in=scope.contacts)
-        .select_related("contact", "rated_by")
         .only(
             "stage",
             "rag",
@@ -98,8 +94,8 @@ def rating_entries(*, scope: Scope, limit: int) -> list[Entry]:
             "outcome",
             "rationale",
             "rated_at",
-            "contact__reference",
-            *named("rated_by"),
+            "contact_id",
+            "rated_by_id",
         )
         .order_by("-rated_at")[:limit]
     )
@@ -108,10 +104,10 @@ def rating_entries(*, scope: Scope, limit: int) -> list[Entry]:
             at=r.rated_at,
             kind="ratings",
             title=f"{r.get_stage_display()}: {r.get_rag_display()}, level {r.level} "
-            f"({r.contact.reference})",
+            f"({scope.references[r.contact_id]})",
             detail=f"{r.get_outcome_display()}. {short(r.rationale)}",
-            by=str(r.rated_by),
-            url=r.contact.get_absolute_url(),
+            by_id=r.rated_by_id,
+            url=contact_url(r.contact_id),
         )
         for r in rows
     ]
@@ -122,20 +118,20 @@ def referral_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         Referral.objects.filter(contact_id__in=scope.contacts)
-        .select_related("contact", "team", "created_by", "withdrawn_by")
-        .defer(*beyond_reference("contact"))
+        .select_related("team")
         .order_by("-created_at")[:limit]
     )
     out = []
     for r in rows:
+        reference, url = scope.references[r.contact_id], contact_url(r.contact_id)
         out.append(
             Entry(
                 at=r.created_at,
                 kind="passed_on",
-                title=f"Referred to {r.team} ({r.contact.reference})",
+                title=f"Referred to {r.team} ({reference})",
                 detail=f"{r.get_assessment_type_display()}. {short(r.reason)}",
-                by=str(r.created_by),
-                url=r.contact.get_absolute_url(),
+                by_id=r.created_by_id,
+                url=url,
             )
         )
         if r.is_withdrawn:
@@ -143,10 +139,10 @@ def referral_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 Entry(
                     at=r.withdrawn_at,
                     kind="passed_on",
-                    title=f"Referral to {r.team} withdrawn ({r.contact.reference})",
+                    title=f"Referral to {r.team} withdrawn ({reference})",
                     detail=short(r.withdrawal_reason),
-                    by=str(r.withdrawn_by),
-                    url=r.contact.get_absolute_url(),
+                    by_id=r.withdrawn_by_id,
+                    url=url,
                 )
             )
     return out
@@ -157,15 +153,7 @@ def notice_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         ReferrerNotice.objects.filter(contact_id__in=scope.contacts)
-        .select_related("contact", "created_by")
-        .only(
-            "channel",
-            "outcome",
-            "audience",
-            "created_at",
-            "contact__reference",
-            *named("created_by"),
-        )
+        .only("channel", "outcome", "audience", "created_at", "contact_id", "created_by_id")
         .order_by("-created_at")[:limit]
     )
     return [
@@ -173,10 +161,10 @@ def notice_entries(*, scope: Scope, limit: int) -> list[Entry]:
             at=n.created_at,
             kind="notices",
             title=f"Referrer told the outcome by {n.get_channel_display().lower()} "
-            f"({n.contact.reference})",
+            f"({scope.references[n.contact_id]})",
             detail=f"{n.get_outcome_display()}. {n.get_audience_display()}",
-            by=str(n.created_by),
-            url=n.contact.get_absolute_url(),
+            by_id=n.created_by_id,
+            url=contact_url(n.contact_id),
         )
         for n in rows
     ]
@@ -187,8 +175,6 @@ def merlin_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     rows = (
         MerlinReport.objects.filter(subjects__person=scope.person, contact_id__in=scope.contacts)
-        .select_related("contact")
-        .defer(*beyond_reference("contact"))
         .distinct()
         .order_by("-submitted_at")[:limit]
     )
@@ -200,7 +186,7 @@ def merlin_entries(*, scope: Scope, limit: int) -> list[Entry]:
             f"police RAG {m.get_police_rag_display().lower()}",
             detail=short(m.summary),
             by=f"{m.decision_maker_rank} {m.decision_maker_name}",
-            url=m.contact.get_absolute_url(),
+            url=contact_url(m.contact_id),
         )
         for m in rows
     ]

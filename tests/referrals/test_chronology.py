@@ -232,3 +232,41 @@ def test_a_source_with_entries_is_read_after_the_one_question(rich_child, mash_m
     checks all appear (the other tests check each kind's content)."""
     entries = chronology.chronology(user=mash_manager, person=rich_child["child"], limit=100)
     assert {"ratings", "contacts", "moves", "mash"} <= _kinds(entries)
+
+
+def test_each_entry_names_who_did_it_the_users_read_once_for_the_timeline(
+    rich_child, mash_manager, screening_officer, senior_practitioner, mash_social_worker
+):
+    """Sources give the user's id and the timeline names them all in one query, instead of
+    each source joining its users (and its contact, whose reference the scope already has)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mash.models import PartnerRequest
+
+    staff = (screening_officer, senior_practitioner, mash_manager, mash_social_worker)
+    with CaptureQueriesContext(connection) as queries:
+        entries = chronology.chronology(user=mash_manager, person=rich_child["child"], limit=100)
+    assert len(entries) > 10
+    for entry in entries:
+        assert entry.by in {str(u) for u in staff}, (entry.title, entry.by)
+    contacts = [e for e in entries if e.kind == "contacts"]
+    assert len(contacts) == 2 and {e.by for e in contacts} == {str(screening_officer)}
+    asked = [e for e in entries if e.title.startswith("Checks asked of")]
+    askers = {str(r.requested_by) for r in PartnerRequest.objects.select_related("requested_by")}
+    assert asked and {e.by for e in asked} == askers
+    # The contacts' references come with the scope's one read of the contacts.
+    assert all(
+        rich_child["mash_contact"].reference in e.title or rich_child["green"].reference in e.title
+        for e in entries
+        if e.kind in ("ratings", "mash", "moves")
+    )
+    users_read = [
+        q["sql"]
+        for q in queries
+        if '"accounts_user"' in q["sql"] and '"referrals_personwarning"' not in q["sql"]
+    ]
+    # The names, and the enquiry's social worker (shown in its entry's detail); the person's
+    # warnings come with their users, as the person page lists them too.
+    assert len(users_read) == 2, users_read
+    assert sum('FROM "accounts_user"' in sql for sql in users_read) == 1
