@@ -7,9 +7,9 @@ Enquiry entries are for MASH social care staff only (`may_enquiry`), as the enqu
 what was passed on is for them and the receiving team (`may_read_shared`), as on the contact
 page; a discussion's decision for those who may open the day's discussion and the contact."""
 
-from django.urls import reverse
-
+from core.urls import reverse_pk
 from referrals.chronology import Entry, Scope, contact_url, named, short, source_register
+from referrals.models import ContactPerson
 
 from .access import may_enquiry
 from .models import (
@@ -26,33 +26,19 @@ from .selectors import may_read_shared
 
 
 def _url(enquiry_pk: int) -> str:
-    return reverse("mash:enquiry", args=[enquiry_pk])
+    return reverse_pk("mash:enquiry", enquiry_pk)
 
 
-def _enquiries(person) -> dict[int, str]:
-    """The enquiries on the person's contacts, each id with its contact's reference (one
-    query; most people have none)."""
-    return dict(
+def _enquiries(person) -> list[Enquiry]:
+    """Every enquiry on the person's contacts, newest first, with what its entries show of it
+    and its contact's reference (one query; most people have none, a child known for years a
+    handful): the consent, checks and answers are then read by these enquiries' ids."""
+    return list(
         Enquiry.objects.filter(
-            contact__contact_people__person=person, contact__destroyed_at__isnull=True
+            contact_id__in=ContactPerson.objects.filter(person=person).values("contact_id"),
+            contact__destroyed_at__isnull=True,
         )
-        .order_by()
-        .values_list("pk", "contact__reference")
-        .distinct()
-    )
-
-
-def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
-    if not may_enquiry(scope.user, "view_enquiry"):
-        return []
-    references = _enquiries(scope.person)
-    if not references:
-        return []
-    ids = list(references)
-    out = []
-    enquiries = list(
-        Enquiry.objects.filter(pk__in=ids)
-        .select_related("worker")
+        .select_related("contact", "worker")
         .only(
             "opened_at",
             "opened_by_id",
@@ -61,11 +47,23 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             "final_rag",
             "next_step",
             "final_rationale",
+            "contact__reference",
             *named("worker"),
         )
-        .order_by("-opened_at")[:limit]
+        .order_by("-opened_at", "-pk")
     )
-    for e in enquiries:
+
+
+def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
+    if not may_enquiry(scope.user, "view_enquiry"):
+        return []
+    enquiries = _enquiries(scope.person)
+    if not enquiries:
+        return []
+    references = {e.pk: e.contact.reference for e in enquiries}
+    ids = list(references)
+    out = []
+    for e in enquiries[:limit]:
         url, reference = _url(e.pk), references[e.pk]
         out.append(
             Entry(
