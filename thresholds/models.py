@@ -367,3 +367,36 @@ class Deadline(models.Model):
     def detail(self) -> str:
         """What this clock is for beyond its kind (e.g. which agency's checks), or ""."""
         return "" if self.description == self.get_kind_display() else self.description
+
+
+class TallyState(models.TextChoices):
+    """What the sweep has marked on an open clock: breached, due soon, or neither yet."""
+
+    OVERDUE = "overdue", "Marked past due"
+    DUE_SOON = "due_soon", "Marked due soon"
+    OPEN = "open", "Not marked"
+
+
+class DeadlineTally(models.Model):
+    """How many open clocks there are of each kind, RAG, team and worker, and what the sweep
+    has marked on them, kept by the database itself (thresholds.tally): a trigger on the
+    clocks adds a row of +n / -n for each change a statement makes, and the sweep folds the
+    rows into one per group. The overdue dashboard of a manager who watches every open
+    clock, or their team's, reads this instead of counting 100,000 clocks on every refresh.
+
+    Derived data: no history of its own (the clocks have theirs), no foreign keys (a row
+    names a team or a worker the clocks still name; nothing joins it)."""
+
+    team_id = models.BigIntegerField(null=True)
+    responsible_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=30)
+    rag = models.CharField(max_length=5, blank=True)
+    on_contact = models.BooleanField()
+    state = models.CharField(max_length=10, choices=TallyState.choices)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name_plural = "deadline tallies"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.state}: {self.n:+d}"

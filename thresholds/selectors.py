@@ -193,10 +193,11 @@ _GROUPS = ("team_id", "responsible_id", "kind", "rag")
 
 
 def deadline_counts(
-    *querysets: QuerySet[Deadline], now: dt.datetime | None = None
+    *querysets: QuerySet[Deadline] | list[dict], now: dt.datetime | None = None
 ) -> DeadlineCounts:
     """Overdue / due soon / on time, in total and by team, worker, kind and RAG, over the
     clocks of `querysets` (disjoint parts of one set, each read by its own indexes and added).
+    A part may come already counted (a list of `_grouped`'s rows: thresholds.tally.grouped).
 
     One pass over the clocks grouped by all four at once (a few dozen to a few thousand
     groups), each group's overdue and due-soon clocks counted with FILTER, then the totals and
@@ -207,7 +208,8 @@ def deadline_counts(
     now = now or timezone.now()
     summary = {"overdue": 0, "due_soon": 0, "total": 0}
     tallies: dict[str, dict] = {c: {} for c in _GROUPS}
-    for row in (row for qs in querysets for row in _grouped(qs, now)):
+    counted = (qs if isinstance(qs, list) else _grouped(qs, now) for qs in querysets)
+    for row in (row for rows in counted for row in rows):
         for key in summary:
             summary[key] += row[key]
         for column in _GROUPS:

@@ -24,6 +24,7 @@ from accounts.services import Notice, notify_many, notify_select
 from core.db import server_bound_cursor
 from core.templatetags.govuk import govuk_datetime
 
+from . import tally
 from .models import ClockKind, Deadline
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         skipped: set[Any] = set()
         breached = _sweep(now, skipped, _BREACH)
         due_soon = _sweep(now, skipped, _DUE_SOON)
+        # The rows the clocks' changes added to the tally since the last run, folded.
+        tally.compact()
     if breached or due_soon or skipped:
         logger.info(
             "Deadline sweep: %s breached, %s due soon, %s skipped",

@@ -17,6 +17,9 @@ from privacy import selectors as privacy_selectors
 from referrals.selectors import contact_visibility
 from thresholds import selectors
 from thresholds.models import ClockKind
+from thresholds.tally import every_clock_on_a_contact, tally_of, team_clocks
+from thresholds.tally import grouped as tally_grouped
+from thresholds.tally import in_use as tally_in_use
 
 PAGE_SIZE = 50
 WORKERS_PAGE_SIZE = 25
@@ -78,9 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Counts follow the team/kind/RAG filters but not the state one: they show the split.
     parts = watched(request.user)
     counted = {k: v for k, v in filters.items() if k != "state"}
-    counts = selectors.deadline_counts(
-        *(selectors.open_deadlines_for(part, now=now, **counted) for part in parts), now=now
-    )
+    counts = selectors.deadline_counts(*(_counted(part, now, counted) for part in parts), now=now)
     shown = _shown(counts, filters.get("state"))
     rows = _sorted_rows(parts, request.user, shown=shown, now=now, sort=sort, filters=filters)
     page = _page(rows, request.GET.get("page"), count=shown)
@@ -123,6 +124,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _counted(part: Q, now, filters: dict):
+    """The part's clocks to count: the tally's rows where it keeps them (every clock on a
+    contact, a team's clocks: thresholds.tally), else the clocks themselves."""
+    clocks = selectors.open_deadlines_for(part, now=now, **filters)
+    if (tally := tally_of(part)) is not None and tally_in_use():
+        return tally_grouped(tally, clocks, now=now, **filters)
+    return clocks
+
+
 def watched(user) -> list[Q]:
     """Which open clocks the dashboard counts and lists, as disjoint parts each read by its own
     indexes. A manager who reads every contact (the MASH and service managers) watches every
@@ -136,10 +146,14 @@ def watched(user) -> list[Q]:
     probe from the indexes, and walked every open clock (the early help triage team's 44,000
     clocks and the grant probes of the other 56,000: 330 ms)."""
     if user.has_perm("referrals.view_contact"):
-        return [contact_visibility(user, on="contact", many=True)]
+        visible = contact_visibility(user, on="contact", many=True)
+        # Every clock on a contact, which the tally counts (while that is what this user
+        # may see: should the rule change, the clocks are counted themselves).
+        every = every_clock_on_a_contact()
+        return [every if visible == Q(contact__isnull=False) else visible]
     others = selectors.any_of(selectors.overseen_by(user)) & contact_visibility(user, on="contact")
     if team := selectors.managed_team(user):
-        return [Q(team_id=team), others & ~Q(team_id=team)]
+        return [team_clocks(team), others & ~Q(team_id=team)]
     return [others]
 
 

@@ -314,3 +314,23 @@ def test_a_contact_about_a_child_whose_case_closed_recently_goes_to_the_previous
             team=contact.assigned_team, groups__name=Role.TEAM_MANAGER.value
         ).first()
         assert contact.pk in {c.pk for c in queue_for_team(manager)}
+
+
+def test_the_clocks_tally_counts_the_generated_clocks(council):
+    """Its clocks are copied in, not started by the service: the tally must still count them
+    (the clocks' triggers fire for COPY as for INSERT), so the dashboards read from it agree."""
+    from thresholds import selectors, tally
+
+    now = timezone.now()
+    for part in (
+        tally.every_clock_on_a_contact(),
+        tally.team_clocks(
+            Deadline.objects.open().exclude(team=None).values_list("team_id", flat=True).first()
+        ),
+    ):
+        clocks = selectors.open_deadlines_for(part, now=now)
+        tallied = tally.grouped(tally.tally_of(part), clocks, now=now)
+        assert tallied, part
+        assert selectors.deadline_counts(tallied, now=now) == selectors.deadline_counts(
+            clocks, now=now
+        )
