@@ -35,6 +35,8 @@ NOT_REFERENCE_DATA = (
     ("referrals", "0019_backfill_person_search_keys"),
     ("referrals", "0026_contactperson_received_at"),
     ("thresholds", "0010_deadline_closed_and_open_once"),
+    # The clocks' tally triggers (schema) and its count of the clocks already there.
+    ("thresholds", "0024_deadline_tally"),
 )
 
 
