@@ -127,10 +127,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _counted(part: Q, now, filters: dict):
     """The part's clocks to count: the tally's rows where it keeps them (every clock on a
     contact, a team's clocks: thresholds.tally), else the clocks themselves."""
-    clocks = selectors.open_deadlines_for(part, now=now, **filters)
     if (tally := tally_of(part)) is not None and tally_in_use():
-        return tally_grouped(tally, clocks, now=now, **filters)
-    return clocks
+        return tally_grouped(tally, now=now, **filters)
+    return selectors.open_deadlines_for(part, now=now, **filters)
 
 
 def watched(user) -> list[Q]:

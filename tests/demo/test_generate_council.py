@@ -329,7 +329,7 @@ def test_the_clocks_tally_counts_the_generated_clocks(council):
         ),
     ):
         clocks = selectors.open_deadlines_for(part, now=now)
-        tallied = tally.grouped(tally.tally_of(part), clocks, now=now)
+        tallied = tally.grouped(tally.tally_of(part), now=now)
         assert tallied, part
         assert selectors.deadline_counts(tallied, now=now) == selectors.deadline_counts(
             clocks, now=now
