@@ -57,3 +57,35 @@ def test_team_manager_reads_last_quarter_and_clicks_through_to_their_contacts(
     expect(page.get_by_role("link", name=made[0].reference)).to_be_visible()
     expect(page.get_by_text(made[1].reference)).to_have_count(0)
     expect(page.get_by_text("1 contact behind this figure is not listed")).to_be_visible()
+
+
+def test_a_long_row_label_is_drawn_inside_its_chart(page):
+    """Measured by the browser: each line of a chart's row labels ends inside the chart's own
+    width (one line of a sentence-long consent ground ran past its edge and was cut off)."""
+    from django.template.loader import render_to_string
+
+    from reporting.charts import WIDTH, bar_chart
+    from reporting.tables import Column, Table
+
+    ground = (
+        "Consent not sought: seeking it would place the child or another person at risk of "
+        "significant harm, or would prejudice a police investigation"
+    )
+    table = Table(
+        key="grounds",
+        title="Consent grounds",
+        columns=(Column("ground", "Ground"), Column("count", "Contacts", numeric=True)),
+        rows=[{"ground": ground, "count": 3}, {"ground": "Given", "count": 1}],
+        label_key="ground",
+        value_key="count",
+    )
+    chart = render_to_string("reporting/includes/_bar_chart.html", {"chart": bar_chart(table)})
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.set_content(f'<div style="width: {WIDTH}px">{chart}</div>')
+    right_edges = page.eval_on_selector_all(
+        "text.app-chart__label", "labels => labels.map(t => t.getBBox().x + t.getBBox().width)"
+    )
+    assert len(right_edges) == 3  # the long label on two lines, the short on one
+    assert max(right_edges) <= WIDTH, right_edges
+    drawn = page.eval_on_selector_all("text.app-chart__label", "ls => ls.map(t => t.textContent)")
+    assert " ".join(drawn[:2]) == ground
