@@ -24,6 +24,7 @@ from .models import (
     ThresholdLevel,
 )
 from .services import MANAGER_ROLES
+from .tally import GROUPS
 
 
 def current_profile() -> CouncilProfile:
@@ -163,7 +164,7 @@ def open_deadlines_for(
 def _grouped(qs: QuerySet[Deadline], now: dt.datetime):
     return (
         qs.order_by()
-        .values(*_GROUPS)
+        .values(*GROUPS)
         # due_at (never null) is counted, not the id: the covering indexes hold due_at.
         .annotate(
             overdue=Count("due_at", filter=_overdue_q(now)),
@@ -188,10 +189,6 @@ class DeadlineCounts:
         return self.overdue + self.due_soon + self.on_time
 
 
-# The groupings the dashboard counts by.
-_GROUPS = ("team_id", "responsible_id", "kind", "rag")
-
-
 def deadline_counts(
     *querysets: QuerySet[Deadline] | list[dict], now: dt.datetime | None = None
 ) -> DeadlineCounts:
@@ -207,19 +204,19 @@ def deadline_counts(
     100,000 open clocks (covering index deadline_open_due_counted holds every column read)."""
     now = now or timezone.now()
     summary = {"overdue": 0, "due_soon": 0, "total": 0}
-    tallies: dict[str, dict] = {c: {} for c in _GROUPS}
+    tallies: dict[str, dict] = {c: {} for c in GROUPS}
     counted = (qs if isinstance(qs, list) else _grouped(qs, now) for qs in querysets)
     for row in (row for rows in counted for row in rows):
         for key in summary:
             summary[key] += row[key]
-        for column in _GROUPS:
+        for column in GROUPS:
             tally = tallies[column].setdefault(
                 row[column], {column: row[column], "overdue": 0, "due_soon": 0, "total": 0}
             )
             for key in summary:
                 tally[key] += row[key]
-    groups: dict[str, list[dict]] = {c: list(tallies[c].values()) for c in _GROUPS}
-    for column in _GROUPS:
+    groups: dict[str, list[dict]] = {c: list(tallies[c].values()) for c in GROUPS}
+    for column in GROUPS:
         for tally in groups[column]:
             tally["on_time"] = tally["total"] - tally["overdue"] - tally["due_soon"]
 

@@ -17,7 +17,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from .models import Deadline, DeadlineTally, TallyState
 
-# The groups the dashboard counts by (thresholds.selectors._GROUPS).
+# The groups the dashboard counts by, and the tally keeps (selectors.deadline_counts).
 GROUPS = ("team_id", "responsible_id", "kind", "rag")
 
 
@@ -36,7 +36,7 @@ class TalliedQ(Q):
 
 def tally_of(part: Q) -> dict | None:
     """Which tally rows count the part's clocks, if the tally can (`TalliedQ`)."""
-    return getattr(part, "tally", None) if isinstance(part, TalliedQ) else None
+    return part.tally if isinstance(part, TalliedQ) else None
 
 
 def every_clock_on_a_contact() -> TalliedQ:

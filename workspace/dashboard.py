@@ -15,11 +15,8 @@ from core.enums import Rag
 from core.forms import GovukForm
 from privacy import selectors as privacy_selectors
 from referrals.selectors import contact_visibility
-from thresholds import selectors
+from thresholds import selectors, tally
 from thresholds.models import ClockKind
-from thresholds.tally import every_clock_on_a_contact, tally_of, team_clocks
-from thresholds.tally import grouped as tally_grouped
-from thresholds.tally import in_use as tally_in_use
 
 PAGE_SIZE = 50
 WORKERS_PAGE_SIZE = 25
@@ -127,8 +124,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _counted(part: Q, now, filters: dict):
     """The part's clocks to count: the tally's rows where it keeps them (every clock on a
     contact, a team's clocks: thresholds.tally), else the clocks themselves."""
-    if (tally := tally_of(part)) is not None and tally_in_use():
-        return tally_grouped(tally, now=now, **filters)
+    if (rows := tally.tally_of(part)) is not None and tally.in_use():
+        return tally.grouped(rows, now=now, **filters)
     return selectors.open_deadlines_for(part, now=now, **filters)
 
 
@@ -148,11 +145,11 @@ def watched(user) -> list[Q]:
         visible = contact_visibility(user, on="contact", many=True)
         # Every clock on a contact, which the tally counts (while that is what this user
         # may see: should the rule change, the clocks are counted themselves).
-        every = every_clock_on_a_contact()
+        every = tally.every_clock_on_a_contact()
         return [every if visible == Q(contact__isnull=False) else visible]
     others = selectors.any_of(selectors.overseen_by(user)) & contact_visibility(user, on="contact")
     if team := selectors.managed_team(user):
-        return [team_clocks(team), others & ~Q(team_id=team)]
+        return [tally.team_clocks(team), others & ~Q(team_id=team)]
     return [others]
 
 

@@ -5,29 +5,42 @@ from django.db import migrations, models
 # Each statement that inserts, changes or deletes clocks adds, per group, the number of open
 # clocks it added (+) or took away (-): one INSERT per statement from its transition tables,
 # however many rows it touched (the sweep marks 40,000 clocks in a few statements). Only
-# PostgreSQL's; the embedded demo's SQLite counts the clocks themselves.
-GROUP = """team_id, responsible_id, kind, rag, contact_id IS NOT NULL,
-    CASE WHEN breached_at IS NOT NULL THEN 'overdue'
-         WHEN due_soon_at IS NOT NULL THEN 'due_soon' ELSE 'open' END"""
-OPEN = "met_at IS NULL AND closed_at IS NULL"
-COLUMNS = "team_id, responsible_id, kind, rag, on_contact, state, n"
-
-FUNCTION = f"""
+# PostgreSQL's; the embedded demo's SQLite counts the clocks themselves. A clock's state in the
+# tally is what the sweep has marked on it (thresholds.models.TallyState).
+STATE = """
+CREATE FUNCTION thresholds_deadline_state(breached_at timestamptz, due_soon_at timestamptz)
+RETURNS varchar LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN breached_at IS NOT NULL THEN 'overdue'
+              WHEN due_soon_at IS NOT NULL THEN 'due_soon' ELSE 'open' END
+$$;
+"""
+FUNCTION = """
 CREATE FUNCTION thresholds_deadline_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO thresholds_deadlinetally ({COLUMNS})
-    SELECT {GROUP}, count(*) FROM tally_new WHERE {OPEN} GROUP BY 1, 2, 3, 4, 5, 6;
+    INSERT INTO thresholds_deadlinetally
+      (team_id, responsible_id, kind, rag, on_contact, state, n)
+    SELECT team_id, responsible_id, kind, rag, contact_id IS NOT NULL,
+           thresholds_deadline_state(breached_at, due_soon_at), count(*)
+    FROM tally_new WHERE met_at IS NULL AND closed_at IS NULL
+    GROUP BY 1, 2, 3, 4, 5, 6;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO thresholds_deadlinetally ({COLUMNS})
-    SELECT {GROUP}, -count(*) FROM tally_old WHERE {OPEN} GROUP BY 1, 2, 3, 4, 5, 6;
+    INSERT INTO thresholds_deadlinetally
+      (team_id, responsible_id, kind, rag, on_contact, state, n)
+    SELECT team_id, responsible_id, kind, rag, contact_id IS NOT NULL,
+           thresholds_deadline_state(breached_at, due_soon_at), -count(*)
+    FROM tally_old WHERE met_at IS NULL AND closed_at IS NULL
+    GROUP BY 1, 2, 3, 4, 5, 6;
   ELSE
-    INSERT INTO thresholds_deadlinetally ({COLUMNS})
-    SELECT team_id, responsible_id, kind, rag, on_contact, state, sum(n) FROM (
-      SELECT {GROUP} AS state, 1 AS n FROM tally_new WHERE {OPEN}
+    INSERT INTO thresholds_deadlinetally
+      (team_id, responsible_id, kind, rag, on_contact, state, n)
+    SELECT team_id, responsible_id, kind, rag, contact_id IS NOT NULL,
+           thresholds_deadline_state(breached_at, due_soon_at), sum(n)
+    FROM (
+      SELECT *, 1 AS n FROM tally_new WHERE met_at IS NULL AND closed_at IS NULL
       UNION ALL
-      SELECT {GROUP} AS state, -1 AS n FROM tally_old WHERE {OPEN}
-    ) AS changed (team_id, responsible_id, kind, rag, on_contact, state, n)
+      SELECT *, -1 AS n FROM tally_old WHERE met_at IS NULL AND closed_at IS NULL
+    ) AS changed
     GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0;
   END IF;
   RETURN NULL;
@@ -46,15 +59,19 @@ CREATE TRIGGER thresholds_deadline_tally_delete AFTER DELETE ON thresholds_deadl
 """
 # The clocks open now, counted once the triggers are in place; creating a trigger locks the
 # clocks against writes until this migration commits, so none is counted twice or missed.
-BACKFILL = f"""
-INSERT INTO thresholds_deadlinetally ({COLUMNS})
-SELECT {GROUP}, count(*) FROM thresholds_deadline WHERE {OPEN} GROUP BY 1, 2, 3, 4, 5, 6;
+BACKFILL = """
+INSERT INTO thresholds_deadlinetally (team_id, responsible_id, kind, rag, on_contact, state, n)
+SELECT team_id, responsible_id, kind, rag, contact_id IS NOT NULL,
+       thresholds_deadline_state(breached_at, due_soon_at), count(*)
+FROM thresholds_deadline WHERE met_at IS NULL AND closed_at IS NULL
+GROUP BY 1, 2, 3, 4, 5, 6;
 """
 DROP = """
 DROP TRIGGER IF EXISTS thresholds_deadline_tally_insert ON thresholds_deadline;
 DROP TRIGGER IF EXISTS thresholds_deadline_tally_update ON thresholds_deadline;
 DROP TRIGGER IF EXISTS thresholds_deadline_tally_delete ON thresholds_deadline;
 DROP FUNCTION IF EXISTS thresholds_deadline_tally();
+DROP FUNCTION IF EXISTS thresholds_deadline_state(timestamptz, timestamptz);
 """
 
 
@@ -68,7 +85,7 @@ def _statements(*scripts: str) -> list[str]:
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        for sql in _statements(FUNCTION, TRIGGERS, BACKFILL):
+        for sql in _statements(STATE, FUNCTION, TRIGGERS, BACKFILL):
             schema_editor.execute(sql, None)
 
 
