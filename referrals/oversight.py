@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.audit import save_audited
 from accounts.models import User
 from accounts.services import notify
+from core.paging import bounded
 
 from . import selectors
 from .access import may_contact, require_contact
@@ -34,8 +35,11 @@ from .models import (
 )
 
 MAX_ACTIONS = 3
-# How many of a worker's newest contacts the manager's view of the tray lists.
-TRAY_PAGE = 100
+# How many of a worker's contacts a page of the manager's view of their tray lists.
+TRAY_PAGE = 50
+# Newest first; ties (a contact logged the same second) in a fixed order, so pages never
+# repeat or skip one.
+TRAY_ORDER = ("-received_at", "-pk")
 
 
 def _allocated_child(contact_ref) -> Exists:
@@ -199,20 +203,22 @@ def get_worker_for_manager(manager: User, pk: int) -> User:
     return worker
 
 
-def worker_tray(manager: User, worker: User, *, limit: int | None = None) -> QuerySet[Contact]:
-    """The contacts passed to the worker that the manager may see, with oversight state: the
-    newest `limit` of them, or all."""
+def worker_tray(
+    manager: User, worker: User, *, start: int = 0, stop: int | None = None
+) -> QuerySet[Contact]:
+    """The contacts passed to the worker that the manager may see, with oversight state,
+    newest first: those from `start` to `stop`, or all."""
     rows = selectors.contacts_visible_to(manager).filter(assigned_to=worker)
-    if limit is not None:
+    if stop is not None:
         # The page is chosen first (the worker's newest contacts, each probed for the
         # manager's grant) and only its rows are annotated: annotating the whole tray let
         # PostgreSQL hash every allocated child's contact links (430,000 rows, 3 s) to
         # annotate a busy worker's 12,000 contacts before cutting the page.
         rows = Contact.objects.filter(
-            pk__in=Subquery(rows.order_by("-received_at").values("pk")[:limit])
+            pk__in=Subquery(rows.order_by(*TRAY_ORDER).values("pk")[start:stop])
         )
-    # What the tray shows and no more (not a queue's clocks, warnings or users): a manager's
-    # tray lists a hundred contacts, and building the rest was most of the page's time.
+    # What the tray shows and no more (not a queue's clocks, warnings or users): building the
+    # rest was most of the page's time.
     return with_oversight_needed(
         rows.prefetch_related(
             Prefetch(
@@ -230,4 +236,30 @@ def worker_tray(manager: User, worker: User, *, limit: int | None = None) -> Que
                 to_attr="oversight_list",
             ),
         )
-    ).order_by("-received_at")
+    ).order_by(*TRAY_ORDER)
+
+
+class WorkerTray:
+    """A worker's tray as their manager reviews it, for a paginator (core.paging.
+    LookaheadPaginator): counted no further than a few pages ahead, and read a page at a time,
+    each page's contacts chosen before they are annotated (worker_tray). A busy worker's tray
+    holds every contact they were ever passed: the manager reaches the oldest page by page."""
+
+    ordered = True
+
+    def __init__(self, manager: User, worker: User):
+        self.manager, self.worker = manager, worker
+        self._members = selectors.contacts_visible_to(manager).filter(assigned_to=worker)
+
+    def count(self) -> int:
+        return self._members.count()
+
+    def count_upto(self, bound: int) -> int:
+        return self._members.order_by()[:bound].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Contact]:
+        key = bounded(key, "WorkerTray")
+        return list(worker_tray(self.manager, self.worker, start=key.start or 0, stop=key.stop))

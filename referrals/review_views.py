@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts.services import access_record
 from core.forms import add_service_errors, bool_initial, with_version
+from core.paging import lookahead_page
 
 from . import corrections, edit_races, oversight
 from .access import get_contact_for_user
@@ -129,5 +130,11 @@ def worker_tray(request: HttpRequest, pk: int) -> HttpResponse:
     """A worker's tray as their manager reviews it: their contacts, oversight given or needed."""
     worker = oversight.get_worker_for_manager(request.user, pk)
     # Loading the rows logs their reads (accounts.reads): one write for the whole page.
-    contacts = list(oversight.worker_tray(request.user, worker, limit=oversight.TRAY_PAGE))
-    return render(request, "referrals/worker_tray.html", {"worker": worker, "contacts": contacts})
+    page = lookahead_page(
+        oversight.WorkerTray(request.user, worker), oversight.TRAY_PAGE, request.GET.get("page")
+    )
+    return render(
+        request,
+        "referrals/worker_tray.html",
+        {"worker": worker, "page": page, "contacts": list(page.object_list)},
+    )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.enums import Rag
-from referrals import services, views
-from tests.factories import PersonFactory, complete_contact
+from referrals import oversight, services, views
+from tests.factories import PersonFactory, complete_contact, open_involvement
 from thresholds.models import ClockKind
 from thresholds.services import deadline_start
 from workspace import dashboard
@@ -74,3 +74,30 @@ def test_dashboard_pages_its_table_of_workers(
     pages.check()
     assert "workers=2" in page.url
     expect(page.locator("#by-responsible")).to_contain_text("No one named")
+
+
+def test_a_workers_tray_pages_back_to_their_oldest_contact(
+    pages, monkeypatch, camden, screening_officer, social_worker, social_work_team, team_manager
+):
+    monkeypatch.setattr(oversight, "TRAY_PAGE", 2)
+    passed = []
+    for _ in range(3):
+        child = PersonFactory()
+        open_involvement(child, team=social_work_team, worker=social_worker)
+        contact = complete_contact(by=screening_officer, children=[child])
+        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+        services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
+        passed.append(contact)
+    page = pages.page
+
+    pages.sign_in("teammgr")
+    pages.goto(reverse("referrals:worker_tray", args=[social_worker.pk]))
+    tray = page.get_by_role("table", name="3 contacts passed to")
+    expect(tray).to_contain_text(passed[-1].reference)
+    nav = page.get_by_role("navigation", name="Pages of the tray")
+    expect(nav).to_contain_text("Page 1 of 2")
+    nav.get_by_role("link", name="Next page").click()
+    pages.check()
+    assert "page=2" in page.url
+    expect(page.get_by_role("table")).to_contain_text(passed[0].reference)
+    expect(page.get_by_role("table")).not_to_contain_text(passed[-1].reference)

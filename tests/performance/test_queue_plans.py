@@ -86,7 +86,7 @@ def test_a_team_managers_lists_probe_each_rows_grants_rather_than_hash_them_all(
     counts only the clocks the manager watches): PostgreSQL hashed an OR of two EXISTS over
     every grant the manager's groups hold (280,000 at a large council) before reading one row."""
     from core.paging import lookahead_page, lookahead_rows
-    from referrals.oversight import worker_tray
+    from referrals.oversight import WorkerTray
     from referrals.selectors import contact_visibility, queue_for_team
     from thresholds.selectors import clocks_for_user
 
@@ -95,7 +95,9 @@ def test_a_team_managers_lists_probe_each_rows_grants_rather_than_hash_them_all(
     worker = next(w for w in people["workers"] if w.team_id == manager.team_id)
     lists = {
         "team queue": lambda: list(lookahead_page(queue_for_team(manager), 50, "1").object_list),
-        "worker tray": lambda: list(worker_tray(manager, worker, limit=100)),
+        "worker tray": lambda: list(
+            lookahead_page(WorkerTray(manager, worker), 50, "1").object_list
+        ),
         "dashboard": dict(bench.pages(people))["dashboard, team manager"],
         "manager's clocks": lambda: list(
             lookahead_page(

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from accounts.models import Notification
 from accounts.roles import Role
 from referrals import oversight, services
+from referrals.models import Contact
 from tests.factories import (
     PersonFactory,
     TeamFactory,
@@ -171,5 +172,43 @@ def test_the_trays_page_is_its_newest_contacts_with_their_oversight_state(
 
     whole = rows(oversight.worker_tray(team_manager, social_worker))
     assert whole == [(newer.pk, True, 0), (allocated.pk, False, 1)]
-    assert rows(oversight.worker_tray(team_manager, social_worker, limit=1)) == whole[:1]
-    assert rows(oversight.worker_tray(team_manager, social_worker, limit=5)) == whole
+    assert rows(oversight.worker_tray(team_manager, social_worker, stop=1)) == whole[:1]
+    assert rows(oversight.worker_tray(team_manager, social_worker, start=1, stop=2)) == whole[1:]
+    assert rows(oversight.worker_tray(team_manager, social_worker, stop=5)) == whole
+
+
+def test_a_busy_workers_tray_pages_back_to_their_oldest_contact(
+    client, monkeypatch, camden, screening_officer, team_manager, social_worker, social_work_team
+):
+    """Every contact passed to the worker is on some page, once, newest first (contacts logged
+    at the same moment in a fixed order); a junk page number shows the first page."""
+    monkeypatch.setattr(oversight, "TRAY_PAGE", 2)
+    passed = []
+    for _ in range(5):
+        child = PersonFactory()
+        open_involvement(child, team=social_work_team, worker=social_worker)
+        contact = complete_contact(by=screening_officer, children=[child])
+        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
+        services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
+        passed.append(contact)
+    # Two logged in the same second: the page boundary falls between them.
+    Contact.objects.filter(pk__in=[passed[1].pk, passed[2].pk]).update(
+        received_at=passed[1].received_at
+    )
+    assert set(Contact.objects.filter(assigned_to=social_worker)) == set(passed)
+    client.force_login(team_manager)
+    url = reverse("referrals:worker_tray", args=[social_worker.pk])
+
+    pages = [client.get(url, {"page": n}) for n in (1, 2, 3)]
+
+    shown = [[c.pk for c in page.context["contacts"]] for page in pages]
+    assert [len(ids) for ids in shown] == [2, 2, 1]
+    assert sorted(sum(shown, [])) == sorted(c.pk for c in passed)
+    newest_first = Contact.objects.filter(pk__in=[c.pk for c in passed]).order_by(
+        "-received_at", "-pk"
+    )
+    assert sum(shown, []) == [c.pk for c in newest_first]
+    assert "Page 1 of 3" in pages[0].text and 'rel="next"' in pages[0].text
+    assert "5 contacts passed to" in pages[0].text
+    assert [c.pk for c in client.get(url, {"page": "junk"}).context["contacts"]] == shown[0]
+    assert [c.pk for c in client.get(url, {"page": "99"}).context["contacts"]] == shown[2]
