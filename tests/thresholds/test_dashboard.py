@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from core.enums import Rag
 from referrals.lifecycle import Access, contact_share
-from tests.factories import TeamFactory, complete_contact
+from tests.factories import TeamFactory, UserFactory, complete_contact
 from thresholds import selectors, services
 from thresholds.models import ClockKind
 
@@ -144,6 +144,41 @@ def test_team_manager_watches_the_teams_clocks_not_another_services_on_a_contact
     assert "The open clocks of your work: your team's" in page
     assert screenings.contact.reference not in page
     assert hidden.contact.reference not in page
+
+
+def test_a_manager_watches_their_roles_and_members_clocks_outside_their_team(
+    client, camden, screening_officer, social_work_team, social_worker, team_manager, other_team
+):
+    """Besides the team's own clocks (counted from the tally), the clocks outside the team
+    that their role answers for, named to someone or not, with another team or none, and those
+    named to their members: each on a contact they may see (selectors.outside_team)."""
+    role = Role.TEAM_MANAGER
+
+    def seen(kind, **who):
+        deadline = clock(camden, screening_officer, kind, **who)
+        contact_share(deadline.contact, social_work_team.group, access=Access.READ)
+        return deadline
+
+    teams_own = seen(ClockKind.RED_CHECKS, team=social_work_team, responsible_role=role)
+    roles_elsewhere = seen(ClockKind.AMBER_CHECKS, team=other_team, responsible_role=role)
+    roles_without_team = seen(ClockKind.BORDERLINE, responsible_role=role)
+    named_elsewhere = seen(
+        ClockKind.SCREENING,
+        team=other_team,
+        responsible=UserFactory(roles=[role]),
+        responsible_role=role,
+    )
+    members_elsewhere = seen(ClockKind.REFERRER_TOLD, team=other_team, responsible=social_worker)
+    # Their role's, outside the team, on a contact the team may not open: not theirs to see.
+    unseen = clock(camden, screening_officer, team=other_team, responsible_role=role)
+    client.force_login(team_manager)
+
+    response = client.get(URL)
+
+    shown = [teams_own, roles_elsewhere, roles_without_team, named_elsewhere, members_elsewhere]
+    assert sorted(listed(response)) == sorted(d.contact.reference for d in shown)
+    assert response.context["counts"].total == 5
+    assert unseen.contact.reference not in response.content.decode()
 
 
 # The tests below count, filter, sort and page clocks of several teams, so they look as a MASH
