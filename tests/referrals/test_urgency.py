@@ -145,6 +145,26 @@ def test_a_queue_holding_few_of_the_clocks_is_read_the_planners_way(
     assert pks(urgent[0:3]) == urgent._planned(0, 3) == pks(mash_queue(mash_manager))[0:3]
 
 
+def test_a_walk_that_meets_none_of_the_queues_contacts_gives_up_after_its_first_clocks(
+    crowded, mash_manager, monkeypatch
+):
+    """The first clock due is a contact the queue no longer holds: a walk allowed many clocks
+    per contact wanted gives up once it has read WALK_UNSEEN clocks without meeting one of the
+    queue's (at a large council the MASH queue's come after 2,556 early help clocks), and the
+    page is the planner's read."""
+    monkeypatch.setattr(urgency, "WALK_FIRST", 1)
+    monkeypatch.setattr(urgency, "WALK_FIRST_AT_LEAST", 1)
+    urgent = MostUrgentFirst(mash_queue(mash_manager))
+
+    monkeypatch.setattr(urgency, "WALK_UNSEEN", 1)
+    assert urgent._walked(1) is None
+    assert pks(urgent[0:1]) == urgent._planned(0, 1) == pks(mash_queue(mash_manager))[0:1]
+    # Allowed to read past the contact that left (its clocks), the walk meets the queue's
+    # contacts and finds the page itself.
+    monkeypatch.setattr(urgency, "WALK_UNSEEN", 50)
+    assert urgent._walked(1) == urgent._planned(0, 1)
+
+
 def test_a_walk_that_ends_settles_every_contact_it_saw(crowded, mash_manager):
     urgent = MostUrgentFirst(mash_queue(mash_manager))
 
