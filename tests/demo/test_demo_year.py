@@ -39,7 +39,9 @@ def test_contacts_arrive_in_every_month_since_the_collection_year_began(year, db
         received = Contact.objects.filter(
             received_at__year=month.year, received_at__month=month.month
         )
-        assert received.count() >= 10, month
+        # A month gone by holds weeks of work; the month in progress (on the 1st, a day) some.
+        in_progress = (month.year, month.month) == (today.year, today.month)
+        assert received.count() >= (1 if in_progress else 10), month
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     # The six months before it are there too, for "the previous six months".
     before = Contact.objects.filter(received_at__date__lt=collection_year_start(today))

@@ -151,7 +151,7 @@ def test_a_manager_watches_their_roles_and_members_clocks_outside_their_team(
 ):
     """Besides the team's own clocks (counted from the tally), the clocks outside the team
     that their role answers for, named to someone or not, with another team or none, and those
-    named to their members: each on a contact they may see (selectors.outside_team)."""
+    named to their members: each on a contact they may see (workspace.dashboard.watched)."""
     role = Role.TEAM_MANAGER
 
     def seen(kind, **who):
