@@ -320,3 +320,17 @@ def contact_with_referrer(
     )
     contact.refresh_from_db()
     return contact
+
+
+def contacts_passed_to(worker, *, team, by, profile, count):
+    """`count` contacts, each about a child open to `team` with `worker` allocated, submitted and
+    screened by `by`: screening passes each to the worker (their tray)."""
+    passed = []
+    for _ in range(count):
+        child = PersonFactory()
+        open_involvement(child, team=team, worker=worker)
+        contact = complete_contact(by=by, children=[child])
+        services.contact_submit(contact=contact, by=by, profile=profile)
+        services.contact_screen(contact=contact, by=by, profile=profile, rationale="")
+        passed.append(contact)
+    return passed

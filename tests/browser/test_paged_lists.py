@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from core.enums import Rag
 from referrals import oversight, services, views
-from tests.factories import PersonFactory, complete_contact, open_involvement
+from tests.factories import PersonFactory, complete_contact, contacts_passed_to
 from thresholds.models import ClockKind
 from thresholds.services import deadline_start
 from workspace import dashboard
@@ -80,14 +80,9 @@ def test_a_workers_tray_pages_back_to_their_oldest_contact(
     pages, monkeypatch, camden, screening_officer, social_worker, social_work_team, team_manager
 ):
     monkeypatch.setattr(oversight, "TRAY_PAGE", 2)
-    passed = []
-    for _ in range(3):
-        child = PersonFactory()
-        open_involvement(child, team=social_work_team, worker=social_worker)
-        contact = complete_contact(by=screening_officer, children=[child])
-        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
-        services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
-        passed.append(contact)
+    passed = contacts_passed_to(
+        social_worker, team=social_work_team, by=screening_officer, profile=camden, count=3
+    )
     page = pages.page
 
     pages.sign_in("teammgr")

@@ -18,6 +18,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
     complete_contact,
+    contacts_passed_to,
     open_involvement,
 )
 
@@ -183,14 +184,9 @@ def test_a_busy_workers_tray_pages_back_to_their_oldest_contact(
     """Every contact passed to the worker is on some page, once, newest first (contacts logged
     at the same moment in a fixed order); a junk page number shows the first page."""
     monkeypatch.setattr(oversight, "TRAY_PAGE", 2)
-    passed = []
-    for _ in range(5):
-        child = PersonFactory()
-        open_involvement(child, team=social_work_team, worker=social_worker)
-        contact = complete_contact(by=screening_officer, children=[child])
-        services.contact_submit(contact=contact, by=screening_officer, profile=camden)
-        services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
-        passed.append(contact)
+    passed = contacts_passed_to(
+        social_worker, team=social_work_team, by=screening_officer, profile=camden, count=5
+    )
     # Two logged in the same second: the page boundary falls between them.
     Contact.objects.filter(pk__in=[passed[1].pk, passed[2].pk]).update(
         received_at=passed[1].received_at
