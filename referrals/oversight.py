@@ -203,12 +203,17 @@ def get_worker_for_manager(manager: User, pk: int) -> User:
     return worker
 
 
+def _passed_to(manager: User, worker: User) -> QuerySet[Contact]:
+    """The contacts passed to the worker that the manager may see."""
+    return selectors.contacts_visible_to(manager).filter(assigned_to=worker)
+
+
 def worker_tray(
     manager: User, worker: User, *, start: int = 0, stop: int | None = None
 ) -> QuerySet[Contact]:
     """The contacts passed to the worker that the manager may see, with oversight state,
     newest first: those from `start` to `stop`, or all."""
-    rows = selectors.contacts_visible_to(manager).filter(assigned_to=worker)
+    rows = _passed_to(manager, worker)
     if stop is not None:
         # The page is chosen first (the worker's newest contacts, each probed for the
         # manager's grant) and only its rows are annotated: annotating the whole tray let
@@ -249,7 +254,7 @@ class WorkerTray:
 
     def __init__(self, manager: User, worker: User):
         self.manager, self.worker = manager, worker
-        self._members = selectors.contacts_visible_to(manager).filter(assigned_to=worker)
+        self._members = _passed_to(manager, worker)
 
     def count(self) -> int:
         return self._members.count()

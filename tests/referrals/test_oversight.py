@@ -11,26 +11,21 @@ from django.utils.html import escape
 
 from accounts.models import Notification
 from accounts.roles import Role
-from referrals import oversight, services
+from referrals import oversight
 from referrals.models import Contact
 from tests.factories import (
-    PersonFactory,
     TeamFactory,
     UserFactory,
-    complete_contact,
     contacts_passed_to,
-    open_involvement,
 )
 
 
 @pytest.fixture
 def allocated(camden, screening_officer, social_worker, social_work_team):
     """A contact about a child open to social care with an allocated worker: passed to them."""
-    child = PersonFactory()
-    open_involvement(child, team=social_work_team, worker=social_worker)
-    contact = complete_contact(by=screening_officer, children=[child])
-    services.contact_submit(contact=contact, by=screening_officer, profile=camden)
-    services.contact_screen(contact=contact, by=screening_officer, profile=camden, rationale="")
+    (contact,) = contacts_passed_to(
+        social_worker, team=social_work_team, by=screening_officer, profile=camden, count=1
+    )
     contact.refresh_from_db()
     return contact
 
@@ -159,11 +154,9 @@ def test_the_trays_page_is_its_newest_contacts_with_their_oversight_state(
 ):
     """The page is cut before it is annotated: the same rows, order and states as the whole
     tray's first rows."""
-    other = PersonFactory()
-    open_involvement(other, team=social_work_team, worker=social_worker)
-    newer = complete_contact(by=screening_officer, children=[other])
-    services.contact_submit(contact=newer, by=screening_officer, profile=camden)
-    services.contact_screen(contact=newer, by=screening_officer, profile=camden, rationale="")
+    (newer,) = contacts_passed_to(
+        social_worker, team=social_work_team, by=screening_officer, profile=camden, count=1
+    )
     oversight.oversight_record(
         contact=allocated, by=team_manager, note="Fine.", actions=_actions(social_worker)
     )
