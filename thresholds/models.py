@@ -296,8 +296,6 @@ class Deadline(models.Model):
                 condition=OPEN,
                 name="deadline_open_team_counted",
             ),
-            # A worker's open clocks in due order. Not covering: with the clock's id and team
-            # in it, PostgreSQL read it whole (every open clock) for a team's few clocks.
             models.Index(
                 fields=["responsible", "due_at"],
                 condition=OPEN,
@@ -315,12 +313,10 @@ class Deadline(models.Model):
             # alone (the clock and its contact are in it): a role's open clocks lie all over
             # the table, so with a heap visit per entry PostgreSQL priced this index far
             # above walking every open clock by due time (46,000 entries for a screening
-            # officer's first 552). With the team, the overdue dashboard finds a role's clocks
-            # outside a manager's team here alone too (selectors.outside_team: the early help
-            # duty manager's role answers for 44,000 clocks, all of them their own team's).
+            # officer's first 552).
             models.Index(
                 fields=["responsible_role", "due_at"],
-                include=["id", "contact", "team"],
+                include=["id", "contact"],
                 condition=OPEN & Q(responsible__isnull=True),
                 name="deadline_open_role_covering",
             ),
@@ -328,7 +324,6 @@ class Deadline(models.Model):
             # managers watch the family workers' 12-week clocks): selectors.overseen_by.
             models.Index(
                 fields=["responsible_role"],
-                include=["id", "team"],
                 condition=OPEN & Q(responsible__isnull=False),
                 name="deadline_open_named_role",
             ),
