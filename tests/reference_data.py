@@ -37,8 +37,6 @@ NOT_REFERENCE_DATA = (
     ("thresholds", "0010_deadline_closed_and_open_once"),
     # The clocks' tally triggers (schema) and its count of the clocks already there.
     ("thresholds", "0024_deadline_tally"),
-    # Planner statistics of the clocks' role and state (schema).
-    ("thresholds", "0025_role_clock_statistics"),
 )
 
 
