@@ -296,6 +296,8 @@ class Deadline(models.Model):
                 condition=OPEN,
                 name="deadline_open_team_counted",
             ),
+            # A worker's open clocks in due order. Not covering: with the clock's id and team
+            # in it, PostgreSQL read it whole (every open clock) for a team's few clocks.
             models.Index(
                 fields=["responsible", "due_at"],
                 condition=OPEN,
@@ -313,17 +315,29 @@ class Deadline(models.Model):
             # alone (the clock and its contact are in it): a role's open clocks lie all over
             # the table, so with a heap visit per entry PostgreSQL priced this index far
             # above walking every open clock by due time (46,000 entries for a screening
-            # officer's first 552).
+            # officer's first 552). Nothing more in it: with the team included too, the planner
+            # priced it close to walking every open clock by due time, and chose the walk for a
+            # tray in some runs (tests/performance/test_role_clock_plan.py).
             models.Index(
                 fields=["responsible_role", "due_at"],
                 include=["id", "contact"],
                 condition=OPEN & Q(responsible__isnull=True),
                 name="deadline_open_role_covering",
             ),
+            # The overdue dashboard's clocks of a role, no one named, outside a manager's team,
+            # found in the index alone (selectors.outside_team: the early help duty manager's
+            # role answers for 44,000 clocks, all of them their own team's).
+            models.Index(
+                fields=["responsible_role", "team"],
+                include=["id"],
+                condition=OPEN & Q(responsible__isnull=True),
+                name="deadline_open_role_team",
+            ),
             # The overdue dashboard's clocks of a role named to someone (the early help duty
             # managers watch the family workers' 12-week clocks): selectors.overseen_by.
             models.Index(
                 fields=["responsible_role"],
+                include=["id", "team"],
                 condition=OPEN & Q(responsible__isnull=False),
                 name="deadline_open_named_role",
             ),

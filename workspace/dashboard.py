@@ -147,10 +147,11 @@ def watched(user) -> list[Q]:
         # may see: should the rule change, the clocks are counted themselves).
         every = tally.every_clock_on_a_contact()
         return [every if visible == Q(contact__isnull=False) else visible]
-    others = selectors.any_of(selectors.overseen_by(user)) & contact_visibility(user, on="contact")
+    ways = selectors.overseen_by(user)
+    visible = contact_visibility(user, on="contact")
     if team := selectors.managed_team(user):
-        return [tally.team_clocks(team), others & ~Q(team_id=team)]
-    return [others]
+        return [tally.team_clocks(team), selectors.outside_team(ways, team) & visible]
+    return [selectors.any_of(ways) & visible]
 
 
 # Up to this many clocks are read by their own indexes and sorted, rather than found by walking

@@ -237,6 +237,46 @@ def test_dashboard_counts_read_only_what_the_open_clocks_index_holds(council):
 
 
 @pytest.mark.django_db
+def test_a_managers_clocks_outside_their_team_are_read_way_by_way_from_indexes_with_the_team(
+    council,
+):
+    """The clocks a manager watches outside their team (named to them or their members, or
+    their role's: thresholds.selectors.outside_team) are a UNION ALL of ways, each its own index
+    scan, a role's from an open-clock index that carries the clock's id and team, so the team
+    is checked in the index: never one bitmap of every way whose rows are each read from the
+    table (the early help duty manager's role answers for 44,000 clocks of their own team at a
+    large council)."""
+    bench, people = council
+    statements = bench.captured(dict(bench.pages(people))["dashboard, team manager"])
+    outside = [sql for sql in statements if " UNION ALL " in sql]
+    indexes = ("deadline_open_role_team", "deadline_open_named_role")
+
+    assert outside
+    for sql in outside:
+        plan = bench.explain(sql)
+        lines = plan.splitlines()
+        arms = [i for i, line in enumerate(lines) if " on thresholds_deadline u0" in line]
+        roles = [i for i in arms if "responsible_role = " in lines[i + 1]]
+        assert arms and roles, plan
+        # Each way its own index scan (a person's few clocks by any index of the worker)...
+        assert all(re.search(r"-> +Index (Only )?Scan using ", lines[i]) for i in arms), plan
+        # ... and a role's many from its index carrying the team, the team checked there.
+        assert all(any(f"using {index} " in lines[i] for index in indexes) for i in roles), plan
+        assert "BitmapOr" not in plan, plan
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [index])
+            columns = cursor.fetchone()[0].split(" WHERE ")[0]
+            assert "id" in re.findall(r"\w+", columns.split(" INCLUDE ")[1]), index
+            assert "team_id" in columns, index
+    # The tray's index by role stays as it was: carrying more, the planner chose to walk every
+    # open clock by due time for a tray in some runs (test_role_clock_plan.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('deadline_open_role_covering'::regclass)")
+        assert "team_id" not in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
 def test_a_partners_tray_walks_the_inbox_index_and_stops_at_its_page(council):
     """A partner's tray is the first page of the inbox's open requests: it walks the agency's
     urgency index (open first) and stops, never reading every open request to sort them."""
