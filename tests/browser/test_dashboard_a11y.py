@@ -1,4 +1,5 @@
-"""A team manager opens the overdue dashboard: an overdue red clock and an amber one, axe clean."""
+"""A team manager opens the overdue dashboard: an overdue red clock and an amber one of their
+team, and one their role answers for outside it; axe clean."""
 
 import datetime as dt
 
@@ -6,9 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from core.enums import Rag
 from referrals.lifecycle import Access, contact_share
-from tests.factories import PersonFactory, complete_contact
+from tests.factories import PersonFactory, TeamFactory, complete_contact
 from thresholds.models import ClockKind
 from thresholds.services import deadline_start, deadline_sweep
 
@@ -40,8 +42,20 @@ def test_dashboard_shows_overdue_clock_and_passes_axe(
         rag=Rag.AMBER,
         started_at=now,
     )
+    # Their role answers for it, but it is another team's (thresholds.selectors.outside_team).
+    elsewhere = complete_contact(by=screening_officer, children=[PersonFactory()])
+    other_team = TeamFactory(name="Assessment team 2")
+    deadline_start(
+        profile=camden,
+        kind=ClockKind.BORDERLINE,
+        by=None,
+        contact=elsewhere,
+        team=other_team,
+        responsible_role=Role.TEAM_MANAGER,
+        started_at=now,
+    )
     # Routing the contacts to the team grants them to its group: a team manager sees only that.
-    for contact in (red, amber):
+    for contact in (red, amber, elsewhere):
         contact_share(contact, social_work_team.group, access=Access.READ)
     deadline_sweep(now=now)
     page = pages.page
@@ -53,6 +67,10 @@ def test_dashboard_shows_overdue_clock_and_passes_axe(
     expect(row).to_contain_text("Overdue")
     expect(row).to_contain_text("Overdue by 1 hour")
     expect(row).not_to_contain_text("Overdue overdue")
+    expect(page.get_by_role("row").filter(has_text=elsewhere.reference)).to_contain_text(
+        "Assessment team 2"
+    )
+    pages.check()
 
     page.get_by_text("Filter clocks").click()
     page.get_by_label("RAG rating").select_option("amber")

@@ -269,9 +269,8 @@ def test_a_managers_clocks_outside_their_team_are_read_way_by_way_from_indexes_w
             columns = cursor.fetchone()[0].split(" WHERE ")[0]
             assert "id" in re.findall(r"\w+", columns.split(" INCLUDE ")[1]), index
             assert "team_id" in columns, index
-    # The tray's index by role stays as it was: carrying more, the planner chose to walk every
-    # open clock by due time for a tray in some runs (test_role_clock_plan.py).
-    with connection.cursor() as cursor:
+        # The tray's index by role stays as it was: carrying more, the planner chose to walk
+        # every open clock by due time for a tray in some runs (test_role_clock_plan.py).
         cursor.execute("SELECT pg_get_indexdef('deadline_open_role_covering'::regclass)")
         assert "team_id" not in cursor.fetchone()[0]
 
