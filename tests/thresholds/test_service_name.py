@@ -35,3 +35,8 @@ def test_a_renamed_service_shows_on_the_next_page(client, settings, camden):
     client.get("/accounts/login/")
     CouncilProfile.objects.filter(code="camden").update(service_name="Camden Front Door")
     assert "Camden Front Door</a>" in client.get("/accounts/login/").content.decode()
+
+
+def test_a_profile_code_naming_no_profile_falls_back_to_the_settings_name(settings, camden):
+    settings.COUNCIL_PROFILE = "nowhere"
+    assert service_name() == settings.SERVICE_NAME
