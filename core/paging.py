@@ -38,6 +38,25 @@ def lookahead_rows(per_page: int, number) -> int:
     return (_page_number(number) + PAGES_AHEAD) * per_page + 1
 
 
+def _countable(rows):
+    """What a list's count reads: a queryset's rows as their ids alone, in no order, rather than
+    with everything a row shows (a contact's warning probe, its oversight flags, labels):
+    SQL the ORM builds in a fraction of the time, and PostgreSQL need not order the rows.
+    Lists whose rows are groups, distinct or a compound of queries are counted as they are."""
+    query = getattr(rows, "query", None)
+    if (
+        query is None
+        or not hasattr(rows, "values")
+        or query.is_sliced
+        or query.distinct
+        or query.combinator
+        or query.group_by is not None
+        or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+    ):
+        return rows
+    return rows.order_by().values("pk")
+
+
 class LookaheadPaginator(Paginator):
     """A paginator that counts rows only as far as a few pages past the one asked for.
 
@@ -59,7 +78,7 @@ class LookaheadPaginator(Paginator):
         if count_upto is not None:
             counted = count_upto(self._bound)
         else:
-            counted = self.object_list[: self._bound].count()
+            counted = _countable(self.object_list)[: self._bound].count()
         if counted >= self._bound:
             self.more = True
             return self._bound - 1

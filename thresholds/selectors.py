@@ -367,19 +367,24 @@ def clocks_for_user(
     manager's few hundred, whose team and role it expected to be thousands.
     """
     ways = ways if ways is not None else answered_by(user)
+    rows = _answered(visible, ways, upto)
+    return _listed(_with_state(rows, now or timezone.now())).order_by("due_at", "pk")
+
+
+def _answered(visible: Q, ways: list[Q], upto: int | None) -> QuerySet[Deadline]:
+    """The open clocks of `ways` on contacts `visible`, unordered, each way cut at its first
+    `upto` in due order (clocks_for_user)."""
     # SQLite (`make run`) cannot cut each part of a UNION: there, one filter (a demo's few
     # hundred clocks need no index walk).
     if upto is None or not connection.features.supports_slicing_ordering_in_compound:
-        rows = _visible_open(visible).filter(any_of(ways))
-    else:
-        firsts = [
-            _visible_open(visible).filter(way).order_by("due_at", "pk").values("pk")[:upto]
-            for way in ways
-        ]
-        rows = Deadline.objects.filter(
-            pk__in=firsts[0].union(*firsts[1:]) if len(firsts) > 1 else firsts[0]
-        )
-    return _listed(_with_state(rows, now or timezone.now())).order_by("due_at", "pk")
+        return _visible_open(visible).filter(any_of(ways))
+    firsts = [
+        _visible_open(visible).filter(way).order_by("due_at", "pk").values("pk")[:upto]
+        for way in ways
+    ]
+    return Deadline.objects.filter(
+        pk__in=firsts[0].union(*firsts[1:]) if len(firsts) > 1 else firsts[0]
+    )
 
 
 class ClocksPaged:
@@ -404,7 +409,9 @@ class ClocksPaged:
         )
 
     def count_upto(self, bound: int) -> int:
-        return self._rows(bound)[:bound].count()
+        # The same clocks without what a row shows (its state, labels and joined names) and in
+        # no order: only how many, up to the bound, and that SQL is built in half the time.
+        return _answered(self.visible, self.ways, bound).order_by()[:bound].count()
 
     def count(self) -> int:
         return self._rows(None).count()

@@ -46,3 +46,45 @@ def test_a_page_number_too_large_to_count_to_shows_the_last_page(rows):
     page = paging.lookahead_page(rows, 5, "9" * 40)
 
     assert page.number == 8 and not page.paginator.more
+
+
+def _count_sql(rows, number="1") -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paginator = paging.LookaheadPaginator(rows, 5, number=number)
+    with CaptureQueriesContext(connection) as queries:
+        counted = paginator.count
+    (query,) = queries.captured_queries
+    return counted, query["sql"]
+
+
+def test_a_list_is_counted_by_its_rows_ids_without_what_a_row_shows(rows):
+    from django.db.models import Count, F, Value
+    from django.db.models.functions import Concat, Length
+
+    shown = rows.annotate(label=Concat(F("name"), Value(" (shown)")), held=Count("permissions"))
+    counted, sql = _count_sql(shown.values("name", "label"))
+    assert counted == 40  # grouped by the aggregate: counted as it is
+    plain = rows.annotate(label=Concat(F("name"), Value(" (shown)")))
+    counted, sql = _count_sql(plain)
+    assert counted == 40 and "(shown)" not in sql and "ORDER BY" not in sql
+    # A filter on what a row shows still filters the count.
+    long_names = plain.annotate(size=Length("name")).filter(size__gt=9, name__lt="paging 010")
+    counted, sql = _count_sql(long_names)
+    assert counted == long_names.count() == 10 and "(shown)" not in sql
+
+
+def test_distinct_grouped_and_compound_lists_are_counted_as_they_are(rows):
+    from django.db.models import Count
+
+    distinct_names = rows.values("name").distinct()
+    grouped = rows.values("name").annotate(n=Count("pk"))
+    compound = (
+        rows.filter(name__lt="paging 010")
+        .union(rows.filter(name__gte="paging 030"))
+        .order_by("name")
+    )
+    for listed, expected in ((distinct_names, 40), (grouped, 40), (compound, 20)):
+        counted, _ = _count_sql(listed)
+        assert counted == expected
