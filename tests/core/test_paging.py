@@ -75,16 +75,15 @@ def test_a_list_is_counted_by_its_rows_ids_without_what_a_row_shows(rows):
     assert counted == long_names.count() == 10 and "(shown)" not in sql
 
 
+# An ordered UNION cannot be counted through a slice (Django builds no SQL for it), whatever
+# this module does: the compound list here is left in no order, as a paginator is warned.
+@pytest.mark.filterwarnings("ignore::django.core.paginator.UnorderedObjectListWarning")
 def test_distinct_grouped_and_compound_lists_are_counted_as_they_are(rows):
     from django.db.models import Count
 
     distinct_names = rows.values("name").distinct()
     grouped = rows.values("name").annotate(n=Count("pk"))
-    compound = (
-        rows.filter(name__lt="paging 010")
-        .union(rows.filter(name__gte="paging 030"))
-        .order_by("name")
-    )
+    compound = rows.filter(name__lt="paging 010").union(rows.filter(name__gte="paging 030"))
     for listed, expected in ((distinct_names, 40), (grouped, 40), (compound, 20)):
         counted, _ = _count_sql(listed)
         assert counted == expected
