@@ -23,6 +23,8 @@ from guardian.backends import ObjectPermissionBackend, check_support
 from guardian.conf import settings as guardian_settings
 from guardian.core import ObjectPermissionChecker
 
+from core.db import model_columns
+
 # Custom permissions that only read (besides every `view_` permission).
 READ_CODENAMES = {"search_person"}
 
@@ -59,14 +61,9 @@ def _signed_in_user_statement() -> tuple[str, list[str], list[str], list[str]]:
     team_field, agency_field = meta.get_field("team"), meta.get_field("agency")
     groups, own = meta.get_field("groups"), meta.get_field("user_permissions")
     q = connection.ops.quote_name
-
-    def columns(model, alias: str) -> tuple[list[str], list[str]]:
-        fields = model._meta.concrete_fields
-        return [f"{alias}.{q(f.column)}" for f in fields], [f.attname for f in fields]
-
-    user_columns, user_names = columns(User, "u")
-    team_columns, team_names = columns(team_field.related_model, "t")
-    agency_columns, agency_names = columns(agency_field.related_model, "a")
+    user_columns, user_names = model_columns(User, q, "u")
+    team_columns, team_names = model_columns(team_field.related_model, q, "t")
+    agency_columns, agency_names = model_columns(agency_field.related_model, q, "a")
     user_groups = q(groups.m2m_db_table())
     group_user, group_group = q(groups.m2m_column_name()), q(groups.m2m_reverse_name())
     user_perms = q(own.m2m_db_table())
@@ -123,22 +120,18 @@ def _read_signed_in_user(user_id):
         row = cursor.fetchone()
     if row is None:
         return None
-    meta = User._meta
     db = connection.alias
-    ends = len(user_names), len(user_names) + len(team_names)
-    ends = (*ends, ends[1] + len(agency_names))
-    user = User.from_db(db, user_names, row[: ends[0]])
-    for name, related_names, start, end in (
-        ("team", team_names, ends[0], ends[1]),
-        ("agency", agency_names, ends[1], ends[2]),
-    ):
-        field = meta.get_field(name)
-        values = row[start:end]
+    user = User.from_db(db, user_names, row[: len(user_names)])
+    start = len(user_names)
+    for name, related_names in (("team", team_names), ("agency", agency_names)):
+        field = User._meta.get_field(name)
+        values = row[start : start + len(related_names)]
+        start += len(related_names)
         related = (
             None if values[0] is None else field.related_model.from_db(db, related_names, values)
         )
         field.set_cached_value(user, related)
-    group_ids, group_names, perms = row[ends[2] :]
+    group_ids, group_names, perms = row[start:]
     user._group_rows_cache = list(zip(group_ids, group_names, strict=True))
     user._groups_read_with_user = True
     if perms is not None and user.is_active:

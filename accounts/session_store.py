@@ -7,6 +7,8 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
 from django.utils import timezone
 
+from core.db import model_columns
+
 
 def hash_session_key(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()
@@ -20,13 +22,13 @@ def _read_statement() -> tuple[str, list[str]]:
 
     meta = StoredSession._meta
     q = connections[router.db_for_read(StoredSession)].ops.quote_name
-    fields = meta.concrete_fields
+    columns, names = model_columns(StoredSession, q)
     key, expires = q(meta.get_field("session_key").column), q(meta.get_field("expire_date").column)
     sql = (
-        f"SELECT {', '.join(q(f.column) for f in fields)} FROM {q(meta.db_table)} "  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {q(meta.db_table)} "  # noqa: S608
         f"WHERE {key} = %s AND {expires} > %s"
     )
-    return sql, [f.attname for f in fields]
+    return sql, names
 
 
 class SessionStore(DBStore):

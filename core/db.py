@@ -10,6 +10,14 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, QuerySet
 
 
+def model_columns(model, quote, alias: str = "") -> tuple[list[str], list[str]]:
+    """A model's concrete columns for a fixed SELECT (quoted, under `alias` if given) and the
+    attribute names `Model.from_db` takes them by, in the same order."""
+    fields = model._meta.concrete_fields
+    prefix = f"{alias}." if alias else ""
+    return [f"{prefix}{quote(f.column)}" for f in fields], [f.attname for f in fields]
+
+
 @contextlib.contextmanager
 def server_bound_cursor() -> Iterator[CursorWrapper]:
     """A cursor whose parameters PostgreSQL binds, for statements with large array parameters.
