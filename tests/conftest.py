@@ -46,6 +46,22 @@ def _may_flush(item) -> bool:
     return "transactional_db" in names or "live_server" in names
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _form_widgets_checked_against_djangos_templates():
+    """Every widget any test renders (views, forms, the browser tests' live server) is
+    rendered by Django's templates as well, and must match the service's fast renderer
+    character for character (tests/core/form_renderer_check.py)."""
+    from django.conf import settings
+    from django.forms.renderers import get_default_renderer
+
+    service_renderer = settings.FORM_RENDERER
+    settings.FORM_RENDERER = "tests.core.form_renderer_check.CheckedFastDjangoTemplates"
+    get_default_renderer.cache_clear()
+    yield
+    settings.FORM_RENDERER = service_renderer
+    get_default_renderer.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test's flush empties every table; post_migrate brings back the role

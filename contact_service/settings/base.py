@@ -250,6 +250,9 @@ STORAGES = {
 # Change reasons carry rationales (screening notes, closure reasons): no length cap.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Django's form renderer with its input, textarea and select templates written in Python
+# (the same output, over a third less time per form: see core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.FastDjangoTemplates"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
