@@ -13,17 +13,15 @@ def contact_page_section(request: HttpRequest, *, contact, referrals: list) -> d
     """The contact's enquiry (MASH social care staff only) and what went with each referral."""
     shared = selectors.shared_with_referrals(referrals)
     # The enquiry itself is for MASH social care staff only (mash.access).
-    enquiry = (
-        Enquiry.objects.filter(contact=contact).first()
-        if may_enquiry(request.user, "view_enquiry")
-        else None
-    )
+    may_view = may_enquiry(request.user, "view_enquiry")
+    enquiry = Enquiry.objects.filter(contact=contact).first() if may_view else None
     user = request.user
-    # The strategy discussions and disagreements: for MASH staff and the receiving team.
+    # The strategy discussions and disagreements: for MASH staff and the receiving team. One
+    # who may see enquiries and found none knows there is no decided one either.
     decided = (
         Enquiry.objects.filter(contact=contact, status=EnquiryStatus.DECIDED).first()
-        if enquiry is None
-        else (enquiry if enquiry.status == EnquiryStatus.DECIDED else None)
+        if enquiry is None and not may_view
+        else (enquiry if enquiry is not None and enquiry.status == EnquiryStatus.DECIDED else None)
     )
     receiving = decided is not None and disagreements.receiving_referral(user, decided) is not None
     shown = enquiry or (decided if receiving else None)

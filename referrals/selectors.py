@@ -378,7 +378,9 @@ def queue_new(user: User) -> QuerySet[Contact]:
     then oldest first (NEW_QUEUE_ORDER)."""
     return (
         queue(contacts_visible_to(user).filter(status=ContactStatus.SUBMITTED))
-        .select_related("merlin")
+        # The police's own rating, read with the row (a contact without a MERLIN has none): not
+        # the whole report, whose absence the page would meet as an exception in every row.
+        .annotate(merlin_police_rag=F("merlin__police_rag"))
         .order_by("-urgent", "screening_priority", "received_at")
     )
 

@@ -111,6 +111,7 @@ def _queue(
     empty: str,
     order: str = "",
     show_police_rag: bool = False,
+    show_duplicate_flags: bool = False,
     count_ahead: bool = False,
 ) -> HttpResponse:
     number = request.GET.get("page")
@@ -131,6 +132,7 @@ def _queue(
             "empty": empty,
             "order": order,
             "show_police_rag": show_police_rag,
+            "show_duplicate_flags": show_duplicate_flags,
         },
     )
 
@@ -146,6 +148,7 @@ def queue_new(request: HttpRequest) -> HttpResponse:
         empty="There are no contacts waiting to be screened.",
         order=selectors.NEW_QUEUE_ORDER,
         show_police_rag=True,
+        show_duplicate_flags=True,
     )
 
 
