@@ -129,12 +129,13 @@ def test_a_trays_first_clocks_are_its_whole_list_cut_in_due_order(
         assert listed(upto)[:upto] == whole[:upto]
 
 
-def test_a_trays_pages_cut_each_way_at_the_page_not_at_the_count(
+def test_a_trays_pages_are_read_by_the_ids_the_count_found_or_cut_at_the_pages_end(
     camden, screening_officer, senior_practitioner, monkeypatch
 ):
     """The tray's clocks page by page (`ClocksPaged`): every page is the whole list's rows in
-    the whole list's order, counted ahead as far as the paginator's bound, and the page's
-    query cuts each way of answering for a clock at the page's end."""
+    the whole list's order, counted ahead as far as the paginator's bound; a page within the
+    count is read by the ids the count found (no second union of the ways), and a page read
+    without a count cuts each way of answering for a clock at the page's end."""
     from django.db.models import Q
 
     from core import paging
@@ -156,9 +157,33 @@ def test_a_trays_pages_cut_each_way_at_the_page_not_at_the_count(
     assert pages[0].paginator.count == 4 and pages[0].paginator.more  # two pages, then "more"
     assert pages[2].paginator.count == 6 and not pages[2].paginator.more
     with CaptureQueriesContext(connection) as queries:
-        list(paged[0:2])
+        assert [c.pk for c in paged[2:4]] == whole[2:4]
+    (statement,) = [q["sql"] for q in queries.captured_queries]
+    assert "UNION" not in statement.upper()
+
+    uncounted = selectors.ClocksPaged(senior_practitioner, visible=Q())
+    with CaptureQueriesContext(connection) as queries:
+        assert [c.pk for c in uncounted[0:2]] == whole[0:2]
     (statement,) = [q["sql"] for q in queries.captured_queries]
     assert " LIMIT 2)" in statement and " LIMIT 5)" not in statement
+
+
+def test_a_clock_stopped_between_the_count_and_the_page_is_not_listed(
+    camden, screening_officer, senior_practitioner
+):
+    from django.db.models import Q
+
+    from thresholds import selectors
+    from thresholds.models import Deadline
+
+    for minutes in (1, 2, 3):
+        clock(camden, screening_officer, senior_practitioner, minutes)
+    whole = [c.pk for c in selectors.clocks_for_user(senior_practitioner, visible=Q())]
+    paged = selectors.ClocksPaged(senior_practitioner, visible=Q())
+    assert paged.count_upto(10) == 3
+    Deadline.objects.filter(pk=whole[1]).update(met_at=dt.datetime.now(dt.UTC))
+
+    assert [c.pk for c in paged[0:3]] == [whole[0], whole[2]]
 
 
 def test_counts_over_a_filter_that_matches_nothing_are_zero(camden, screening_officer):
