@@ -397,6 +397,9 @@ class ClocksPaged:
     read by id, with its rows' state, contact, team and worker. Read without the count (or
     past it), a page reads every way cut at the page's end."""
 
+    # The most ids a count keeps for its pages: the lookahead's bound up to page 30.
+    KEEP_IDS_UP_TO = 2_001
+
     def __init__(self, user, *, visible: Q, now: dt.datetime | None = None):
         self.user = user
         self.visible = visible
@@ -418,7 +421,12 @@ class ClocksPaged:
         it returns; returning the ids in due order, not only their number, costs a sort of
         those few hundred. The page is then its slice of them, read by id with what a row
         shows, instead of a second union of the ways built and probed again (the ORM's
-        building of the ways' filters was most of a work tray's time)."""
+        building of the ways' filters was most of a work tray's time). A count that must go
+        further (a page far down the list, or the last page asked for by a junk number) only
+        counts: its ids could be every clock a role answers for."""
+        if bound > self.KEEP_IDS_UP_TO:
+            self._counted = None
+            return _answered(self.visible, self.ways, bound).order_by()[:bound].count()
         ids = list(
             _answered(self.visible, self.ways, bound)
             .order_by("due_at", "pk")

@@ -196,3 +196,25 @@ def test_counts_over_a_filter_that_matches_nothing_are_zero(camden, screening_of
     counts = selectors.deadline_counts(selectors.open_deadlines_for(Q(pk__in=[])))
 
     assert (counts.total, counts.by_team, counts.by_responsible) == (0, [], [])
+
+
+def test_a_count_far_down_the_list_only_counts_and_its_page_cuts_each_way(
+    camden, screening_officer, senior_practitioner, monkeypatch
+):
+    """A page asked for far down the list (or the last page, by a junk number) counts without
+    keeping every id a role's clocks have; its page is read by the ways cut at its end."""
+    from django.db.models import Q
+
+    from thresholds import selectors
+
+    for minutes in (1, 2, 3):
+        clock(camden, screening_officer, senior_practitioner, minutes)
+    whole = [c.pk for c in selectors.clocks_for_user(senior_practitioner, visible=Q())]
+    paged = selectors.ClocksPaged(senior_practitioner, visible=Q())
+    monkeypatch.setattr(paged, "KEEP_IDS_UP_TO", 2)
+
+    assert paged.count_upto(10) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert [c.pk for c in paged[0:3]] == whole
+    (statement,) = [q["sql"] for q in queries.captured_queries]
+    assert " LIMIT 3)" in statement
