@@ -10,8 +10,9 @@ checkboxes, files, multi-widgets, any template it does not know) to Django.
 The output is the templates' output byte for byte: the same escaping (safe strings
 kept, everything else escaped), the same ``stringformat:'s'`` of values, the same
 treatment of ``True``/``False`` attributes, the same whitespace, the same final
-``strip()``. ``tests/test_form_renderer.py`` compares the two on every form in the
-application, bound with awkward input, and on hand-made widgets. Anything the
+``strip()``. The test suite renders every widget it shows both ways and fails on a
+difference (``tests/core/form_renderer_check.py``), and ``tests/core/test_form_renderer.py``
+compares the two on hand-made widgets with awkward values. Anything the
 fast path cannot reproduce with certainty (a value or attribute that the template
 language would call, a label that is not a string) goes to Django's templates.
 """

@@ -17,12 +17,11 @@ def contact_page_section(request: HttpRequest, *, contact, referrals: list) -> d
     enquiry = Enquiry.objects.filter(contact=contact).first() if may_view else None
     user = request.user
     # The strategy discussions and disagreements: for MASH staff and the receiving team. One
-    # who may see enquiries and found none knows there is no decided one either.
-    decided = (
-        Enquiry.objects.filter(contact=contact, status=EnquiryStatus.DECIDED).first()
-        if enquiry is None and not may_view
-        else (enquiry if enquiry is not None and enquiry.status == EnquiryStatus.DECIDED else None)
-    )
+    # who may see enquiries has already read the contact's enquiry, decided or not.
+    if may_view:
+        decided = enquiry if enquiry and enquiry.status == EnquiryStatus.DECIDED else None
+    else:
+        decided = Enquiry.objects.filter(contact=contact, status=EnquiryStatus.DECIDED).first()
     receiving = decided is not None and disagreements.receiving_referral(user, decided) is not None
     shown = enquiry or (decided if receiving else None)
     return {

@@ -191,4 +191,13 @@ def test_the_service_renders_forms_with_the_fast_path_and_the_suite_checks_it():
 
     assert base.FORM_RENDERER == "core.form_renderer.FastDjangoTemplates"
     assert isinstance(get_default_renderer(), CheckedFastDjangoTemplates)
-    assert isinstance(forms.Form().renderer or get_default_renderer(), CheckedFastDjangoTemplates)
+    assert isinstance(forms.Form().renderer, CheckedFastDjangoTemplates)
+
+
+def test_the_suites_check_fails_a_widget_the_fast_path_writes_differently(monkeypatch):
+    from tests.core.form_renderer_check import CheckedFastDjangoTemplates, FastPathDiffers
+
+    monkeypatch.setattr(form_renderer, "_input", lambda widget: '<input name="other">')
+
+    with pytest.raises(FastPathDiffers, match="text.html"):
+        forms.TextInput().render("f", "a", renderer=CheckedFastDjangoTemplates())
