@@ -71,6 +71,12 @@ def _group_ids(user) -> list[int]:
     return list(user.groups.values_list("pk", flat=True))
 
 
+def group_ids(user) -> list[int]:
+    """The user's group ids, read once while a GET or HEAD request is served (the signed-in
+    user's came with them: accounts.User.read_group_ids)."""
+    return request_cached("group_ids", user, lambda: _group_ids(user))
+
+
 def grant_filter(user, perm: str, model: type[Model], *, on: str = "pk", many: bool = False) -> Q:
     """`model` rows on which `user` holds `perm` ("app_label.codename") through an object
     permission of their own or of one of their groups, as a filter for a queryset of `model`;
@@ -97,11 +103,11 @@ def grant_filter(user, perm: str, model: type[Model], *, on: str = "pk", many: b
         content_object=OuterRef(on), user_id=user.pk, permission_id=permission
     )
     # A page filters several lists by grants (a person page: one per chronology source).
-    group_ids = request_cached("group_ids", user, lambda: _group_ids(user))
-    if not group_ids:
+    groups = group_ids(user)
+    if not groups:
         return Q(Exists(mine))
     theirs = group_model.objects.filter(
-        content_object=OuterRef(on), group_id__in=group_ids, permission_id=permission
+        content_object=OuterRef(on), group_id__in=groups, permission_id=permission
     )
     if many:
         # Every candidate is read (a count over all open clocks): PostgreSQL may hash the

@@ -22,7 +22,10 @@ def contact_page_section(request: HttpRequest, *, contact, referrals: list) -> d
         decided = enquiry if enquiry and enquiry.status == EnquiryStatus.DECIDED else None
     else:
         decided = Enquiry.objects.filter(contact=contact, status=EnquiryStatus.DECIDED).first()
-    receiving = decided is not None and disagreements.receiving_referral(user, decided) is not None
+    # The page's referrals are every one the contact has: the receiving team's is among them.
+    receiving = (
+        decided is not None and disagreements.receiving_referral_among(user, referrals) is not None
+    )
     shown = enquiry or (decided if receiving else None)
     return {
         "passed_on": {

@@ -56,6 +56,15 @@ def receiving_referral(user: User, enquiry: Enquiry) -> Referral | None:
     )
 
 
+def receiving_referral_among(user: User, referrals: list[Referral]) -> Referral | None:
+    """receiving_referral, found in the contact's referrals read already (in their order)."""
+    if not (user.is_active and user.team_id):
+        return None
+    return next(
+        (r for r in referrals if r.team_id == user.team_id and r.withdrawn_at is None), None
+    )
+
+
 def _open_from(enquiry: Enquiry, **source) -> bool:
     return enquiry.disagreements.filter(status=DisagreementStatus.OPEN, **source).exists()
 
