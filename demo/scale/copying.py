@@ -219,7 +219,12 @@ class Loader:
         ANALYZE them: a council's tables in service have been vacuumed by autovacuum, whose
         visibility map lets a queue's count or a dashboard be read from an index alone; a table
         just loaded has none, and its plans would not be the service's. (Inside a transaction,
-        as in a test, only ANALYZE can run.)"""
+        as in a test, only ANALYZE can run.)
+
+        Then every other table that has no statistics yet (the staff, their groups, the
+        clocks' tally: written through the ORM, not loaded here), which autovacuum would have
+        analysed in service too: without statistics PostgreSQL guesses, and a guess about a
+        small table can still choose a bad plan for a large join."""
         written = [t.model for t in self.tables.values() if t.written] + list(also)
         analyse = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
@@ -227,3 +232,12 @@ class Loader:
                 cursor.execute(statement)
             for model in written:
                 cursor.execute(f'{analyse} "{model._meta.db_table}"')
+            cursor.execute(
+                """SELECT t.tablename FROM pg_tables t
+                WHERE t.schemaname = current_schema()
+                  AND NOT EXISTS (SELECT 1 FROM pg_stats s
+                                  WHERE s.schemaname = t.schemaname
+                                    AND s.tablename = t.tablename)"""
+            )
+            for (table,) in cursor.fetchall():
+                cursor.execute(f'{analyse} "{table}"')

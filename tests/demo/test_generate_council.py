@@ -334,3 +334,39 @@ def test_the_clocks_tally_counts_the_generated_clocks(council):
         assert selectors.deadline_counts(tallied, now=now) == selectors.deadline_counts(
             clocks, now=now
         )
+
+
+def _tables_with_rows() -> set[str]:
+    """The council's tables holding rows (not the generator's own temporary ones)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        tables = [row[0] for row in cursor.fetchall()]
+        found = set()
+        for table in tables:
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')  # noqa: S608
+            if cursor.fetchone()[0]:
+                found.add(table)
+    return found
+
+
+def test_every_table_the_generator_fills_has_its_statistics(camden):
+    """A council in service has been analysed by autovacuum; one just generated must have been
+    too, or its plans are not the service's (the people's grants, written by SQL after the
+    loader's tables, once had none: a person's page read every group grant of the permission)."""
+    from django.db import connection
+
+    before = _tables_with_rows()
+    generate()
+    filled = _tables_with_rows() - before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema()"
+        )
+        analysed = {row[0] for row in cursor.fetchall()}
+
+    assert {"referrals_persongroupobjectpermission", "referrals_personuserobjectpermission"} <= (
+        filled
+    )
+    assert filled - analysed == set()
