@@ -6,6 +6,8 @@ the same transaction: the decision is reopened and the manager takes it again (m
 what that does, and when it refuses because the work has moved on too far to undo here).
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -47,17 +49,13 @@ def may_resolve(user: User) -> bool:
 
 def receiving_referral(user: User, enquiry: Enquiry) -> Referral | None:
     """The referral of the enquiry's contact to the user's own team, if there is one."""
-    if not (user.is_active and user.team_id):
-        return None
-    return (
-        enquiry.contact.referrals.filter(team_id=user.team_id, withdrawn_at__isnull=True)
-        .select_related("team")
-        .first()
-    )
+    return receiving_referral_among(user, enquiry.contact.referrals.select_related("team"))
 
 
-def receiving_referral_among(user: User, referrals: list[Referral]) -> Referral | None:
-    """receiving_referral, found in the contact's referrals read already (in their order)."""
+def receiving_referral_among(user: User, referrals: Iterable[Referral]) -> Referral | None:
+    """The first of a contact's `referrals` (in their order) that is to the user's own team and
+    not withdrawn: a contact page passes those it has read; a queryset is read only for an
+    active user with a team."""
     if not (user.is_active and user.team_id):
         return None
     return next(

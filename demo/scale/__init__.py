@@ -238,9 +238,10 @@ def generate(
             cursor.execute(*involvement_grants_sql(first_involvement))
             _set_sequence("person", loader[Person].next_id - 1)
             _set_sequence("contact", work.next_reference - 1)
-        # The people's grants were written by SQL, not by the loader: analysed with its tables
-        # (without statistics, PostgreSQL read a person's group grants by every grant of the
-        # permission, 28,000 entries six times for each person page).
+        # The people's grants were written by SQL, not by the loader: vacuumed and analysed with
+        # its tables on every run (a second run grows them; finish() otherwise analyses only a
+        # table with no statistics yet). Without statistics PostgreSQL read a person's group
+        # grants through every grant of the permission, 28,000 entries six times a person page.
         loader.finish(also=[PersonUserObjectPermission, PersonGroupObjectPermission])
         run.counts = (
             loader.counts()

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from guardian.shortcuts import get_groups_with_perms, get_users_with_perms
@@ -338,8 +339,6 @@ def test_the_clocks_tally_counts_the_generated_clocks(council):
 
 def _tables_with_rows() -> set[str]:
     """The council's tables holding rows (not the generator's own temporary ones)."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         tables = [row[0] for row in cursor.fetchall()]
@@ -355,8 +354,6 @@ def test_every_table_the_generator_fills_has_its_statistics(camden):
     """A council in service has been analysed by autovacuum; one just generated must have been
     too, or its plans are not the service's (the people's grants, written by SQL after the
     loader's tables, once had none: a person's page read every group grant of the permission)."""
-    from django.db import connection
-
     before = _tables_with_rows()
     generate()
     filled = _tables_with_rows() - before
