@@ -84,12 +84,10 @@ class Scope:
     @cached_property
     def warnings(self) -> list:
         """Every warning on the person, newest first: the person page's list and the
-        chronology's warning entries read them once (whoever may open the person sees them)."""
-        return list(
-            self.person.warnings.select_related(
-                "proposed_by", "agreed_by", "ended_by", "reviewed_by"
-            ).order_by("-proposed_at")
-        )
+        chronology's warning entries read them once (whoever may open the person sees them).
+        Their users are not joined: an entry names its user by id (`Entry.by_id`) and the
+        person page's lists show none (four users joined were 77 columns to compile)."""
+        return list(self.person.warnings.order_by("-proposed_at"))
 
 
 # source(*, scope, limit) -> at most `limit` entries the viewer may open, newest first.

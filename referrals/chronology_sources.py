@@ -205,7 +205,7 @@ def warning_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 f"{kind} warning proposed",
                 url,
                 short(w.reason),
-                str(w.proposed_by),
+                by_id=w.proposed_by_id,
             )
         )
         if w.agreed_at:
@@ -216,7 +216,7 @@ def warning_entries(*, scope: Scope, limit: int) -> list[Entry]:
                     f"{kind} warning agreed",
                     url,
                     f"Review by {w.review_on:%d %B %Y}",
-                    str(w.agreed_by),
+                    by_id=w.agreed_by_id,
                 )
             )
         if w.status == WarningStatus.ENDED:
@@ -227,7 +227,7 @@ def warning_entries(*, scope: Scope, limit: int) -> list[Entry]:
                     f"{kind} warning ended",
                     url,
                     short(w.end_reason),
-                    str(w.ended_by),
+                    by_id=w.ended_by_id,
                 )
             )
     return out

@@ -261,12 +261,46 @@ def test_each_entry_names_who_did_it_the_users_read_once_for_the_timeline(
         for e in entries
         if e.kind in ("ratings", "mash", "moves")
     )
-    users_read = [
-        q["sql"]
-        for q in queries
-        if '"accounts_user"' in q["sql"] and '"referrals_personwarning"' not in q["sql"]
-    ]
+    users_read = [q["sql"] for q in queries if '"accounts_user"' in q["sql"]]
     # The names, and the enquiry's social worker (shown in its entry's detail); the person's
-    # warnings come with their users, as the person page lists them too.
+    # warnings are read without their users, named by id like every other entry.
     assert len(users_read) == 2, users_read
     assert sum('FROM "accounts_user"' in sql for sql in users_read) == 1
+
+
+def test_a_warnings_entries_name_who_proposed_agreed_and_ended_it_without_joining_them(
+    rich_child, screening_officer, mash_manager, service_manager
+):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from referrals.person_warnings import services as warnings
+
+    review_on = timezone.localdate() + dt.timedelta(days=60)
+    warning = warnings.warning_propose(
+        person=rich_child["child"],
+        by=screening_officer,
+        kind="staff_safety",
+        reason="Father threatened a worker.",
+        review_on=review_on,
+    )
+    warning = warnings.warning_agree(
+        warning=warning, by=mash_manager, partner_summary="Visit in pairs.", review_on=review_on
+    )
+    warnings.warning_end(warning=warning, by=service_manager, reason="Father moved away.")
+
+    with CaptureQueriesContext(connection) as queries:
+        entries = chronology.chronology(
+            user=mash_manager, person=rich_child["child"], kinds=["warnings"], limit=100
+        )
+    by_title = {e.title: e.by for e in entries}
+    assert by_title == {
+        "Staff safety warning proposed": str(screening_officer),
+        "Staff safety warning agreed": str(mash_manager),
+        "Staff safety warning ended": str(service_manager),
+    }
+    warning_reads = [q["sql"] for q in queries if '"referrals_personwarning"' in q["sql"]]
+    assert len(warning_reads) == 1 and '"accounts_user"' not in warning_reads[0]
