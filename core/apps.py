@@ -6,3 +6,12 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Shared kit"
+
+    def ready(self) -> None:
+        from django.db.models import Field
+        from django.db.models.fields.related import ForeignObject
+
+        from .db import AnyOf
+
+        Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)

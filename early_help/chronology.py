@@ -14,7 +14,7 @@ def decision_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        EarlyHelpDecision.objects.filter(contact_id__in=scope.contacts)
+        EarlyHelpDecision.objects.filter(contact_id__any=scope.contacts)
         .only("contact_id", "outcome", "rationale", "decided_at", "decided_by_id")
         .order_by("-decided_at")[:limit]
     )
@@ -38,7 +38,7 @@ def panel_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        PanelCase.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
+        PanelCase.objects.filter(contact_id__any=scope.contacts, decided_at__isnull=False)
         .only("contact_id", "decision", "rationale", "decided_at", "decided_by_id")
         .order_by("-decided_at")[:limit]
     )
@@ -124,7 +124,7 @@ def register() -> None:
         "Early help",
         decision_entries,
         order=50,
-        present=lambda ids: EarlyHelpDecision.objects.filter(contact_id__in=ids),
+        present=lambda ids: EarlyHelpDecision.objects.filter(contact_id__any=ids),
     )
     source_register("early_help", "Early help", case_entries, order=50)
     source_register(
@@ -132,5 +132,5 @@ def register() -> None:
         "Early help",
         panel_entries,
         order=50,
-        present=lambda ids: PanelCase.objects.filter(contact_id__in=ids, decided_at__isnull=False),
+        present=lambda ids: PanelCase.objects.filter(contact_id__any=ids, decided_at__isnull=False),
     )

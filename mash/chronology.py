@@ -202,7 +202,7 @@ def shared_entries(*, scope: Scope, limit: int) -> list[Entry]:
         return []
     user = scope.user
     rows = (
-        InformationShared.objects.filter(referral__contact_id__in=scope.contacts)
+        InformationShared.objects.filter(referral__contact_id__any=scope.contacts)
         .select_related("referral__team", "answer__request__agency")
         .only(
             "shared_at",
@@ -232,7 +232,7 @@ def discussion_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.user.has_perm("mash.view_dailydiscussion") or not scope.contacts:
         return []
     rows = (
-        DiscussionItem.objects.filter(contact_id__in=scope.contacts, decided_at__isnull=False)
+        DiscussionItem.objects.filter(contact_id__any=scope.contacts, decided_at__isnull=False)
         .only("contact_id", "decision", "rationale", "decided_at", "decided_by_id")
         .order_by("-decided_at")[:limit]
     )
@@ -257,7 +257,7 @@ def register() -> None:
         "Passed on",
         shared_entries,
         order=40,
-        present=lambda ids: InformationShared.objects.filter(referral__contact_id__in=ids),
+        present=lambda ids: InformationShared.objects.filter(referral__contact_id__any=ids),
     )
     source_register(
         "discussion",
@@ -265,6 +265,6 @@ def register() -> None:
         discussion_entries,
         order=35,
         present=lambda ids: DiscussionItem.objects.filter(
-            contact_id__in=ids, decided_at__isnull=False
+            contact_id__any=ids, decided_at__isnull=False
         ),
     )

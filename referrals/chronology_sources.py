@@ -19,7 +19,7 @@ def contact_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        Contact.objects.filter(pk__in=scope.contacts)
+        Contact.objects.filter(pk__any=scope.contacts)
         .only(
             "reference",
             "received_at",
@@ -58,7 +58,7 @@ def move_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        Contact.history.filter(id__in=scope.contacts)
+        Contact.history.filter(id__any=scope.contacts)
         .annotate(
             before=Window(
                 Lag("status"),
@@ -86,7 +86,7 @@ def rating_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        Rating.objects.filter(contact_id__in=scope.contacts)
+        Rating.objects.filter(contact_id__any=scope.contacts)
         .only(
             "stage",
             "rag",
@@ -117,7 +117,7 @@ def referral_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        Referral.objects.filter(contact_id__in=scope.contacts)
+        Referral.objects.filter(contact_id__any=scope.contacts)
         .select_related("team")
         .order_by("-created_at")[:limit]
     )
@@ -152,7 +152,7 @@ def notice_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        ReferrerNotice.objects.filter(contact_id__in=scope.contacts)
+        ReferrerNotice.objects.filter(contact_id__any=scope.contacts)
         .only("channel", "outcome", "audience", "created_at", "contact_id", "created_by_id")
         .order_by("-created_at")[:limit]
     )
@@ -174,7 +174,7 @@ def merlin_entries(*, scope: Scope, limit: int) -> list[Entry]:
     if not scope.contacts:
         return []
     rows = (
-        MerlinReport.objects.filter(subjects__person=scope.person, contact_id__in=scope.contacts)
+        MerlinReport.objects.filter(subjects__person=scope.person, contact_id__any=scope.contacts)
         .distinct()
         .order_by("-submitted_at")[:limit]
     )
@@ -240,7 +240,7 @@ def register() -> None:
         "Ratings",
         rating_entries,
         order=20,
-        present=lambda ids: Rating.objects.filter(contact_id__in=ids),
+        present=lambda ids: Rating.objects.filter(contact_id__any=ids),
     )
     source_register("moves", "Where contacts went", move_entries, order=30)
     source_register(
@@ -248,20 +248,20 @@ def register() -> None:
         "Passed on",
         referral_entries,
         order=40,
-        present=lambda ids: Referral.objects.filter(contact_id__in=ids),
+        present=lambda ids: Referral.objects.filter(contact_id__any=ids),
     )
     source_register(
         "notices",
         "Notices to the referrer",
         notice_entries,
         order=60,
-        present=lambda ids: ReferrerNotice.objects.filter(contact_id__in=ids),
+        present=lambda ids: ReferrerNotice.objects.filter(contact_id__any=ids),
     )
     source_register(
         "merlin",
         "Police MERLIN reports",
         merlin_entries,
         order=70,
-        present=lambda ids: MerlinReport.objects.filter(contact_id__in=ids),
+        present=lambda ids: MerlinReport.objects.filter(contact_id__any=ids),
     )
     source_register("warnings", "Warnings", warning_entries, order=80)
