@@ -4,6 +4,8 @@ cases opened, stepped up and closed. A decision shows to whoever may open its co
 on the contact's page); a case to whoever may open the case (`early_help.view_familyworkcase`
 role-wide or on the case, as `may_case` asks)."""
 
+from django.db.models import OuterRef
+
 from accounts.grants import granted
 from referrals.chronology import Entry, Scope, beyond_reference, contact_url, short, source_register
 
@@ -126,7 +128,15 @@ def register() -> None:
         order=50,
         present=lambda ids: EarlyHelpDecision.objects.filter(contact_id__any=ids),
     )
-    source_register("early_help", "Early help", case_entries, order=50)
+    # A family work case is the person's (its children), not a contact's: asked of the person,
+    # the row the gate's one question reads. Most people have none.
+    source_register(
+        "early_help",
+        "Early help",
+        case_entries,
+        order=50,
+        present=lambda ids: FamilyWorkCase.objects.filter(children=OuterRef("pk")),
+    )
     source_register(
         "early_help",
         "Early help",

@@ -102,7 +102,8 @@ class Kind:
 
 
 # present(contact_ids) -> a queryset that has a row whenever the source has an entry on those
-# contacts (it may have rows when the source has none to show, never the other way round).
+# contacts (it may have rows when the source has none to show, never the other way round); it
+# may refer to the person with OuterRef("pk"), for a source of the person's own records.
 Present = Callable[[list[int]], QuerySet]
 
 _kinds: dict[str, Kind] = {}

@@ -190,8 +190,9 @@ def test_a_panel_decision_is_an_early_help_entry(
 def test_sources_with_nothing_on_the_childs_contacts_are_not_read(
     client, screening_officer, mash_manager, camden
 ):
-    """One query says which sources that can say so have anything on the child's contacts;
-    a child with submitted contacts and nothing else is read from the contacts alone."""
+    """One query says which sources that can say so have anything on the child's contacts (or,
+    for family work cases, on the child); a child with submitted contacts and nothing else is
+    read from the contacts alone."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -212,6 +213,7 @@ def test_sources_with_nothing_on_the_childs_contacts_are_not_read(
         "mash_discussionitem",
         "early_help_earlyhelpdecision",
         "early_help_panelcase",
+        "early_help_familyworkcase",
     )
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("referrals:person_chronology", args=[child.pk]))
