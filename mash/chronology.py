@@ -7,6 +7,8 @@ Enquiry entries are for MASH social care staff only (`may_enquiry`), as the enqu
 what was passed on is for them and the receiving team (`may_read_shared`), as on the contact
 page; a discussion's decision for those who may open the day's discussion and the contact."""
 
+from django.db.models import Exists, OuterRef
+
 from core.urls import reverse_pk
 from referrals.chronology import Entry, Scope, contact_url, named, short, source_register
 from referrals.models import ContactPerson
@@ -32,12 +34,15 @@ def _url(enquiry_pk: int) -> str:
 def _enquiries(person) -> list[Enquiry]:
     """Every enquiry on the person's contacts, newest first, with what its entries show of it
     and its contact's reference (one query; most people have none, a child known for years a
-    handful): the consent, checks and answers are then read by these enquiries' ids."""
+    handful): the consent, checks and answers are then read by these enquiries' ids.
+    `reopened`: whether a decision of it was reopened after a disagreement (most never were:
+    their previous decisions are not looked for)."""
     return list(
         Enquiry.objects.filter(
             contact_id__in=ContactPerson.objects.filter(person=person).values("contact_id"),
             contact__destroyed_at__isnull=True,
         )
+        .annotate(reopened=Exists(PreviousDecision.objects.filter(enquiry_id=OuterRef("pk"))))
         .select_related("contact", "worker")
         .only(
             "opened_at",
@@ -88,13 +93,18 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
                 )
             )
     # A decision reopened after a disagreement: what was decided, and its reopening.
-    # Most enquiries were never reopened: their rows are looked for without the joins (ten
-    # tables cost PostgreSQL about 9 ms to plan, whatever they hold) and read with them only
-    # when there are some.
-    reopened_ids = list(
-        PreviousDecision.objects.filter(enquiry_id__in=ids)
-        .order_by("-reopened_at")
-        .values_list("pk", flat=True)[:limit]
+    # Most enquiries were never reopened (`reopened`, read with them): their rows are looked
+    # for only when some were, without the joins (ten tables cost PostgreSQL about 9 ms to
+    # plan, whatever they hold), and read with them only when there are some.
+    reopened_of = [e.pk for e in enquiries if e.reopened]
+    reopened_ids = (
+        list(
+            PreviousDecision.objects.filter(enquiry_id__any=reopened_of)
+            .order_by("-reopened_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if reopened_of
+        else []
     )
     reopened = (
         PreviousDecision.objects.filter(pk__in=reopened_ids)
@@ -135,7 +145,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             )
         )
     consents = (
-        ConsentDecision.objects.filter(enquiry_id__in=ids)
+        ConsentDecision.objects.filter(enquiry_id__any=ids)
         .only("enquiry_id", "outcome", "rationale", "recorded_at", "recorded_by_id")
         .order_by("-recorded_at")[:limit]
     )
@@ -151,7 +161,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             )
         )
     requests = (
-        PartnerRequest.objects.filter(enquiry_id__in=ids)
+        PartnerRequest.objects.filter(enquiry_id__any=ids)
         .select_related("agency")
         .only("enquiry_id", "agency__name", "question", "requested_at", "requested_by_id")
         .order_by("-requested_at")[:limit]
@@ -168,7 +178,7 @@ def enquiry_entries(*, scope: Scope, limit: int) -> list[Entry]:
             )
         )
     answers = (
-        PartnerAnswer.objects.filter(request__enquiry_id__in=ids, status=AnswerStatus.SUBMITTED)
+        PartnerAnswer.objects.filter(request__enquiry_id__any=ids, status=AnswerStatus.SUBMITTED)
         .select_related("request__agency")
         .only(
             "version",

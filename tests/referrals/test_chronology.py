@@ -306,3 +306,18 @@ def test_a_warnings_entries_name_who_proposed_agreed_and_ended_it_without_joinin
     }
     warning_reads = [q["sql"] for q in queries if '"referrals_personwarning"' in q["sql"]]
     assert len(warning_reads) == 1 and '"accounts_user"' not in warning_reads[0]
+
+
+def test_previous_decisions_are_looked_for_only_on_an_enquiry_reopened(rich_child, mash_manager):
+    """Whether an enquiry's decision was reopened comes with the enquiries (an EXISTS each):
+    the rich child's was not, so no read of previous decisions of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        entries = chronology.chronology(
+            user=mash_manager, person=rich_child["child"], kinds=["mash"], limit=100
+        )
+    assert any(e.title.startswith("MASH enquiry opened") for e in entries)
+    own_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "mash_previousdecision"')]
+    assert own_reads == []
