@@ -156,7 +156,8 @@ class ReadLog:
 _INSERT = (
     "INSERT INTO accounts_accesslog "
     "(user_id, at, action, content_type_id, object_id, description, path, details) "
-    "SELECT %s::bigint, %s::timestamptz, r.action, r.content_type_id, r.object_id, r.description, r.path, r.details "
+    "SELECT %s::bigint, %s::timestamptz, "
+    "r.action, r.content_type_id, r.object_id, r.description, r.path, r.details "
     "FROM json_to_recordset(%s::json) AS r(action varchar, content_type_id int, "
     "object_id bigint, description varchar, path varchar, details jsonb)"
 )

@@ -94,7 +94,7 @@ class AnyOf(Lookup):
     id. Django compiles each of an IN list's ids, and psycopg parses a statement afresh (in
     Python) whenever it has more than 50 parameters or 4 KB of text: a person page's
     chronology asked its sources about the person's 54 contacts in six such statements,
-    3.5 ms of parsing alone. With one parameter the statement's text is the same whatever
+    2-4 ms of parsing alone (benchmarks/README.md, session 23). With one parameter the statement's text is the same whatever
     the list, and psycopg's cache of parsed statements keeps it. Other databases (SQLite, for
     `make run`) get the IN list. Registered on every field in CoreConfig.ready."""
 
